@@ -1,0 +1,60 @@
+# Roundtable: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run test install migrate demo worker lint typecheck check lock clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## Run the portal on this machine: SQLite, demo data, and a background worker without Redis.
+run: demo
+	@mkdir -p var/celery/queue var/celery/processed
+	@$(VENV)/bin/celery -A config worker -B --concurrency=1 --loglevel=WARNING \
+		--schedule=var/celerybeat-schedule --pidfile=var/celery-worker.pid & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo ""; echo "Roundtable is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"; \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+## The whole test suite. Uses DATABASE_URL / REDIS_URL when set (CI: PostgreSQL and Redis).
+test: install
+	$(VENV)/bin/pytest
+
+worker: install
+	$(VENV)/bin/celery -A config worker -B --concurrency=1 --loglevel=INFO
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lock:
+	rm -rf /tmp/roundtable-lock && $(PYTHON) -m venv /tmp/roundtable-lock
+	/tmp/roundtable-lock/bin/pip install --quiet '.[dev]'
+	(echo '# Exact versions of everything pyproject.toml asks for (runtime and dev). Regenerate with `make lock`.'; \
+	 /tmp/roundtable-lock/bin/pip freeze --exclude roundtable) > requirements.lock
+
+clean:
+	rm -rf $(VENV) var

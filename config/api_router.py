@@ -1,0 +1,11 @@
+"""The one API router: every app registers its viewsets in its ``api/urls.py`` ``register``."""
+
+from rest_framework.routers import DefaultRouter
+
+from stakeholders.api.urls import register as register_stakeholders
+
+router = DefaultRouter()
+register_stakeholders(router)
+
+app_name = "api"
+urlpatterns = router.urls

@@ -1,0 +1,15 @@
+"""Test settings: the real PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-key-not-for-production"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ROUNDTABLE_REQUIRE_STAFF_MFA = False
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
+LOG_LEVEL = "WARNING"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"user": "100000/hour", "anon": "100000/hour"}  # noqa: F405

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from core import services
+from core.dashboard import dashboard_panels
+from core.models import User, WorkerHeartbeat
+from core.selectors import notification_list_unread
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "panels": dashboard_panels(request),
+            "notifications": notification_list_unread(user)[:10],
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(request, "core/profile.html", {"has_token": Token.objects.filter(user=user).exists()})
+
+
+@login_required
+@require_POST
+def api_token_reset(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = services.api_token_reset(user=user)
+    # Shown once, never stored in the page again or logged.
+    return render(request, "core/profile.html", {"has_token": True, "new_token": token.key})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    services.notifications_mark_read(user=user)
+    messages.success(request, _("All notifications marked as read."))
+    return redirect("home")
+
+
+def _check(fn) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    try:
+        detail = fn()
+        status = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
+        logger.warning("health check failed", extra={"check": fn.__name__, "error": str(exc)})
+        status, detail = "error", exc.__class__.__name__
+    return {"status": status, "detail": detail, "ms": round((time.monotonic() - started) * 1000, 1)}
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def _cache() -> str:
+    cache.set("healthz", "1", 5)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("cache did not return what was stored")
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+
+
+def _broker() -> str:
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        return str(conn.transport_cls)
+
+
+def _worker() -> str:
+    beat = WorkerHeartbeat.objects.filter(name="celery").first()
+    if beat is None:
+        return "no heartbeat yet"
+    age = (timezone.now() - beat.last_seen).total_seconds()
+    return f"last seen {int(age)}s ago"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _check(_database), "cache": _check(_cache), "broker": _check(_broker)}
+    healthy = all(c["status"] == "ok" for c in checks.values())
+    checks["worker"] = _check(_worker)  # informative: the web tier stays up while workers restart
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the error may have come from the database or a context processor.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

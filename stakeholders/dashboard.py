@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from stakeholders.permissions import scopes_for
+from stakeholders.selectors import roles_for_user
+
+
+def my_roles(request: HttpRequest) -> dict[str, Any] | None:
+    roles = roles_for_user(request.user)  # type: ignore[arg-type]
+    return {
+        "template": "stakeholders/partials/dashboard_roles.html",
+        "jurisdiction_roles": roles["jurisdiction_roles"],
+        "memberships": roles["memberships"],
+        "is_platform_admin": scopes_for(request.user).is_platform_admin,  # type: ignore[arg-type]
+    }
+
+
+PANELS = [my_roles]

@@ -1,0 +1,202 @@
+"""Who is who: jurisdictions, sectors, organisations, and the roles people hold in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Jurisdiction(models.Model):
+    """A node of the administrative tree: national > province/county > district > city > ward."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCE = "province", _("Province / county")
+        DISTRICT = "district", _("District")
+        CITY = "city", _("City / municipality")
+        WARD = "ward", _("Ward / neighbourhood")
+
+    LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCE: 1, Level.DISTRICT: 2, Level.CITY: 3, Level.WARD: 4}
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9][A-Z0-9._-]*$", _("Use capital letters, digits, '.', '_' or '-'."))],
+        help_text=_("A short unique code, such as an ISO 3166-2 code: BD-39, MK-KU, KE-30."),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    # Materialised path of primary keys, "/1/7/42/": a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:jurisdiction-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.code:
+            self.code = self.code.strip().upper()
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        assert parent is not None
+        if self.pk and (parent.pk == self.pk or parent.path.startswith(self.path)):
+            raise ValidationError({"parent": _("A jurisdiction cannot be part of itself or of one of its own parts.")})
+        if self.level and self.LEVEL_RANK[self.Level(self.level)] <= self.LEVEL_RANK[self.Level(parent.level)]:
+            raise ValidationError(
+                {"level": _("A %(level)s cannot be part of a %(parent)s.")
+                 % {"level": self.get_level_display().lower(), "parent": parent.get_level_display().lower()}}
+            )
+
+
+class Sector(models.Model):
+    """A field of work. Security sectors (police, justice...) are flagged to watch the balance."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    is_security = models.BooleanField(
+        _("security sector"), default=False, help_text=_("Police, justice, intelligence, military, prisons.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government office or agency")
+        LAW_ENFORCEMENT = "law_enforcement", _("Police or law enforcement")
+        HEALTH = "health", _("Health service")
+        EDUCATION = "education", _("School, college or university")
+        SOCIAL = "social", _("Social services")
+        YOUTH = "youth", _("Youth organisation")
+        WOMEN = "women", _("Women's organisation")
+        FAITH = "faith", _("Faith-based organisation")
+        CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+        COMMUNITY = "community", _("Community group")
+        PRIVATE = "private", _("Company")
+        MEDIA = "media", _("Media")
+        INTERNATIONAL = "international", _("International organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="organisations")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    email = models.EmailField(_("general email"), blank=True)
+    phone = models.CharField(_("general phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "jurisdiction", name="stakeholders_org_name_per_jurisdiction",
+                violation_error_message=_("An organisation with this name already exists in this jurisdiction."),
+            )
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "is_active"], name="stakeholders_org_jur_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:organisation-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk:
+            seen = {self.pk}
+            node: Organisation | None = self.parent
+            while node is not None:
+                if node.pk in seen:
+                    raise ValidationError({"parent": _("An organisation cannot be its own parent or ancestor.")})
+                seen.add(node.pk)
+                node = node.parent
+
+
+class OrganisationMembership(models.Model):
+    """A login that belongs to an organisation, as its admin or as a member."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Organisation admin")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="stakeholders_one_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class JurisdictionRole(models.Model):
+    """A role over a jurisdiction and everything below it."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        LIAISON = "liaison", _("National or provincial liaison")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jurisdiction_roles")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "jurisdiction", "role"], name="stakeholders_one_jurisdiction_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} of {self.jurisdiction}"
+
+
+# Guardian object grants with direct foreign keys (fast joins, real cascades).
+class OrganisationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
