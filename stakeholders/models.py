@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
+class CodeField(models.CharField):  # type: ignore[type-arg]
+    """A code, stored trimmed and in capitals whichever way it was typed."""
+
+    def to_python(self, value: object) -> str | None:
+        value = super().to_python(value)
+        return value.strip().upper() if isinstance(value, str) else value
+
+
 class Jurisdiction(models.Model):
     """A node of the administrative tree: national > province/county > district > city > ward."""
 
@@ -25,7 +33,7 @@ class Jurisdiction(models.Model):
     LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCE: 1, Level.DISTRICT: 2, Level.CITY: 3, Level.WARD: 4}
 
     name = models.CharField(_("name"), max_length=200)
-    code = models.CharField(
+    code = CodeField(
         _("code"),
         max_length=32,
         unique=True,
@@ -53,8 +61,6 @@ class Jurisdiction(models.Model):
         return reverse("stakeholders:jurisdiction-detail", args=[self.pk])
 
     def clean(self) -> None:
-        if self.code:
-            self.code = self.code.strip().upper()
         if self.parent_id is None:
             return
         parent = self.parent

@@ -24,10 +24,14 @@ class ServiceModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
         raise NotImplementedError
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = self.create_object(serializer.validated_data)
+        serializer.instance = self._reread(self.create_object(serializer.validated_data))
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
+        serializer.instance = self._reread(self.update_object(serializer.instance, serializer.validated_data))
+
+    def _reread(self, instance: Model) -> Model:
+        """The response shows the row as the selector gives it (annotations and all)."""
+        return self.get_queryset().filter(pk=instance.pk).first() or instance
 
     def perform_destroy(self, instance: Any) -> None:
         self.destroy_object(instance)
