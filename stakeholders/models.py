@@ -206,3 +206,70 @@ class OrganisationUserObjectPermission(UserObjectPermissionBase):
 
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class Person(models.Model):
+    """Someone who matters to the network, with or without a login.
+
+    Contact details and demographics are personal data: they are shown only where
+    ``stakeholders.permissions`` allows, and demographics are used (composition analytics) only
+    when the person consented to record them (``demographics_consent_at``).
+    """
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary")
+        SELF_DESCRIBED = "self_described", _("Self-described")
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True, help_text=_("Comma-separated."))
+    expertise = models.TextField(_("expertise"), blank=True, max_length=2000)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    contact_consent_at = models.DateTimeField(_("consent to hold contact details given"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    is_youth = models.BooleanField(_("youth"), null=True, blank=True)
+    demographics_consent_at = models.DateTimeField(_("consent to record gender and age group given"), null=True,
+                                                   blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Position(models.Model):
+    """A person's position in an organisation (title, from/to)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "id"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="stakeholders_position_dates_in_order",
+                violation_error_message=_("A position cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.title}, {self.organisation}"

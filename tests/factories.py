@@ -6,7 +6,15 @@ import factory
 from factory.django import DjangoModelFactory
 
 from core.models import User
-from stakeholders.models import Jurisdiction, JurisdictionRole, Organisation, OrganisationMembership, Sector
+from stakeholders.models import (
+    Jurisdiction,
+    JurisdictionRole,
+    Organisation,
+    OrganisationMembership,
+    Person,
+    Position,
+    Sector,
+)
 
 
 class UserFactory(DjangoModelFactory):
@@ -82,3 +90,20 @@ class OrganisationMembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = OrganisationMembership.Role.MEMBER
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class PositionFactory(DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = "Programme officer"
