@@ -1,0 +1,68 @@
+"""Browser tests: a real headless Chromium (Debian's package) against Django's live server.
+
+Playwright's sync API runs an event loop in this thread, so Django's async-safety check must be
+relaxed for these tests (and only these: they live in their own folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    if not CHROMIUM:
+        # CI installs Chromium (.ci/run); on a newcomer's machine the message says what to do.
+        pytest.fail("Chromium is needed for the browser tests: `apt-get install chromium` or set CHROMIUM_PATH.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def login(live_server, page, client):  # type: ignore[no-untyped-def]
+    """``login(user)``: the browser page signed in as ``user`` (session cookie, no form)."""
+    from django.conf import settings
+
+    def do(user) -> None:  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+                                   "url": live_server.url}])
+
+    return do
+
+
+@pytest.fixture
+def axe(page) -> Callable[[], list[dict[str, object]]]:  # type: ignore[no-untyped-def]
+    """Run axe-core (vendored) on the current page; returns WCAG 2.1 A/AA violations."""
+
+    def run() -> list[dict[str, object]]:
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"
+        )
+        return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+    return run
