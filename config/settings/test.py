@@ -13,3 +13,14 @@ LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
 LOG_LEVEL = "WARNING"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"user": "100000/hour", "anon": "100000/hour"}  # noqa: F405
+
+# A file, not memory, so that a real Celery worker started by a test sees the test database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-roundtable.sqlite3")}  # noqa: F405
+if not REDIS_URL:  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # keep test tasks out of a running portal's queue
+        "data_folder_in": str(VAR_DIR / "test-celery" / "queue"),  # noqa: F405
+        "data_folder_out": str(VAR_DIR / "test-celery" / "queue"),  # noqa: F405
+        "processed_folder": str(VAR_DIR / "test-celery" / "processed"),  # noqa: F405
+        "store_processed": False,
+    }

@@ -35,6 +35,7 @@ class JurisdictionFilter(django_filters.FilterSet):
 
 
 class JurisdictionViewSet(_UserMixin, ServiceModelViewSet):
+    queryset = Jurisdiction.objects.none()  # for the schema; rows come from get_queryset (the selector)
     serializer_class = JurisdictionSerializer
     filterset_class = JurisdictionFilter
     search_fields = ["name", "code"]
@@ -53,6 +54,7 @@ class JurisdictionViewSet(_UserMixin, ServiceModelViewSet):
 
 
 class SectorViewSet(_UserMixin, ServiceModelViewSet):
+    queryset = Sector.objects.none()  # for the schema; rows come from get_queryset (the selector)
     serializer_class = SectorSerializer
     filterset_fields = ["is_security"]
     search_fields = ["name", "code"]
@@ -86,6 +88,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class OrganisationViewSet(_UserMixin, ServiceModelViewSet):
     """Organisations in the registry. Inactive ones are listed only to those responsible for them."""
 
+    queryset = Organisation.objects.none()  # for the schema; rows come from get_queryset (the selector)
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     search_fields = ["name", "acronym", "description"]
