@@ -60,9 +60,8 @@ def axe(page) -> Callable[[], list[dict[str, object]]]:  # type: ignore[no-untyp
 
     def run() -> list[dict[str, object]]:
         page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})"
-        )
+        tags = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
+        result = page.evaluate(f"async () => await axe.run(document, {{runOnly: {{type: 'tag', values: {tags}}}}})")
         return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
     return run
