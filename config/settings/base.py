@@ -104,7 +104,9 @@ TEMPLATES = [
 
 # --- Data -----------------------------------------------------------------------------------
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}"),
+    "default": environ.Env.db_url_config(
+        env_or_file("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)

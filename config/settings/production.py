@@ -8,7 +8,7 @@ from .base import env, env_or_file
 SECRET_KEY = env_or_file("SECRET_KEY") or ""
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set to at least 50 characters.")
-if not env("DATABASE_URL", default=None) and not env("DATABASE_URL_FILE", default=None):
+if not env_or_file("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DEBUG = False
