@@ -196,7 +196,8 @@ def seed() -> list[tuple[str, str]]:
         ("coordinator.sindh@roundtable.example.org", "PK-SD", JurisdictionRole.Role.COORDINATOR),
     ]
     for email, jcode, role in roles:
-        if not JurisdictionRole.objects.filter(user=users[email], jurisdiction=jurisdictions[jcode], role=role).exists():
+        held = JurisdictionRole.objects.filter(user=users[email], jurisdiction=jurisdictions[jcode], role=role)
+        if not held.exists():
             services.jurisdiction_role_grant(actor=admin, user=users[email], jurisdiction=jurisdictions[jcode],
                                              role=role, reason="Demo data")
     twdf = organisations["Tangail Women's Development Forum"]

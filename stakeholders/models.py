@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -166,7 +166,9 @@ class OrganisationMembership(models.Model):
         ADMIN = "admin", _("Organisation admin")
         MEMBER = "member", _("Member")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -232,6 +234,10 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="person",
     )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("registered in"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="people", help_text=_("The jurisdiction whose registry keeps this record."),
+    )
     contact_consent_at = models.DateTimeField(_("consent to hold contact details given"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
     is_youth = models.BooleanField(_("youth"), null=True, blank=True)
@@ -248,6 +254,19 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:person-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if (self.email or self.phone) and self.contact_consent_at is None:
+            raise ValidationError({"contact_consent_at": _(
+                "Contact details may only be recorded once the person has consented: record the date of consent."
+            )})
+        if (self.gender or self.is_youth is not None) and self.demographics_consent_at is None:
+            raise ValidationError({"demographics_consent_at": _(
+                "Gender and age group may only be recorded with the person's consent: record the date of consent."
+            )})
+
 
 class Position(models.Model):
     """A person's position in an organisation (title, from/to)."""
@@ -261,6 +280,7 @@ class Position(models.Model):
     class Meta:
         ordering = ["-start_date", "id"]
         verbose_name = _("position")
+        indexes = [models.Index(fields=["organisation", "end_date"], name="stakeholders_pos_org_idx")]
         verbose_name_plural = _("positions")
         constraints = [
             models.CheckConstraint(
@@ -273,3 +293,258 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.title}, {self.organisation}"
+
+    @property
+    def is_current(self) -> bool:
+        from django.utils import timezone
+
+        return self.end_date is None or self.end_date >= timezone.localdate()
+
+
+class Partnership(models.Model):
+    """A working relationship between two organisations (an MoU, a referral pathway...).
+
+    For directed kinds (a referral pathway) ``organisation`` refers to ``partner``.
+    """
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("Memorandum of understanding")
+        REFERRAL = "referral", _("Referral pathway")
+        JOINT_PROGRAMME = "joint_programme", _("Joint programme")
+        FUNDING = "funding", _("Funding or sponsorship")
+        SECONDMENT = "secondment", _("Secondment or staff exchange")
+        INFORMAL = "informal", _("Informal cooperation")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="partnerships_out"
+    )
+    partner = models.ForeignKey(
+        Organisation, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="partnerships_in"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name", "partner__name", "id"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(organisation=models.F("partner")),
+                name="stakeholders_partnership_two_organisations",
+                violation_error_message=_("An organisation cannot be its own partner."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="stakeholders_partnership_dates_in_order",
+                violation_error_message=_("A partnership cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "partner", "kind"], name="stakeholders_one_partnership_per_kind",
+                violation_error_message=_("These organisations already have a partnership of this kind."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} – {self.partner.name} ({self.get_kind_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:partnership-update", args=[self.pk])
+
+    @property
+    def is_directed(self) -> bool:
+        return self.kind == self.Kind.REFERRAL
+
+
+class StakeholderMapping(models.Model):
+    """How an organisation stands in one jurisdiction's stakeholder map (the coordinators' judgement)."""
+
+    class Engagement(models.IntegerChoices):
+        INFORM = 1, _("Inform")
+        CONSULT = 2, _("Consult")
+        INVOLVE = 3, _("Involve")
+        COLLABORATE = 4, _("Collaborate")
+        EMPOWER = 5, _("Empower")
+
+    SCALE = [(i, str(i)) for i in range(1, 6)]
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="stakeholder_mappings"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="mappings"
+    )
+    influence = models.PositiveSmallIntegerField(
+        _("influence"), choices=SCALE, help_text=_("1 (little) to 5 (decisive) power over prevention outcomes.")
+    )
+    interest = models.PositiveSmallIntegerField(
+        _("interest"), choices=SCALE, help_text=_("1 (little) to 5 (very high) interest in prevention.")
+    )
+    engagement_level = models.PositiveSmallIntegerField(_("engagement level"), choices=Engagement.choices)
+    prevention_primary = models.BooleanField(
+        _("primary prevention"), default=False, help_text=_("Whole communities, before any sign of risk.")
+    )
+    prevention_secondary = models.BooleanField(
+        _("secondary prevention"), default=False, help_text=_("People showing early signs of risk.")
+    )
+    prevention_tertiary = models.BooleanField(
+        _("tertiary prevention"), default=False, help_text=_("Disengagement, rehabilitation and reintegration.")
+    )
+    services_offered = models.TextField(_("services offered"), blank=True, max_length=2000)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction__path", "organisation__name", "id"]
+        verbose_name = _("stakeholder mapping")
+        verbose_name_plural = _("stakeholder mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "organisation"], name="stakeholders_one_mapping_per_jurisdiction",
+                violation_error_message=_("This organisation is already mapped in this jurisdiction."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(influence__gte=1, influence__lte=5, interest__gte=1, interest__lte=5),
+                name="stakeholders_mapping_scale_1_to_5",
+                violation_error_message=_("Influence and interest go from 1 to 5."),
+            ),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "engagement_level"], name="stakeholders_map_jur_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.jurisdiction}"
+
+    def clean(self) -> None:
+        if self.jurisdiction_id is None or self.organisation_id is None:
+            return
+        here = self.jurisdiction.path
+        there = self.organisation.jurisdiction.path
+        if not (there.startswith(here) or here.startswith(there)):
+            raise ValidationError({"organisation": _(
+                "Only organisations of this jurisdiction, of its parts or of the jurisdictions above it can be "
+                "mapped here."
+            )})
+
+    @property
+    def prevention_levels(self) -> list[str]:
+        return [
+            label for flag, label in (
+                (self.prevention_primary, _("primary")),
+                (self.prevention_secondary, _("secondary")),
+                (self.prevention_tertiary, _("tertiary")),
+            ) if flag
+        ]
+
+
+class ResourceOffer(models.Model):
+    """What an organisation (often a company) offers the prevention network: the private sector as a
+    resource partner."""
+
+    class Kind(models.TextChoices):
+        MONEY = "money", _("Money")
+        STAFF_TIME = "staff_time", _("Staff time")
+        MATERIAL = "material", _("Material")
+        FACILITIES = "facilities", _("Facilities")
+        EXPERTISE = "expertise", _("Expertise")
+        TRAINING_PLACES = "training_places", _("Training places")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        AGREED = "agreed", _("Agreed")
+        DELIVERED = "delivered", _("Delivered")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("offered by"), on_delete=models.CASCADE, related_name="resource_offers"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("offered to (jurisdiction)"), on_delete=models.PROTECT,
+        related_name="resource_offers",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), null=True, blank=True, help_text=_("Places, hours, items... as the unit says.")
+    )
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("For example: places, hours, rooms."))
+    value = models.DecimalField(
+        _("estimated value"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, such as USD or BDT."))],
+    )
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("resource offer")
+        verbose_name_plural = _("resource offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="stakeholders_offer_dates_in_order",
+                violation_error_message=_("An offer cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "status"], name="stakeholders_offer_jur_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.organisation.name})"
+
+    def clean(self) -> None:
+        if self.value is not None and not self.currency:
+            raise ValidationError({"currency": _("Give the currency of the value.")})
+
+
+class ImportBatch(models.Model):
+    """An uploaded file between its preview and its commit: the parsed rows are kept here, server-side,
+    owned by the uploader, never in the session."""
+
+    class Kind(models.TextChoices):
+        ORGANISATIONS = "organisations", _("Organisations")
+        PEOPLE = "people", _("People")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        COMMITTED = "committed", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("what the file holds"), max_length=16, choices=Kind.choices)
+    filename = models.CharField(_("file"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    rows = models.JSONField(default=list, help_text="The parsed rows: [{'line': n, 'values': {column: text}}].")
+    errors = models.JSONField(default=list, help_text="[{'line': n, 'column': name, 'message': text}].")
+    notices = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:import-preview", args=[self.pk])

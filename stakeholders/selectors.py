@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db import connection, models
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from core.permissions import AnyUser, get_visible_or_404
 from stakeholders import permissions
-from stakeholders.models import Jurisdiction, Organisation, OrganisationMembership, Sector
+from stakeholders.models import (
+    ImportBatch,
+    Jurisdiction,
+    Organisation,
+    OrganisationMembership,
+    Partnership,
+    Person,
+    Position,
+    ResourceOffer,
+    Sector,
+    StakeholderMapping,
+)
+
+M = TypeVar("M", bound=models.Model)
 
 
 def jurisdiction_list_visible_to(user: AnyUser) -> QuerySet[Jurisdiction]:
@@ -61,14 +79,25 @@ def organisation_list_visible_to(
     jurisdiction: Jurisdiction | None = None,
     kind: str = "",
     include_inactive: bool = True,
+    engaged_in: Jurisdiction | None = None,
+    min_engagement: int | None = None,
 ) -> QuerySet[Organisation]:
     """The directory: visible organisations, filtered; ``jurisdiction`` includes its whole subtree.
+
+    ``q`` is a full-text search (:func:`text_search`); ``engaged_in`` keeps the organisations mapped in
+    that jurisdiction's stakeholder map (or below it) at ``min_engagement`` or more, as far as the user
+    may see the map (the heatmap's counts link here).
 
     Each row carries ``can_change`` (the same rule as the object check, evaluated in the query).
     """
     qs = permissions.organisations_visible(user).select_related("sector", "jurisdiction")
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(acronym__icontains=q) | Q(description__icontains=q))
+        qs = text_search(qs, q, ORGANISATION_SEARCH_FIELDS)
+    if engaged_in is not None:
+        engaged = permissions.mappings_visible(user).filter(
+            jurisdiction__path__startswith=engaged_in.path, engagement_level__gte=min_engagement or 1
+        )
+        qs = qs.filter(pk__in=engaged.values("organisation_id"))
     if sector is not None:
         qs = qs.filter(sector=sector)
     if jurisdiction is not None:
@@ -99,7 +128,6 @@ def organisation_members_for_user(user: AnyUser, organisation: Organisation) -> 
 
 
 
-
 def roles_for_user(user: AnyUser) -> dict[str, Any]:
     """The user's own roles (for the dashboard and profile)."""
     from stakeholders.models import JurisdictionRole
@@ -110,3 +138,381 @@ def roles_for_user(user: AnyUser) -> dict[str, Any]:
         "jurisdiction_roles": list(JurisdictionRole.objects.filter(user=user).select_related("jurisdiction")),
         "memberships": list(OrganisationMembership.objects.filter(user=user).select_related("organisation")),
     }
+
+
+# --- Full-text search ---------------------------------------------------------------------------
+
+ORGANISATION_SEARCH_FIELDS = ("name", "acronym", "description")
+# Never contact details: searching by an email address must not reveal whose it is.
+PERSON_SEARCH_FIELDS = ("full_name", "expertise", "languages")
+MAX_SEARCH_TERMS = 8
+
+
+def search_terms(q: str) -> list[str]:
+    return re.findall(r"\w+", q)[:MAX_SEARCH_TERMS]
+
+
+def text_search(qs: QuerySet[M], q: str, fields: Sequence[str]) -> QuerySet[M]:
+    """Every word of ``q`` must match the start of a word in one of ``fields`` (PostgreSQL full-text
+    search with prefix matching, ranked) or appear in one of them (other databases: a simpler match).
+
+    Applied to a queryset the selectors already narrowed, so search never shows more than the lists.
+    """
+    terms = search_terms(q)
+    if not terms:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(*fields, config="simple")
+        query = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
+        return (
+            qs.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+            .filter(search_document=query)
+            .order_by("-search_rank", *qs.query.order_by or qs.model._meta.ordering)
+        )
+    for term in terms:
+        match = Q(pk__in=[])
+        for name in fields:
+            match |= Q(**{f"{name}__icontains": term})
+        qs = qs.filter(match)
+    return qs
+
+
+# --- People ------------------------------------------------------------------------------------
+
+def _flag(q: Q | None) -> Any:
+    """A boolean column evaluating a rule ``Q`` in the query (``None``: always true)."""
+    if q is None:
+        return Value(True)
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=models.BooleanField())
+
+
+def person_list_visible_to(
+    user: AnyUser,
+    *,
+    q: str = "",
+    organisation: Organisation | None = None,
+    jurisdiction: Jurisdiction | None = None,
+) -> QuerySet[Person]:
+    """Visible people; each row carries ``contact_visible`` and ``can_change`` (the rules, in the query)
+    and ``visible_positions`` (the positions the user may see, prefetched in one query)."""
+    qs = permissions.people_visible(user).select_related("jurisdiction")
+    if q:
+        qs = text_search(qs, q, PERSON_SEARCH_FIELDS)
+    if organisation is not None:
+        qs = qs.filter(pk__in=Position.objects.filter(organisation=organisation).values("person_id"))
+    if jurisdiction is not None:
+        qs = qs.filter(
+            Q(jurisdiction__path__startswith=jurisdiction.path)
+            | Q(pk__in=Position.objects.filter(organisation__jurisdiction__path__startswith=jurisdiction.path)
+                .values("person_id"))
+        )
+    return qs.annotate(
+        contact_visible=_flag(permissions.person_contact_visible_q(user)),
+        can_change=_flag(permissions.people_changeable_q(user)),
+    ).prefetch_related(
+        Prefetch(
+            "positions",
+            queryset=permissions.positions_visible(user).select_related("organisation").order_by("-start_date", "id"),
+            to_attr="visible_positions",
+        )
+    )
+
+
+def person_get_for_user(user: AnyUser, pk: Any) -> Person:
+    return get_visible_or_404(person_list_visible_to(user), pk=pk)
+
+
+def position_list_for_organisation(user: AnyUser, organisation: Organisation) -> QuerySet[Position]:
+    """The people of an organisation as the user may see them, current positions first."""
+    return (
+        permissions.positions_visible(user)
+        .filter(organisation=organisation)
+        .select_related("person")
+        .annotate(ended=Case(When(permissions.current_positions_q(), then=Value(0)), default=Value(1)))
+        .order_by("ended", "person__full_name", "id")
+    )
+
+
+def position_get_for_user(user: AnyUser, pk: Any) -> Position:
+    return get_visible_or_404(permissions.positions_visible(user).select_related("person", "organisation"), pk=pk)
+
+
+# --- Partnerships ------------------------------------------------------------------------------
+
+def partnership_list_visible_to(
+    user: AnyUser,
+    *,
+    organisation: Organisation | None = None,
+    kind: str = "",
+    jurisdiction: Jurisdiction | None = None,
+    current_only: bool = False,
+) -> QuerySet[Partnership]:
+    qs = permissions.partnerships_visible(user).select_related(
+        "organisation", "partner", "organisation__jurisdiction", "partner__jurisdiction"
+    )
+    if organisation is not None:
+        qs = qs.filter(Q(organisation=organisation) | Q(partner=organisation))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if jurisdiction is not None:
+        qs = qs.filter(
+            Q(organisation__jurisdiction__path__startswith=jurisdiction.path)
+            | Q(partner__jurisdiction__path__startswith=jurisdiction.path)
+        )
+    if current_only:
+        qs = qs.filter(permissions.current_positions_q())
+    changeable = permissions.organisations_changeable_q(user)
+    if changeable is None:
+        can_change: Any = Value(True)
+    else:
+        ids = Organisation.objects.filter(changeable).values("pk")
+        can_change = _flag(Q(organisation__in=ids) | Q(partner__in=ids))
+    return qs.annotate(can_change=can_change)
+
+
+def partnership_get_for_user(user: AnyUser, pk: Any) -> Partnership:
+    return get_visible_or_404(partnership_list_visible_to(user), pk=pk)
+
+
+@dataclass
+class NetworkNode:
+    organisation: Organisation
+    x: float
+    y: float
+    kinds: list[str]
+    directions: set[str]  # "out" (this organisation refers to it), "in", "both" for undirected kinds
+
+
+@dataclass
+class Network:
+    centre: Organisation
+    nodes: list[NetworkNode]
+    size: int = 360
+    more: int = 0
+
+
+NETWORK_MAX_NODES = 16
+
+
+def organisation_network(user: AnyUser, organisation: Organisation, partnerships: Sequence[Partnership]) -> Network:
+    """A small star diagram of an organisation's partners (laid out on a circle), drawn from the
+    partnerships the user may see (already fetched by the caller)."""
+    by_partner: dict[int, NetworkNode] = {}
+    for p in partnerships:
+        other, direction = (p.partner, "out") if p.organisation_id == organisation.pk else (p.organisation, "in")
+        if not p.is_directed:
+            direction = "both"
+        node = by_partner.get(other.pk)
+        if node is None:
+            node = by_partner[other.pk] = NetworkNode(other, 0, 0, [], set())
+        node.kinds.append(p.get_kind_display())
+        node.directions.add(direction)
+    nodes = list(by_partner.values())[:NETWORK_MAX_NODES]
+    network = Network(organisation, nodes, more=max(0, len(by_partner) - NETWORK_MAX_NODES))
+    centre = network.size / 2
+    radius = network.size / 2 - 50
+    for i, node in enumerate(nodes):
+        angle = 2 * math.pi * i / max(1, len(nodes)) - math.pi / 2
+        node.x = round(centre + radius * math.cos(angle), 1)
+        node.y = round(centre + radius * math.sin(angle), 1)
+    return network
+
+
+# --- Stakeholder mapping -----------------------------------------------------------------------
+
+def mapping_jurisdiction_list(user: AnyUser) -> QuerySet[Jurisdiction]:
+    return permissions.mapping_jurisdictions(user)
+
+
+def mapping_jurisdiction_get_for_user(user: AnyUser, pk: Any) -> Jurisdiction:
+    """The jurisdiction whose map is asked for; 404 unless the user may read its map."""
+    return get_visible_or_404(permissions.mapping_jurisdictions(user), pk=pk)
+
+
+def mapping_list_visible_to(
+    user: AnyUser,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+    influence: int | None = None,
+    interest: int | None = None,
+    engagement_level: int | None = None,
+    organisation: Organisation | None = None,
+) -> QuerySet[StakeholderMapping]:
+    """Mappings recorded for exactly ``jurisdiction`` (its own map), filtered."""
+    qs = permissions.mappings_visible(user).select_related(
+        "organisation", "organisation__sector", "organisation__jurisdiction", "jurisdiction"
+    )
+    if jurisdiction is not None:
+        qs = qs.filter(jurisdiction=jurisdiction)
+    if influence:
+        qs = qs.filter(influence=influence)
+    if interest:
+        qs = qs.filter(interest=interest)
+    if engagement_level:
+        qs = qs.filter(engagement_level=engagement_level)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    change = permissions.jurisdictions_manageable(user).values("pk")
+    return qs.annotate(can_change=_flag(Q(jurisdiction__in=change))).order_by("organisation__name", "id")
+
+
+def mapping_get_for_user(user: AnyUser, pk: Any) -> StakeholderMapping:
+    return get_visible_or_404(mapping_list_visible_to(user), pk=pk)
+
+
+@dataclass
+class GridCell:
+    influence: int
+    interest: int
+    count: int = 0
+    mappings: list[StakeholderMapping] = field(default_factory=list)
+
+    @property
+    def quadrant(self) -> str:
+        high_influence, high_interest = self.influence >= 3, self.interest >= 3
+        if high_influence and high_interest:
+            return "manage"
+        if high_influence:
+            return "satisfy"
+        if high_interest:
+            return "inform"
+        return "monitor"
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.mappings)
+
+
+GRID_NAMES_PER_CELL = 6
+
+
+def power_interest_grid(user: AnyUser, jurisdiction: Jurisdiction) -> list[list[GridCell]]:
+    """Rows of influence 5..1, columns of interest 1..5; each cell with its count and the first few
+    organisations by name. Two queries whatever the number of mappings."""
+    qs = permissions.mappings_visible(user).filter(jurisdiction=jurisdiction)
+    cells = {(i, j): GridCell(i, j) for i in range(1, 6) for j in range(1, 6)}
+    for row in qs.values("influence", "interest").annotate(n=Count("pk")).order_by():
+        cells[(row["influence"], row["interest"])].count = row["n"]
+    first = (
+        qs.select_related("organisation")
+        .annotate(
+            cell_rank=Window(
+                RowNumber(), partition_by=[F("influence"), F("interest")], order_by=[F("organisation__name").asc()]
+            )
+        )
+        .filter(cell_rank__lte=GRID_NAMES_PER_CELL)
+        .order_by("organisation__name")
+    )
+    for mapping in first:
+        cells[(mapping.influence, mapping.interest)].mappings.append(mapping)
+    return [[cells[(i, j)] for j in range(1, 6)] for i in range(5, 0, -1)]
+
+
+@dataclass
+class HeatmapRow:
+    sector: Sector
+    cells: list[tuple[Jurisdiction, int, int]]  # (column, engaged, registered)
+
+    @property
+    def total(self) -> int:
+        return sum(engaged for _, engaged, _ in self.cells)
+
+
+@dataclass
+class Heatmap:
+    jurisdiction: Jurisdiction
+    columns: list[Jurisdiction]
+    rows: list[HeatmapRow]
+    gaps: list[tuple[Jurisdiction, list[str]]]
+    max_count: int
+    min_engagement: int
+
+    def column_totals(self) -> list[int]:
+        return [sum(row.cells[i][1] for row in self.rows) for i in range(len(self.columns))]
+
+
+GAP_KINDS = (Organisation.Kind.YOUTH, Organisation.Kind.WOMEN)
+
+
+def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagement: int = 1) -> Heatmap:
+    """Sector x part-of-the-jurisdiction coverage: in each cell the number of organisations of that
+    sector, located in that part, engaged in the jurisdiction's stakeholder map (mapped at
+    ``min_engagement`` or more, anywhere in the jurisdiction's subtree), next to the number registered.
+    A fixed number of queries (one column per part, counted in SQL)."""
+    columns = list(jurisdiction.children.all()) or [jurisdiction]
+    sectors = list(sector_list())
+    visible = permissions.organisations_visible(user).filter(is_active=True)
+    engaged_ids = permissions.mappings_visible(user).filter(
+        jurisdiction__path__startswith=jurisdiction.path, engagement_level__gte=min_engagement
+    ).values("organisation_id")
+    per_column = {f"c{i}": Count("pk", filter=Q(jurisdiction__path__startswith=c.path)) for i, c in enumerate(columns)}
+    engaged: dict[tuple[int, str], list[int]] = {}
+    for row in visible.filter(pk__in=engaged_ids).values("sector_id", "kind").annotate(**per_column).order_by():
+        engaged[(row["sector_id"], row["kind"])] = [row[f"c{i}"] for i in range(len(columns))]
+    registered: dict[int, list[int]] = {}
+    for row in visible.values("sector_id").annotate(**per_column).order_by():
+        registered[row["sector_id"]] = [row[f"c{i}"] for i in range(len(columns))]
+
+    def engaged_in(i: int, *, sector_id: int | None = None, kind: str | None = None) -> int:
+        return sum(counts[i] for (s, k), counts in engaged.items()
+                   if (sector_id is None or s == sector_id) and (kind is None or k == kind))
+
+    rows = [
+        HeatmapRow(sector, [
+            (column, engaged_in(i, sector_id=sector.pk), registered.get(sector.pk, [0] * len(columns))[i])
+            for i, column in enumerate(columns)
+        ])
+        for sector in sectors
+    ]
+    labels = dict(Organisation.Kind.choices)
+    gaps = []
+    for i, column in enumerate(columns):
+        missing = [str(labels[kind]) for kind in GAP_KINDS if engaged_in(i, kind=kind) == 0]
+        if missing:
+            gaps.append((column, missing))
+    max_count = max([engaged for row in rows for _, engaged, _ in row.cells] or [0])
+    return Heatmap(jurisdiction, columns, rows, gaps, max_count, min_engagement)
+
+
+# --- Resource offers ---------------------------------------------------------------------------
+
+def offer_list_visible_to(
+    user: AnyUser,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+    status: str = "",
+    kind: str = "",
+    organisation: Organisation | None = None,
+) -> QuerySet[ResourceOffer]:
+    """``jurisdiction`` includes offers made to its parts."""
+    qs = permissions.offers_visible(user).select_related("organisation", "jurisdiction", "organisation__sector")
+    if jurisdiction is not None:
+        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.annotate(can_change=_flag(permissions.offers_changeable_q(user)))
+
+
+def offer_get_for_user(user: AnyUser, pk: Any) -> ResourceOffer:
+    return get_visible_or_404(offer_list_visible_to(user), pk=pk)
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+def import_batch_get_for_user(user: AnyUser, pk: Any) -> ImportBatch:
+    """An upload is seen only by whoever uploaded it."""
+    if not user.is_authenticated:
+        return get_visible_or_404(ImportBatch.objects.none(), pk=pk)
+    return get_visible_or_404(ImportBatch.objects.filter(owner=user), pk=pk)
+
+
+def import_batch_list_for_user(user: AnyUser) -> QuerySet[ImportBatch]:
+    if not user.is_authenticated:
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(owner=user).defer("rows", "errors")

@@ -86,7 +86,8 @@ def jurisdiction_update(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(jurisdiction)
     return render(
         request, "stakeholders/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": jurisdiction.name}, "cancel_url": jurisdiction.get_absolute_url()},
+        {"form": form, "title": _("Edit %(name)s") % {"name": jurisdiction.name},
+         "cancel_url": jurisdiction.get_absolute_url()},
     )
 
 
@@ -111,7 +112,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_add": permissions.can_add_organisation(user),
     }
-    template = "stakeholders/partials/organisation_table.html" if request.htmx else "stakeholders/organisation_list.html"
+    template = (
+        "stakeholders/partials/organisation_table.html" if request.htmx else "stakeholders/organisation_list.html"
+    )
     return render(request, template, context)
 
 
