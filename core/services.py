@@ -81,3 +81,52 @@ def worker_heartbeat_record(*, name: str) -> None:
     from core.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
+
+
+@transaction.atomic
+def user_get_or_invite(*, actor: User, email: str, full_name: str = "", base_url: str) -> tuple[User, bool]:
+    """The account for ``email``, opened (and invited by e-mail to set a password) if there is none.
+
+    There is no public sign-up: accounts are opened by whoever gives someone a role. Callers check
+    that ``actor`` may give that role *before* calling this.
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter a valid email address."}) from None
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user, False
+    user = User(email=email, full_name=full_name.strip()[:200])
+    user.set_unusable_password()
+    user.save()
+    audit_record(actor=actor, action="user.invite", target=user)
+    from core.tasks import send_invitation_task
+
+    transaction.on_commit(lambda: send_invitation_task.delay(user.pk, actor.pk, base_url))
+    return user, True
+
+
+def invitation_send(*, user: User, invited_by: User | None, base_url: str) -> None:
+    """E-mail a link to set a first password (a password-reset token, valid for a few days)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    context = {"user": user, "invited_by": invited_by, "link": base_url.rstrip("/") + path}
+    send_mail(
+        subject=render_to_string("core/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("core/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )

@@ -12,3 +12,14 @@ def record_worker_heartbeat_task() -> None:
 @shared_task(name="core.tasks.clear_expired_sessions_task", time_limit=600, soft_time_limit=540)
 def clear_expired_sessions_task() -> None:
     call_command("clearsessions")
+
+
+@shared_task(name="core.tasks.send_invitation_task", time_limit=60, soft_time_limit=50)
+def send_invitation_task(user_id: int, invited_by_id: int | None, base_url: str) -> None:
+    from core.models import User
+    from core.services import invitation_send
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return  # deactivated meanwhile, or already set a password: nothing to send
+    invitation_send(user=user, invited_by=User.objects.filter(pk=invited_by_id).first(), base_url=base_url)

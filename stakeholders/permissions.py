@@ -123,6 +123,11 @@ def can_add_jurisdiction_under(user: AnyUser, parent: Jurisdiction | None) -> bo
     return allowed(jurisdictions_manageable(user), parent)
 
 
+def can_grant_roles_in(user: AnyUser, jurisdiction: Jurisdiction) -> bool:
+    """Coordinators give and take away roles over their own jurisdiction and everything below it."""
+    return allowed(jurisdictions_manageable(user), jurisdiction)
+
+
 # --- Sectors -----------------------------------------------------------------------------------
 
 def can_manage_sectors(user: AnyUser) -> bool:

@@ -17,6 +17,7 @@ from stakeholders import permissions
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
+    JurisdictionRole,
     Organisation,
     OrganisationMembership,
     Partnership,
@@ -516,3 +517,12 @@ def import_batch_list_for_user(user: AnyUser) -> QuerySet[ImportBatch]:
     if not user.is_authenticated:
         return ImportBatch.objects.none()
     return ImportBatch.objects.filter(owner=user).defer("rows", "errors")
+
+
+def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> QuerySet[JurisdictionRole]:
+    """Who holds a role over ``jurisdiction``: shown to those who may give roles there."""
+    if not permissions.can_grant_roles_in(user, jurisdiction):
+        return JurisdictionRole.objects.none()
+    return (
+        JurisdictionRole.objects.filter(jurisdiction=jurisdiction).select_related("user").order_by("role", "user__email")
+    )

@@ -94,8 +94,7 @@ def jurisdiction_update(*, actor: User, jurisdiction: Jurisdiction, **data: Any)
 @transaction.atomic
 def jurisdiction_role_grant(*, actor: User, user: User, jurisdiction: Jurisdiction, role: str,
                             reason: str = "") -> JurisdictionRole:
-    require(permissions.can_add_jurisdiction_under(actor, jurisdiction) or actor.is_platform_admin,
-            "You may not grant roles in this jurisdiction.")
+    require(permissions.can_grant_roles_in(actor, jurisdiction), "You may not grant roles in this jurisdiction.")
     granted, _created = JurisdictionRole.objects.get_or_create(user=user, jurisdiction=jurisdiction, role=role)
     audit_record(actor=actor, action="role.grant", target=user,
                  changes={"role": role, "jurisdiction": jurisdiction.code}, reason=reason)
@@ -105,8 +104,7 @@ def jurisdiction_role_grant(*, actor: User, user: User, jurisdiction: Jurisdicti
 
 @transaction.atomic
 def jurisdiction_role_revoke(*, actor: User, role: JurisdictionRole, reason: str = "") -> None:
-    require(permissions.can_add_jurisdiction_under(actor, role.jurisdiction) or actor.is_platform_admin,
-            "You may not revoke roles in this jurisdiction.")
+    require(permissions.can_grant_roles_in(actor, role.jurisdiction), "You may not revoke roles in this jurisdiction.")
     audit_record(actor=actor, action="role.revoke", target=role.user,
                  changes={"role": role.role, "jurisdiction": role.jurisdiction.code}, reason=reason)
     role.delete()
@@ -570,3 +568,46 @@ def import_batch_discard(*, actor: User, batch: ImportBatch) -> None:
         batch.status = ImportBatch.Status.DISCARDED
         batch.rows = []
         batch.save(update_fields=["status", "rows"])
+
+
+# --- Access: roles and memberships given to people by e-mail ------------------------------------
+
+def _require_reason(reason: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why: the reason is recorded in the audit trail."})
+
+
+@transaction.atomic
+def jurisdiction_access_grant(*, actor: User, jurisdiction: Jurisdiction, email: str, role: str, reason: str,
+                              base_url: str, full_name: str = "") -> JurisdictionRole:
+    """Give ``email`` a role over ``jurisdiction``, opening (and inviting) an account if needed."""
+    from core.services import user_get_or_invite
+
+    require(permissions.can_grant_roles_in(actor, jurisdiction), "You may not grant roles in this jurisdiction.")
+    _require_reason(reason)
+    user, _ = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
+    return jurisdiction_role_grant(actor=actor, user=user, jurisdiction=jurisdiction, role=role, reason=reason)
+
+
+@transaction.atomic
+def organisation_member_invite(*, actor: User, organisation: Organisation, email: str, role: str, reason: str,
+                               base_url: str, full_name: str = "") -> OrganisationMembership:
+    from core.services import user_get_or_invite
+
+    require(permissions.can_change_organisation(actor, organisation), "You may not manage this organisation.")
+    _require_reason(reason)
+    user, _ = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
+    return organisation_membership_set(actor=actor, organisation=organisation, user=user, role=role, reason=reason)
+
+
+@transaction.atomic
+def organisation_membership_remove(*, actor: User, membership: OrganisationMembership, reason: str) -> None:
+    require(permissions.can_change_organisation(actor, membership.organisation),
+            "You may not manage this organisation.")
+    _require_reason(reason)
+    audit_record(actor=actor, action="membership.remove", target=membership.organisation,
+                 changes={"user": membership.user.email, "role": membership.role}, reason=reason)
+    permissions.scopes_forget(membership.user)
+    membership.delete()

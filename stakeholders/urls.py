@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from stakeholders import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation-update"),
+    path("", include("stakeholders.access_urls")),
 ]
