@@ -2,10 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from coordination.api.urls import register as register_coordination
 from stakeholders.api.urls import register as register_stakeholders
 
 router = DefaultRouter()
 register_stakeholders(router)
+register_coordination(router)
 
 app_name = "api"
 urlpatterns = router.urls

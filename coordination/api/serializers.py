@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from coordination.models import AgendaItem, Attendance, Committee, CommitteeMembership, Decision, Invitation, Meeting
+from stakeholders.models import Person
+
+
+class CommitteeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    member_count = serializers.IntegerField(read_only=True, default=0)
+    next_meeting_at = serializers.DateTimeField(read_only=True, default=None)
+    can_manage = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Committee
+        fields = [
+            "id", "name", "acronym", "kind", "jurisdiction", "jurisdiction_name", "parent", "remit", "mandate",
+            "mandate_review_date", "secretariat", "status", "quorum_rule", "quorum_value", "expected_sectors",
+            "member_count", "next_meeting_at", "can_manage", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness and cycles are validated once, by the model, inside the service.
+        validators: list[object] = []
+
+
+class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+
+    class Meta:
+        model = CommitteeMembership
+        fields = ["id", "person", "person_name", "organisation", "organisation_name", "role", "designation",
+                  "start_date", "end_date"]
+        validators: list[object] = []
+
+
+class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    committee_name = serializers.CharField(source="committee.name", read_only=True)
+    recurrence = serializers.CharField(source="series.rrule", read_only=True, default="")
+    can_manage = serializers.BooleanField(read_only=True, default=False)
+    can_read_minutes = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id", "committee", "committee_name", "series", "recurrence", "title", "starts_at", "ends_at",
+            "location", "online_url", "is_confidential", "status", "quorum_met", "minutes_approved_at",
+            "can_manage", "can_read_minutes", "created_at", "updated_at",
+        ]
+        read_only_fields = ["committee", "series", "status", "quorum_met", "minutes_approved_at", "created_at",
+                            "updated_at"]
+
+
+class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Input for scheduling: a committee the caller can see, and an optional RFC 5545 RRULE."""
+
+    recurrence = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "title", "starts_at", "ends_at", "location", "online_url", "is_confidential",
+                  "recurrence"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs  # model rules (times in order, the rule's end) are checked once, in the service
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "meeting", "order", "title", "description", "presenter", "duration_minutes", "papers",
+                  "status", "minutes", "carried_from", "follow_up_of"]
+        read_only_fields = ["meeting", "status", "minutes", "carried_from", "follow_up_of"]
+        validators: list[object] = []
+
+    def to_representation(self, instance: AgendaItem) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("can_read_minutes"):
+            data["minutes"] = None  # a confidential meeting's minutes stay with those who attended
+        return data
+
+
+class AgendaOrderSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    items = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class MinutesSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    minutes = serializers.CharField(allow_blank=True, max_length=100000)
+    status = serializers.ChoiceField(choices=[AgendaItem.Status.OPEN, AgendaItem.Status.CLOSED], required=False)
+
+
+class InvitationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "person", "person_name", "kind", "response", "responded_at", "sent_at"]
+        read_only_fields = ["response", "responded_at", "sent_at"]
+        validators: list[object] = []
+
+
+class ReplySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    response = serializers.ChoiceField(choices=[c for c in Invitation.Response.values if c != "pending"])
+
+
+class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    represented_by = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False,
+                                                        allow_null=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["person", "person_name", "status", "represented_by"]
+        validators: list[object] = []
+
+
+class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    owner_name = serializers.CharField(source="owner.full_name", read_only=True, default=None)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "agenda_item", "meeting", "committee", "kind", "text", "owner", "owner_name",
+                  "owner_organisation", "due_date", "status", "created_at", "updated_at"]
+        read_only_fields = ["meeting", "committee", "created_at", "updated_at"]

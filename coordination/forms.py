@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coordination import permissions, selectors
+from coordination.models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Invitation,
+    Meeting,
+)
+from core.forms import StyledFormMixin
+from core.permissions import AnyUser
+from stakeholders.models import Jurisdiction
+from stakeholders.permissions import organisations_visible
+from stakeholders.selectors import sector_list
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CommitteeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Committee
+        fields = [
+            "name", "acronym", "kind", "jurisdiction", "parent", "status", "remit", "mandate", "mandate_review_date",
+            "secretariat", "quorum_rule", "quorum_value", "expected_sectors",
+        ]
+        widgets = {
+            "remit": forms.Textarea(attrs={"rows": 3}),
+            "mandate": forms.Textarea(attrs={"rows": 6}),
+            "mandate_review_date": DATE,
+            "expected_sectors": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        jurisdictions = permissions.jurisdictions_for_new_committees(user)
+        if self.instance.pk:
+            # Keeping the current jurisdiction is always allowed; moving needs the new one in scope.
+            jurisdictions = (jurisdictions | Jurisdiction.objects.filter(pk=self.instance.jurisdiction_id)).distinct()
+        self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
+        parents = selectors.committees_for_forms(user)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["secretariat"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
+        self.fields["expected_sectors"].queryset = sector_list()  # type: ignore[attr-defined]
+
+
+class CommitteeFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Committee.Kind.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *Committee.Status.choices],
+                               required=False)
+
+
+class MembershipForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CommitteeMembership
+        fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = selectors.people_for_forms()  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
+
+
+class MeetingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    recurrence = forms.CharField(
+        label=_("Repeat (RFC 5545 rule)"), required=False, max_length=500,
+        help_text=_("Leave empty for a one-off meeting. For example FREQ=MONTHLY;BYDAY=1TU;COUNT=12 (the first "
+                    "Tuesday of the month, 12 times) or FREQ=WEEKLY;UNTIL=20271231. It must end."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "ends_at", "location", "online_url", "is_confidential"]
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+
+    def __init__(self, *args: Any, with_recurrence: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]  # type: ignore[attr-defined]
+        if not with_recurrence:
+            del self.fields["recurrence"]
+
+
+class AgendaItemForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "presenter", "duration_minutes", "description", "papers", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "papers": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].help_text = _("Leave empty to add it at the end.")
+
+
+class ProposeItemForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Item to propose"), max_length=300)
+    description = forms.CharField(label=_("Why it matters"), required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MinutesForm(StyledFormMixin, forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, max_length=100000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Paragraphs, lists, bold, italics and links are kept; anything else is removed."),
+    )
+    status = forms.ChoiceField(
+        label=_("After this meeting the item is"),
+        choices=[(AgendaItem.Status.CLOSED, _("Closed")), (AgendaItem.Status.OPEN, _("Still open (carry it over)"))],
+    )
+
+
+class DecisionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Decision
+        fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_date": DATE}
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.people_for_forms()  # type: ignore[attr-defined]
+        self.fields["owner_organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
+
+
+class DecisionProgressForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Decision
+        fields = ["status", "owner", "due_date"]
+        widgets = {"due_date": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.people_for_forms()  # type: ignore[attr-defined]
+
+
+class InviteForm(StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=selectors.people_for_forms())
+    kind = forms.ChoiceField(label=_("Invited as"),
+                             choices=[(Invitation.Kind.SUMMONED, _("Summoned official")),
+                                      (Invitation.Kind.GUEST, _("Guest"))])
+
+
+class ReplyForm(forms.Form):
+    response = forms.ChoiceField(choices=[c for c in Invitation.Response.choices if c[0] != "pending"])
+
+
+class AttendanceForm(StyledFormMixin, forms.Form):
+    """One attendance choice (and an optional stand-in) per invitee."""
+
+    def __init__(self, *args: Any, invitations: list[Invitation], attendance: list[Attendance],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = {a.person_id: a for a in attendance}
+        self.rows: list[tuple[Invitation, str, str]] = []
+        people = [(i.person.pk, i.person.full_name) for i in invitations]
+        for invitation in invitations:
+            pid = invitation.person_id
+            existing = current.get(pid)
+            status_name, by_name = f"status_{pid}", f"represented_by_{pid}"
+            self.fields[status_name] = forms.ChoiceField(
+                label=_("Attendance of %(name)s") % {"name": invitation.person.full_name}, required=False,
+                choices=[("", _("Not recorded")), *Attendance.Status.choices],
+                initial=existing.status if existing else "",
+            )
+            self.fields[by_name] = forms.TypedChoiceField(
+                label=_("%(name)s represented by") % {"name": invitation.person.full_name}, required=False,
+                coerce=int, empty_value=None, choices=[("", "—"), *[p for p in people if p[0] != pid]],
+                initial=existing.represented_by_id if existing else None,
+            )
+            self.rows.append((invitation, status_name, by_name))
+
+    def entries(self) -> list[dict[str, Any]]:
+        from stakeholders.models import Person
+
+        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows]
+        stand_ins = Person.objects.in_bulk([b for _inv, _s, b in wanted if b])
+        return [
+            {"person": inv.person, "status": status, "represented_by": stand_ins.get(by) if by else None}
+            for inv, status, by in wanted
+            if status
+        ]
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+    committee = forms.ModelChoiceField(queryset=Committee.objects.none(), required=False, label=_("Committee"))
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = selectors.committees_for_forms(user)  # type: ignore[attr-defined]
+        self.fields["committee"].widget.attrs["class"] = "form-select"
+

@@ -1,0 +1,324 @@
+"""Reads of committees and meetings, already narrowed to what the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Case, Count, Min, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from coordination import permissions
+from coordination.models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Invitation,
+    Meeting,
+)
+from core.permissions import AnyUser, get_visible_or_404
+from stakeholders.models import Jurisdiction, Person, Sector
+
+SECURITY_DOMINANCE = 0.5  # more than half of the members with a sector come from security sectors
+
+
+def _flag(q: Q | None) -> Any:
+    return Value(True) if q is None else Case(When(q, then=Value(True)), default=Value(False))
+
+
+# --- Committees --------------------------------------------------------------------------------
+
+def committee_list_visible_to(
+    user: AnyUser, *, q: str = "", kind: str = "", status: str = "", jurisdiction: Jurisdiction | None = None,
+) -> QuerySet[Committee]:
+    """Visible committees with their number of current members, their next meeting and whether the
+    user manages them (the same rules as the object checks, evaluated in the one query)."""
+    now = timezone.now()
+    qs = permissions.committees_visible(user).select_related("jurisdiction", "parent")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(acronym__icontains=q) | Q(remit__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if jurisdiction is not None:
+        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+    return qs.annotate(
+        member_count=Count("memberships", filter=permissions.current_memberships_q("memberships__"), distinct=True),
+        next_meeting_at=Min("meetings__starts_at", filter=Q(meetings__starts_at__gte=now,
+                                                            meetings__status=Meeting.Status.PLANNED)),
+        can_manage=_flag(permissions.committees_manageable_q(user)),
+    )
+
+
+def committee_get_for_user(user: AnyUser, pk: Any) -> Committee:
+    return get_visible_or_404(
+        permissions.committees_visible(user).select_related("jurisdiction", "parent", "secretariat"), pk=pk
+    )
+
+
+def committee_members(committee: Committee, *, current: bool = True) -> QuerySet[CommitteeMembership]:
+    qs = committee.memberships.select_related(
+        "person", "organisation__sector", "organisation__jurisdiction"
+    ).order_by(
+        Case(*[When(role=r, then=Value(i)) for i, r in enumerate(CommitteeMembership.Role.values)]),
+        "person__full_name", "id",
+    )
+    if current:
+        qs = qs.filter(permissions.current_memberships_q())
+    return qs
+
+
+def committee_children_visible_to(user: AnyUser, committee: Committee) -> QuerySet[Committee]:
+    return permissions.committees_visible(user).filter(parent=committee).select_related("jurisdiction")
+
+
+def committee_meetings(committee: Committee, *, upcoming: bool, limit: int = 10) -> list[Meeting]:
+    now = timezone.now()
+    qs = committee.meetings.all()
+    qs = qs.filter(ends_at__gte=now).order_by("starts_at") if upcoming else qs.filter(ends_at__lt=now).order_by(
+        "-starts_at")
+    return list(qs[:limit])
+
+
+def committee_backlog(committee: Committee) -> QuerySet[AgendaItem]:
+    return committee.agenda_items.filter(meeting__isnull=True).select_related("proposed_by").order_by("created_at")
+
+
+def committees_for_forms(user: AnyUser) -> QuerySet[Committee]:
+    return permissions.committees_visible(user).select_related("jurisdiction")
+
+
+@dataclass
+class Composition:
+    """The balance of a committee's current members (ADR 0003: analytics use consented data only)."""
+
+    total: int = 0
+    by_sector: list[dict[str, Any]] = field(default_factory=list)
+    security: int = 0
+    non_security: int = 0
+    no_sector: int = 0
+    national: int = 0
+    local: int = 0
+    consented: int = 0
+    women: int = 0
+    youth: int = 0
+    missing_sectors: list[Sector] = field(default_factory=list)
+
+    @property
+    def security_share(self) -> float:
+        known = self.security + self.non_security
+        return self.security / known if known else 0.0
+
+    @property
+    def security_percent(self) -> int:
+        return round(self.security_share * 100)
+
+    @property
+    def security_dominates(self) -> bool:
+        return self.security_share > SECURITY_DOMINANCE
+
+    def chart_data(self) -> dict[str, Any]:
+        return {
+            "labels": [row["name"] for row in self.by_sector],
+            "counts": [row["count"] for row in self.by_sector],
+            "security": [row["is_security"] for row in self.by_sector],
+        }
+
+
+def committee_composition(committee: Committee, members: list[CommitteeMembership] | None = None) -> Composition:
+    """Sector mix, security vs non-security, national vs local, women and youth (where consented),
+    and the expected sectors nobody represents. One query for the members, one for the sectors."""
+    if members is None:
+        members = list(committee_members(committee))
+    comp = Composition()
+    seen: set[int] = set()
+    sectors: Counter[int] = Counter()
+    sector_rows: dict[int, Sector] = {}
+    for m in members:
+        if m.person_id in seen:
+            continue
+        seen.add(m.person_id)
+        comp.total += 1
+        org = m.organisation
+        if org is None:
+            comp.no_sector += 1
+        else:
+            sectors[org.sector_id] += 1
+            sector_rows[org.sector_id] = org.sector
+            if org.sector.is_security:
+                comp.security += 1
+            else:
+                comp.non_security += 1
+            if org.jurisdiction.level == Jurisdiction.Level.NATIONAL:
+                comp.national += 1
+            else:
+                comp.local += 1
+        person = m.person
+        if person.demographics_consent_at is not None:
+            comp.consented += 1
+            comp.women += person.gender == Person.Gender.WOMAN
+            comp.youth += bool(person.is_youth)
+    comp.by_sector = [
+        {"name": sector_rows[sid].name, "count": n, "is_security": sector_rows[sid].is_security}
+        for sid, n in sorted(sectors.items(), key=lambda kv: (-kv[1], sector_rows[kv[0]].name))
+    ]
+    comp.missing_sectors = [s for s in committee.expected_sectors.all() if s.pk not in sectors]
+    return comp
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+def meeting_list_visible_to(
+    user: AnyUser, *, committee: Committee | None = None, start: datetime | None = None, end: datetime | None = None,
+    status: str = "",
+) -> QuerySet[Meeting]:
+    qs = permissions.meetings_visible(user).select_related("committee", "series")
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    if start is not None:
+        qs = qs.filter(ends_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(
+        can_manage=_flag(permissions.meetings_manageable_q(user)),
+        can_read_minutes=_flag(permissions.minutes_readable_q(user)),
+    ).order_by("starts_at", "id")
+
+
+def meeting_get_for_user(user: AnyUser, pk: Any) -> Meeting:
+    return get_visible_or_404(
+        meeting_list_visible_to(user).select_related("committee__jurisdiction", "minutes_approved_by"), pk=pk
+    )
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    invitations: list[Invitation]
+    attendance: list[Attendance]
+    my_invitation: Invitation | None
+    can_manage: bool
+    can_read_minutes: bool
+    can_write_minutes: bool
+    attended_count: int = 0
+    backlog: list[AgendaItem] = field(default_factory=list)
+
+
+def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
+    """Everything the meeting page shows, in a fixed number of queries whatever the agenda's size.
+    Minutes and outcomes are left out when the user may not read them (confidential meetings)."""
+    can_read = bool(getattr(meeting, "can_read_minutes", False))
+    can_manage = bool(getattr(meeting, "can_manage", False))
+    decisions = Decision.objects.select_related("owner", "owner_organisation").order_by("created_at", "id")
+    items_qs = meeting.agenda_items.select_related("carried_from__meeting", "follow_up_of__meeting")
+    if can_read:
+        items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions))
+    agenda = list(items_qs.order_by("order", "id"))
+    if not can_read:
+        for item in agenda:
+            item.minutes = ""  # and the template shows no outcomes: they were not fetched
+    invitations = list(meeting.invitations.select_related("person__user").order_by("person__full_name", "id"))
+    attendance = list(meeting.attendance.select_related("person", "represented_by"))
+    user_id = getattr(user, "pk", None)
+    mine = next((i for i in invitations if i.person.user_id == user_id and user_id is not None), None)
+    page = MeetingPage(
+        meeting=meeting, agenda=agenda, invitations=invitations, attendance=attendance, my_invitation=mine,
+        can_manage=can_manage, can_read_minutes=can_read, can_write_minutes=can_manage and can_read,
+        attended_count=sum(1 for a in attendance if a.status in Attendance.ATTENDED),
+    )
+    if can_manage and meeting.status == Meeting.Status.PLANNED:
+        page.backlog = list(committee_backlog(meeting.committee))
+    return page
+
+
+def agenda_items_for_meeting(user: AnyUser, meeting: Meeting) -> QuerySet[AgendaItem]:
+    return permissions.agenda_items_visible(user).filter(meeting=meeting).order_by("order", "id")
+
+
+def agenda_item_get_for_user(user: AnyUser, pk: Any) -> AgendaItem:
+    return get_visible_or_404(permissions.agenda_items_visible(user).select_related("meeting", "committee"), pk=pk)
+
+
+def decision_list_visible_to(user: AnyUser, *, meeting: Meeting | None = None) -> QuerySet[Decision]:
+    qs = permissions.decisions_visible(user).select_related("owner", "owner_organisation", "meeting", "committee")
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
+    return qs.order_by("meeting__starts_at", "created_at", "id")
+
+
+def decision_get_for_user(user: AnyUser, pk: Any) -> Decision:
+    return get_visible_or_404(
+        permissions.decisions_visible(user).select_related("meeting__committee", "owner"), pk=pk
+    )
+
+
+def decisions_open_owned_by(user: AnyUser) -> QuerySet[Decision]:
+    """The dashboard's "my open decisions": undone decisions and actions the user owns."""
+    if not user.is_authenticated:
+        return Decision.objects.none()
+    return (
+        Decision.objects.filter(owner__user=user, kind__in=Decision.TRACKED_KINDS, status__in=Decision.UNDONE)
+        .select_related("meeting", "committee")
+        .order_by("due_date", "id")
+    )
+
+
+def my_committees(user: AnyUser) -> list[CommitteeMembership]:
+    """The user's current memberships, each committee with its next planned meeting."""
+    memberships = list(permissions.memberships_of(user).select_related("committee").order_by("committee__name"))
+    now = timezone.now()
+    next_meetings: dict[int, Meeting] = {}
+    ids = [m.committee_id for m in memberships]
+    for meeting in Meeting.objects.filter(committee_id__in=ids, status=Meeting.Status.PLANNED,
+                                          starts_at__gte=now).order_by("starts_at"):
+        next_meetings.setdefault(meeting.committee_id, meeting)
+    for m in memberships:
+        m.next_meeting = next_meetings.get(m.committee_id)  # type: ignore[attr-defined]
+    return memberships
+
+
+def invitation_list_visible_to(user: AnyUser, meeting: Meeting) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(meeting__in=permissions.meetings_visible(user), meeting=meeting).select_related(
+        "person")
+
+
+def attendance_list_visible_to(user: AnyUser, meeting: Meeting) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting__in=permissions.meetings_visible(user), meeting=meeting).select_related(
+        "person", "represented_by")
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+def meetings_in_month(user: AnyUser, year: int, month: int, *, committee: Committee | None = None) -> list[Meeting]:
+    start = timezone.make_aware(datetime(year, month, 1))
+    end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
+    return list(meeting_list_visible_to(user, committee=committee, start=start, end=end))
+
+
+def meetings_for_feed(user: AnyUser) -> QuerySet[Meeting]:
+    """The personal feed: meetings the user is invited to, nothing else."""
+    if not user.is_authenticated or not user.is_active:
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(invitations__person__user=user)
+        .select_related("committee", "series")
+        .order_by("starts_at", "id")
+        .distinct()
+    )
+
+
+def people_for_forms() -> QuerySet[Person]:
+    """People to seat on a committee or summon: names of the registry's people."""
+    return Person.objects.only("id", "full_name").order_by("full_name", "id")
+
+
+def today() -> date:
+    return timezone.localdate()

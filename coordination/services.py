@@ -1,0 +1,647 @@
+"""Writes to committees and meetings. Each function checks the actor, validates, writes and audits
+atomically; emails go out after the commit, from Celery tasks that take ids."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coordination import permissions
+from coordination.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeedToken,
+    Committee,
+    CommitteeMembership,
+    Decision,
+    Invitation,
+    Meeting,
+    MeetingReminder,
+    MeetingSeries,
+)
+from coordination.recurrence import expand
+from core.models import User
+from core.permissions import require
+from core.services import audit_record, changed_fields, notification_send
+from stakeholders.models import Organisation, Person
+
+COMMITTEE_FIELDS = (
+    "name", "acronym", "kind", "jurisdiction", "parent", "remit", "mandate", "mandate_review_date", "secretariat",
+    "status", "quorum_rule", "quorum_value",
+)
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url", "is_confidential")
+AGENDA_FIELDS = ("title", "description", "presenter", "duration_minutes", "papers", "order")
+DECISION_CONTENT_FIELDS = ("kind", "text")
+DECISION_PROGRESS_FIELDS = ("owner", "owner_organisation", "due_date", "status")
+
+# Rich-text minutes: a small allowlist; nh3 drops <script>/<style> with their content and any
+# URL scheme other than these (so no javascript: links).
+MINUTES_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote", "h3", "h4", "a", "table",
+    "thead", "tbody", "tr", "th", "td",
+}
+MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+MINUTES_URL_SCHEMES = {"http", "https", "mailto"}
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def sanitise_minutes(html: str) -> str:
+    return nh3.clean(
+        html or "", tags=MINUTES_TAGS, attributes=MINUTES_ATTRIBUTES, url_schemes=MINUTES_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    data = {k: v for k, v in data.items() if k in fields}
+    changes = changed_fields(instance, data) if instance.pk else {}
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return changes
+
+
+def _queue_invitations(meeting_ids: list[int]) -> None:
+    from coordination.tasks import send_meeting_invitations_task
+
+    for meeting_id in meeting_ids:
+        transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid))  # type: ignore[misc]
+
+
+def _require_unlocked(meeting: Meeting) -> None:
+    if meeting.is_locked:
+        raise ValidationError(_("The minutes of this meeting are approved: they and its outcomes are locked."))
+
+
+# --- Committees --------------------------------------------------------------------------------
+
+@transaction.atomic
+def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
+    require(permissions.can_create_committee(actor), "You may not create committees.")
+    committee = Committee()
+    _assign(committee, data, COMMITTEE_FIELDS)
+    if committee.jurisdiction_id and not permissions.can_create_committee(actor, committee.jurisdiction):
+        raise ValidationError({"jurisdiction": _("You may only create committees in your own jurisdictions.")})
+    committee.full_clean()
+    committee.save()
+    if expected_sectors is not None:
+        committee.expected_sectors.set(expected_sectors)
+    audit_record(actor=actor, action="committee.create", target=committee)
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
+    require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
+    if "jurisdiction" in data and data["jurisdiction"] != committee.jurisdiction and not (
+        permissions.can_create_committee(actor, data["jurisdiction"])
+    ):
+        raise ValidationError({"jurisdiction": _("You may only move committees to your own jurisdictions.")})
+    changes = _assign(committee, data, COMMITTEE_FIELDS)
+    committee.full_clean()
+    committee.save()
+    if expected_sectors is not None:
+        committee.expected_sectors.set(expected_sectors)
+    if changes:
+        audit_record(actor=actor, action="committee.update", target=committee, changes=changes)
+    return committee
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+def _is_current(membership: CommitteeMembership, on: date) -> bool:
+    return (membership.start_date is None or membership.start_date <= on) and (
+        membership.end_date is None or membership.end_date >= on
+    )
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: User, committee: Committee, person: Person, role: str = CommitteeMembership.Role.MEMBER,
+    organisation: Organisation | None = None, designation: str = "", start_date: date | None = None,
+    end_date: date | None = None,
+) -> CommitteeMembership:
+    """Seat a person on the committee; they are invited to its planned meetings from now on."""
+    require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
+    membership = CommitteeMembership(
+        committee=committee, person=person, role=role, organisation=organisation, designation=designation,
+        start_date=start_date, end_date=end_date,
+    )
+    membership.full_clean()
+    membership.save()
+    audit_record(actor=actor, action="committee.member_add", target=committee,
+                 changes={"person": str(person), "role": role})
+    now = timezone.now()
+    future = Meeting.objects.filter(committee=committee, status=Meeting.Status.PLANNED, starts_at__gt=now).exclude(
+        invitations__person=person
+    )
+    if end_date is not None:
+        future = future.filter(starts_at__date__lte=end_date)
+    if start_date is not None:
+        future = future.filter(starts_at__date__gte=start_date)
+    meeting_ids = list(future.values_list("pk", flat=True))
+    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid in meeting_ids])
+    _queue_invitations(meeting_ids[:1] if meeting_ids else [])
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User, membership: CommitteeMembership, end_date: date | None = None) -> None:
+    require(permissions.can_manage_committee(actor, membership.committee),
+            "You may not manage this committee's members.")
+    membership.end_date = end_date or timezone.localdate()
+    membership.full_clean()
+    membership.save(update_fields=["end_date"])
+    audit_record(actor=actor, action="committee.member_end", target=membership.committee,
+                 changes={"person": str(membership.person), "end_date": str(membership.end_date)})
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+def _current_member_ids(committee: Committee, on: date) -> list[int]:
+    return list(
+        committee.memberships.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
+        ).values_list("person_id", flat=True).distinct()
+    )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, actor: User, committee: Committee, title: str, starts_at: datetime, ends_at: datetime, location: str = "",
+    online_url: str = "", is_confidential: bool = False, recurrence: str = "",
+) -> Meeting:
+    """Schedule a meeting, or a series (RFC 5545 RRULE): one Meeting row per occurrence, each with
+    its own agenda and attendance. Current members are invited; invitations go out after commit.
+    Returns the first meeting."""
+    require(permissions.can_manage_committee(actor, committee), "You may not schedule this committee's meetings.")
+    first = Meeting(committee=committee, title=title, starts_at=starts_at, ends_at=ends_at, location=location,
+                    online_url=online_url, is_confidential=is_confidential)
+    first.full_clean()  # times in order, fields valid: checked before the rule is expanded
+    rule, starts = expand(recurrence, starts_at)
+    duration = ends_at - starts_at
+    series = None
+    if rule:
+        series = MeetingSeries.objects.create(committee=committee, title=title, location=location,
+                                              online_url=online_url, rrule=rule, dtstart=starts_at,
+                                              duration=duration)
+    meetings = Meeting.objects.bulk_create([
+        Meeting(committee=committee, series=series, occurrence_start=start if series else None, title=title,
+                starts_at=start, ends_at=start + duration, location=location, online_url=online_url,
+                is_confidential=is_confidential)
+        for start in starts
+    ])
+    meetings = list(Meeting.objects.filter(uid__in=[m.uid for m in meetings]).order_by("starts_at"))
+    people = _current_member_ids(committee, timezone.localdate())
+    Invitation.objects.bulk_create([Invitation(meeting=m, person_id=pid) for m in meetings for pid in people])
+    audit_record(actor=actor, action="meeting.schedule", target=meetings[0],
+                 changes={"occurrences": len(meetings), "recurrence": rule})
+    # A series goes out as one invitation (the RRULE) per person: queue its first meeting only.
+    _queue_invitations([meetings[0].pk])
+    return meetings[0]
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, **data: Any) -> Meeting:
+    require(permissions.can_manage_meeting(actor, meeting), "You may not change this meeting.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled."))
+    changes = _assign(meeting, data, MEETING_FIELDS)
+    meeting.full_clean()
+    if changes:
+        meeting.sequence += 1
+    meeting.save()
+    if changes:
+        audit_record(actor=actor, action="meeting.update", target=meeting, changes=changes)
+        if {"starts_at", "ends_at", "location", "online_url", "title"} & changes.keys() and (
+            meeting.status == Meeting.Status.PLANNED
+        ):
+            meeting.invitations.update(sent_at=None)  # the updated invitation goes out again
+            _queue_invitations([meeting.pk])
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
+    require(permissions.can_manage_meeting(actor, meeting), "You may not cancel this meeting.")
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    audit_record(actor=actor, action="meeting.cancel", target=meeting, reason=reason)
+    return meeting
+
+
+@transaction.atomic
+def invitation_add(*, actor: User, meeting: Meeting, person: Person,
+                   kind: str = Invitation.Kind.SUMMONED) -> Invitation:
+    """Invite someone to this one meeting (summoning an official does not make them a member)."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not invite people to this meeting.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled."))
+    invitation = Invitation(meeting=meeting, person=person, kind=kind)
+    invitation.full_clean()
+    invitation.save()
+    audit_record(actor=actor, action="meeting.invite", target=meeting, changes={"person": str(person), "kind": kind})
+    _queue_invitations([meeting.pk])
+    return invitation
+
+
+@transaction.atomic
+def invitation_respond(*, actor: User, meeting: Meeting, response: str) -> Invitation:
+    """The invitee's own reply, made in the portal."""
+    invitation = Invitation.objects.select_for_update().filter(meeting=meeting, person__user=actor).first()
+    require(invitation is not None, "You are not invited to this meeting.")
+    assert invitation is not None
+    if response not in Invitation.Response.values or response == Invitation.Response.PENDING:
+        raise ValidationError({"response": _("Reply accepted, tentative or declined.")})
+    invitation.response = response
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "responded_at"])
+    audit_record(actor=actor, action="meeting.reply", target=meeting, changes={"response": response})
+    return invitation
+
+
+# --- Agenda ------------------------------------------------------------------------------------
+
+def _next_order(meeting: Meeting) -> int:
+    return (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Any) -> AgendaItem:
+    require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    _require_unlocked(meeting)
+    item = AgendaItem(committee_id=meeting.committee_id, meeting=meeting, title=title,
+                      status=AgendaItem.Status.SCHEDULED)
+    _assign(item, data, AGENDA_FIELDS)
+    item.order = order if order is not None else _next_order(meeting)
+    item.full_clean()
+    item.save()
+    audit_record(actor=actor, action="agenda.add", target=meeting, changes={"item": title})
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaItem:
+    require(item.meeting is not None and permissions.can_manage_meeting(actor, item.meeting)
+            or item.meeting is None and permissions.can_manage_committee(actor, item.committee),
+            "You may not change this agenda.")
+    if item.meeting is not None:
+        _require_unlocked(item.meeting)
+    changes = _assign(item, data, AGENDA_FIELDS)
+    item.full_clean()
+    item.save()
+    if changes:
+        audit_record(actor=actor, action="agenda.update", target=item, changes=changes)
+    return item
+
+
+@transaction.atomic
+def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> list[AgendaItem]:
+    """Put the agenda in the given order (every item exactly once)."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    _require_unlocked(meeting)
+    items = {i.pk: i for i in meeting.agenda_items.select_for_update()}
+    if len(set(item_ids)) != len(item_ids):
+        raise ValidationError({"order": _("An agenda item appears twice in the order.")})
+    if set(item_ids) != set(items):
+        raise ValidationError({"order": _("The order must list every item of this agenda exactly once.")})
+    # Two steps, so the unique (meeting, order) never sees two items in one place mid-way.
+    offset = len(items) + 1000
+    for position, pk in enumerate(item_ids, start=1):
+        items[pk].order = position + offset
+    AgendaItem.objects.bulk_update(items.values(), ["order"])
+    for item in items.values():
+        item.order = (item.order or 0) - offset
+    AgendaItem.objects.bulk_update(items.values(), ["order"])
+    audit_record(actor=actor, action="agenda.reorder", target=meeting, changes={"order": item_ids})
+    return sorted(items.values(), key=lambda i: i.order or 0)
+
+
+@transaction.atomic
+def agenda_item_propose(*, actor: User, committee: Committee, title: str, description: str = "") -> AgendaItem:
+    """A member proposes an item to the committee's backlog; the chair or secretary schedules it."""
+    require(permissions.can_propose_agenda_item(actor, committee), "You may not propose agenda items here.")
+    item = AgendaItem(committee=committee, title=title, description=description, status=AgendaItem.Status.PROPOSED,
+                      proposed_by=actor)
+    item.full_clean()
+    item.save()
+    audit_record(actor=actor, action="agenda.propose", target=committee, changes={"item": title})
+    return item
+
+
+@transaction.atomic
+def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> AgendaItem:
+    require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    if item.meeting_id is not None or item.committee_id != meeting.committee_id:
+        raise ValidationError({"meeting": _("Only an item of this committee's backlog can be scheduled.")})
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"meeting": _("Items can be scheduled on planned meetings only.")})
+    item.meeting = meeting
+    item.order = _next_order(meeting)
+    item.status = AgendaItem.Status.SCHEDULED
+    item.save(update_fields=["meeting", "order", "status", "updated_at"])
+    audit_record(actor=actor, action="agenda.schedule", target=meeting, changes={"item": item.title})
+    return item
+
+
+# --- Attendance, minutes, decisions ----------------------------------------------------------
+
+def _quorum_met(meeting: Meeting) -> bool | None:
+    committee = meeting.committee
+    if committee.quorum_rule == Committee.QuorumRule.NONE:
+        return None
+    on = timezone.localtime(meeting.starts_at).date()
+    eligible = set(
+        committee.memberships.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
+        ).exclude(role=CommitteeMembership.Role.OBSERVER).values_list("person_id", flat=True)
+    )
+    attended = set(meeting.attendance.filter(status__in=Attendance.ATTENDED).values_list("person_id", flat=True))
+    return len(eligible & attended) >= committee.quorum_required(len(eligible))
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]]) -> list[Attendance]:
+    """Record who attended: ``entries`` of ``{"person", "status", "represented_by"}``. Everyone must
+    be an invitee; all entries are saved or none. Works out whether the quorum was met."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not record attendance at this meeting.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting is cancelled."))
+    _require_unlocked(meeting)
+    invited = set(meeting.invitations.values_list("person_id", flat=True))
+    saved = []
+    for entry in entries:
+        person = entry["person"]
+        if person.pk not in invited:
+            raise ValidationError({"person": _("%(name)s is not invited to this meeting: invite them first.")
+                                   % {"name": person}})
+        status = entry.get("status")
+        represented_by = entry.get("represented_by") if status == Attendance.Status.REPRESENTED else None
+        attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
+            meeting=meeting, person=person
+        )
+        attendance.status = status or ""
+        attendance.represented_by = represented_by
+        attendance.full_clean(validate_unique=False)
+        attendance.save()
+        saved.append(attendance)
+    meeting.quorum_met = _quorum_met(meeting)
+    if meeting.status == Meeting.Status.PLANNED:
+        meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["quorum_met", "status", "updated_at"])
+    audit_record(actor=actor, action="meeting.attendance", target=meeting,
+                 changes={"recorded": len(saved), "quorum_met": meeting.quorum_met})
+    return saved
+
+
+@transaction.atomic
+def minutes_record(*, actor: User, item: AgendaItem, minutes: str, status: str | None = None) -> AgendaItem:
+    """Minutes of one agenda item, sanitised (no scripts, no javascript: links)."""
+    meeting = item.meeting
+    require(meeting is not None and permissions.can_write_minutes(actor, meeting),
+            "You may not write the minutes of this meeting.")
+    assert meeting is not None
+    _require_unlocked(meeting)
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
+        raise ValidationError(_("Record attendance first: minutes are written for a meeting that was held."))
+    item.minutes = sanitise_minutes(minutes)
+    if status is not None:
+        if status not in (AgendaItem.Status.OPEN, AgendaItem.Status.CLOSED):
+            raise ValidationError({"status": _("After the meeting an item is either still open or closed.")})
+        item.status = status
+    item.full_clean()
+    item.save()
+    if meeting.status == Meeting.Status.HELD:
+        meeting.status = Meeting.Status.MINUTES_DRAFTED
+        meeting.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="minutes.record", target=item)
+    return item
+
+
+@transaction.atomic
+def decision_record(
+    *, actor: User, item: AgendaItem, text: str, kind: str = Decision.Kind.DECISION, owner: Person | None = None,
+    owner_organisation: Organisation | None = None, due_date: date | None = None,
+    status: str = Decision.Status.OPEN,
+) -> Decision:
+    meeting = item.meeting
+    require(meeting is not None and permissions.can_write_minutes(actor, meeting),
+            "You may not record outcomes of this meeting.")
+    assert meeting is not None
+    _require_unlocked(meeting)
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
+        raise ValidationError(_("Record attendance first: outcomes are recorded for a meeting that was held."))
+    decision = Decision(agenda_item=item, meeting=meeting, committee_id=meeting.committee_id, kind=kind, text=text,
+                        owner=owner, owner_organisation=owner_organisation, due_date=due_date, status=status)
+    decision.full_clean()
+    decision.save()
+    audit_record(actor=actor, action="decision.record", target=decision)
+    if owner is not None and owner.user_id and owner.user_id != actor.pk:
+        user = owner.user
+        assert user is not None
+        url = decision.get_absolute_url()
+        transaction.on_commit(lambda: notification_send(
+            recipient=user, title=_("A decision was assigned to you: %(text)s") % {"text": text[:120]}, url=url))
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision:
+    """Text and kind change only until the minutes are approved; owner, due date and status are
+    follow-up tracking and stay open to the committee's managers and to the owner."""
+    content = {k: v for k, v in data.items() if k in DECISION_CONTENT_FIELDS and getattr(decision, k) != v}
+    if content:
+        require(permissions.can_write_minutes(actor, decision.meeting), "You may not change this outcome.")
+        _require_unlocked(decision.meeting)
+    progress = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
+    if progress:
+        require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
+    changes = _assign(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
+    decision.full_clean()
+    decision.save()
+    if changes:
+        audit_record(actor=actor, action="decision.update", target=decision, changes=changes)
+    return decision
+
+
+@transaction.atomic
+def minutes_approve(*, actor: User, meeting: Meeting) -> Meeting:
+    """Approve the minutes (they and the outcomes lock) and carry open items and undone decisions
+    over to the committee's next planned meeting (or to its backlog when none is planned)."""
+    require(permissions.can_write_minutes(actor, meeting), "You may not approve these minutes.")
+    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFTED):
+        raise ValidationError(_("Only the minutes of a meeting that was held can be approved."))
+    meeting.status = Meeting.Status.MINUTES_APPROVED
+    meeting.minutes_approved_at = timezone.now()
+    meeting.minutes_approved_by = actor
+    meeting.save(update_fields=["status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
+    carried = _carry_over(meeting)
+    audit_record(actor=actor, action="minutes.approve", target=meeting, changes={"carried_over": carried})
+    return meeting
+
+
+def _carry_over(meeting: Meeting) -> int:
+    target = (
+        Meeting.objects.filter(committee_id=meeting.committee_id, status=Meeting.Status.PLANNED,
+                               starts_at__gt=meeting.starts_at).order_by("starts_at", "id").first()
+    )
+    existing = AgendaItem.objects.filter(committee_id=meeting.committee_id)
+    existing = existing.filter(meeting=target) if target else existing.filter(meeting__isnull=True)
+    already_items = set(existing.exclude(carried_from=None).values_list("carried_from_id", flat=True))
+    already_decisions = set(existing.exclude(follow_up_of=None).values_list("follow_up_of_id", flat=True))
+    order = _next_order(target) if target else None
+    new: list[AgendaItem] = []
+
+    def add(**fields: Any) -> None:
+        nonlocal order
+        new.append(AgendaItem(
+            committee_id=meeting.committee_id, meeting=target, order=order,
+            status=AgendaItem.Status.SCHEDULED if target else AgendaItem.Status.PROPOSED, **fields,
+        ))
+        if order is not None:
+            order += 1
+
+    open_items = meeting.agenda_items.filter(
+        status__in=[AgendaItem.Status.SCHEDULED, AgendaItem.Status.OPEN]
+    ).exclude(pk__in=already_items).order_by("order", "id")
+    for item in open_items:
+        add(title=item.title[:300], description=item.description, presenter=item.presenter, carried_from=item)
+    undone = Decision.objects.filter(
+        committee_id=meeting.committee_id, kind__in=Decision.TRACKED_KINDS, status__in=Decision.UNDONE,
+        meeting__starts_at__lte=meeting.starts_at,
+    ).exclude(pk__in=already_decisions).select_related("meeting").order_by("meeting__starts_at", "id")
+    for decision in undone:
+        if decision.meeting.is_confidential:
+            title = _("Follow-up of a decision of the confidential meeting of %(date)s") % {
+                "date": timezone.localtime(decision.meeting.starts_at).date().isoformat()}
+        else:
+            title = _("Follow-up: %(text)s") % {"text": decision.text}
+        add(title=title[:300], follow_up_of=decision)
+    AgendaItem.objects.bulk_create(new)
+    return len(new)
+
+
+# --- Calendar feed -------------------------------------------------------------------------------
+
+def calendar_feed_token_get(*, user: User) -> CalendarFeedToken:
+    token, _created = CalendarFeedToken.objects.get_or_create(user=user,
+                                                              defaults={"token": secrets.token_urlsafe(32)})
+    return token
+
+
+@transaction.atomic
+def calendar_feed_token_reset(*, user: User) -> CalendarFeedToken:
+    """A new secret feed URL; the old one stops working at once."""
+    CalendarFeedToken.objects.filter(user=user).delete()
+    token = CalendarFeedToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+    audit_record(actor=user, action="calendar_feed.reset", target=user)
+    return token
+
+
+# --- Emails (called by tasks) ------------------------------------------------------------------
+
+def _address(person: Person) -> str:
+    return person.email or (person.user.email if person.user else "")
+
+
+def _send_invitation_email(invitation: Invitation, meeting: Meeting, series_meetings: list[Meeting] | None) -> None:
+    from email.mime.text import MIMEText
+
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    from coordination.ical import invitation_ics
+
+    person = invitation.person
+    address = _address(person)
+    titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
+    ics = invitation_ics(meeting, attendee_email=address, attendee_name=person.full_name,
+                         series_meetings=series_meetings, agenda_titles=titles)
+    context = {"meeting": meeting, "person": person, "series_meetings": series_meetings,
+               "kind": invitation.get_kind_display(), "site_url": getattr(settings, "ROUNDTABLE_SITE_URL", "")}
+    subject = _("Invitation: %(title)s") % {"title": meeting.title}
+    message = EmailMessage(subject=subject, body=render_to_string("coordination/email/invitation.txt", context),
+                           to=[address])
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", "REQUEST")
+    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    message.attach(part)
+    message.send()
+
+
+def invitations_send(*, meeting_id: int) -> int:
+    """Send the meeting's unsent invitations, each at most once (a retry skips those sent).
+    A series goes out as one invitation per person covering every occurrence."""
+    meeting = Meeting.objects.select_related("committee", "series").filter(pk=meeting_id).first()
+    if meeting is None or meeting.status != Meeting.Status.PLANNED:
+        return 0
+    series_meetings = list(meeting.series.meetings.select_related("committee")) if meeting.series else None
+    sent = 0
+    pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            invitation = (Invitation.objects.select_for_update(skip_locked=True)
+                          .select_related("person__user").filter(pk=pk, sent_at__isnull=True).first())
+            if invitation is None or not _address(invitation.person):
+                continue
+            _send_invitation_email(invitation, meeting, series_meetings)
+            now = timezone.now()
+            if meeting.series_id:
+                Invitation.objects.filter(meeting__series_id=meeting.series_id, person_id=invitation.person_id,
+                                          sent_at__isnull=True).update(sent_at=now)
+            else:
+                Invitation.objects.filter(pk=pk).update(sent_at=now)
+            sent += 1
+    return sent
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each invitee (not declined) of planned meetings starting within 24 hours, once per
+    invitee and start time, whatever retries happen; a missed run catches up, since every meeting
+    that has not started yet and whose reminder time has passed is still found."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    now = now or timezone.now()
+    due = (
+        Invitation.objects.filter(
+            meeting__status=Meeting.Status.PLANNED, meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + REMINDER_BEFORE,
+        )
+        .exclude(response=Invitation.Response.DECLINED)
+        .filter(~Exists(MeetingReminder.objects.filter(invitation=OuterRef("pk"),
+                                                       starts_at=OuterRef("meeting__starts_at"))))
+        .select_related("meeting__committee", "person__user")
+    )
+    sent = 0
+    for invitation in list(due):
+        address = _address(invitation.person)
+        if not address:
+            continue
+        meeting = invitation.meeting
+        try:
+            with transaction.atomic():
+                # The unique (invitation, starts_at) row is the claim: a concurrent or repeated run fails here.
+                MeetingReminder.objects.create(invitation=invitation, starts_at=meeting.starts_at)
+                EmailMessage(
+                    subject=_("Reminder: %(title)s") % {"title": meeting.title},
+                    body=render_to_string("coordination/email/reminder.txt", {"meeting": meeting,
+                                                                              "person": invitation.person}),
+                    to=[address],
+                ).send()
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent

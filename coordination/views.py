@@ -1,0 +1,533 @@
+"""Pages of the coordination app: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from coordination import ical, permissions, selectors, services
+from coordination.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CommitteeFilterForm,
+    CommitteeForm,
+    DecisionForm,
+    DecisionProgressForm,
+    InviteForm,
+    MeetingForm,
+    MembershipForm,
+    MinutesForm,
+    MonthForm,
+    ProposeItemForm,
+    ReplyForm,
+)
+from coordination.models import AgendaItem, CalendarFeedToken, CommitteeMembership, Meeting
+from core.models import User
+from core.selectors import audit_list_for
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
+    """Service errors land on the form's fields where it has them, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Committees --------------------------------------------------------------------------------
+
+@login_required
+def committee_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = CommitteeFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    committees = selectors.committee_list_visible_to(
+        user, q=data.get("q") or "", kind=data.get("kind") or "", status=data.get("status") or ""
+    )
+    page = Paginator(committees, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode(),
+               "can_add": permissions.can_create_committee(user)}
+    template = "coordination/partials/committee_table.html" if _htmx(request) else "coordination/committee_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def committee_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.can_create_committee(user):
+        raise PermissionDenied
+    form = CommitteeForm(request.POST or None, user=user, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = services.committee_create(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Committee “%(name)s” created.") % {"name": committee.name})
+            return redirect(committee)
+    return render(request, "coordination/form.html", {"form": form, "title": _("Create a committee"),
+                                                       "cancel_url": reverse("coordination:committee-list")})
+
+
+@login_required
+def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    members = list(selectors.committee_members(committee))
+    composition = selectors.committee_composition(committee, members)
+    can_manage = permissions.can_manage_committee(user, committee)
+    can_change = permissions.can_change_committee(user, committee)
+    return render(request, "coordination/committee_detail.html", {
+        "committee": committee,
+        "members": members,
+        "co_chairs": [m for m in members if m.role in CommitteeMembership.CHAIR_ROLES],
+        "composition": composition,
+        "chart_data": composition.chart_data(),
+        "children": selectors.committee_children_visible_to(user, committee),
+        "upcoming": selectors.committee_meetings(committee, upcoming=True),
+        "past": selectors.committee_meetings(committee, upcoming=False),
+        "backlog": selectors.committee_backlog(committee),
+        "can_manage": can_manage,
+        "can_change": can_change,
+        "can_propose": can_manage or any(m.person.user_id == user.pk for m in members),
+        "propose_form": ProposeItemForm(),
+        "history": audit_list_for(committee)[:15] if can_change else [],
+    })
+
+
+@login_required
+def committee_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    if not permissions.can_change_committee(user, committee):
+        raise PermissionDenied
+    form = CommitteeForm(request.POST or None, instance=committee, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_update(actor=user, committee=committee, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Committee saved."))
+            return redirect(committee)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Edit %(name)s") % {"name": committee.name},
+        "cancel_url": committee.get_absolute_url(),
+    })
+
+
+@login_required
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    if not permissions.can_manage_committee(user, committee):
+        raise PermissionDenied
+    form = MembershipForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(actor=user, committee=committee, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the committee.") % {"name": membership.person})
+            if "add_another" in request.POST:
+                return redirect("coordination:membership-add", pk=committee.pk)
+            return redirect(committee)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Add a member to %(name)s") % {"name": committee.name},
+        "cancel_url": committee.get_absolute_url(), "add_another": True,
+    })
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    membership = committee.memberships.select_related("person").filter(pk=membership_pk).first()
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_end(actor=user, membership=membership)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.person})
+    return redirect(committee)
+
+
+@login_required
+@require_POST
+def backlog_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    form = ProposeItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agenda_item_propose(actor=user, committee=committee, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Item proposed to the backlog."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+    return redirect(f"{committee.get_absolute_url()}#backlog")
+
+
+# --- Meetings ----------------------------------------------------------------------------------
+
+@login_required
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    if not permissions.can_manage_committee(user, committee):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, initial={"title": _("%(name)s meeting") % {"name": committee.name}})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting scheduled; invitations are on their way."))
+            return redirect(meeting)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
+        "cancel_url": committee.get_absolute_url(),
+    })
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    page = selectors.meeting_page_for_user(user, meeting)
+    return render(request, "coordination/meeting_detail.html", {
+        "meeting": meeting, "page": page, "agenda_form": AgendaItemForm(), "invite_form": InviteForm(),
+    })
+
+
+@login_required
+def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    page = selectors.meeting_page_for_user(user, meeting)
+    return render(request, "coordination/meeting_print.html", {"meeting": meeting, "page": page})
+
+
+@login_required
+def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, instance=meeting, with_recurrence=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect(meeting)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Edit %(title)s") % {"title": meeting.title}, "cancel_url": meeting.get_absolute_url(),
+    })
+
+
+def _meeting_post(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
+    user = _user(request)
+    return user, selectors.meeting_get_for_user(user, pk)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    try:
+        services.meeting_cancel(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:500])
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Meeting cancelled."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reply accepted, tentative or declined."))
+        return redirect(meeting)
+    invitation = services.invitation_respond(actor=user, meeting=meeting, response=form.cleaned_data["response"])
+    if _htmx(request):
+        return render(request, "coordination/partials/reply.html", {"meeting": meeting, "invitation": invitation,
+                                                                     "saved": True})
+    messages.success(request, _("Your reply is saved: %(reply)s.") % {"reply": invitation.get_response_display()})
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_add(actor=user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("%(name)s is invited to this meeting.") % {"name": invitation.person})
+    else:
+        messages.error(request, _("Choose a person to invite."))
+    return redirect(f"{meeting.get_absolute_url()}#invitations")
+
+
+@login_required
+def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    invitations = list(meeting.invitations.select_related("person").order_by("person__full_name"))
+    attendance = list(meeting.attendance.all())
+    form = AttendanceForm(request.POST or None, invitations=invitations, attendance=attendance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(actor=user, meeting=meeting, entries=form.entries())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance recorded."))
+            return redirect(f"{meeting.get_absolute_url()}#attendance")
+    return render(request, "coordination/attendance_form.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    try:
+        services.minutes_approve(actor=user, meeting=meeting)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Minutes approved. Open items and decisions were carried over."))
+    return redirect(meeting)
+
+
+# --- Agenda items ------------------------------------------------------------------------------
+
+@login_required
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_add(actor=user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Agenda item added."))
+            return redirect(f"{meeting.get_absolute_url()}#agenda")
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Add an agenda item"), "cancel_url": meeting.get_absolute_url(),
+    })
+
+
+def _item_for(request: HttpRequest, item_pk: int) -> tuple[User, AgendaItem, Meeting]:
+    user = _user(request)
+    item = selectors.agenda_item_get_for_user(user, item_pk)
+    if item.meeting is None:
+        raise Http404
+    meeting = selectors.meeting_get_for_user(user, item.meeting_id)
+    return user, item, meeting
+
+
+@login_required
+def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
+    user, item, meeting = _item_for(request, item_pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(actor=user, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Agenda item saved."))
+            return redirect(f"{meeting.get_absolute_url()}#agenda")
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Edit agenda item"), "cancel_url": meeting.get_absolute_url(),
+    })
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
+    user, item, meeting = _item_for(request, item_pk)
+    ids = list(meeting.agenda_items.order_by("order", "id").values_list("pk", flat=True))
+    index = ids.index(item.pk)
+    other = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+        try:
+            services.agenda_reorder(actor=user, meeting=meeting, item_ids=ids)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+    return redirect(f"{meeting.get_absolute_url()}#agenda")
+
+
+@login_required
+@require_POST
+def agenda_item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an item from the committee's backlog onto this meeting's agenda."""
+    user, meeting = _meeting_post(request, pk)
+    item = selectors.agenda_item_get_for_user(user, request.POST.get("item"))
+    try:
+        services.agenda_item_schedule(actor=user, item=item, meeting=meeting)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("“%(title)s” is on the agenda.") % {"title": item.title})
+    return redirect(f"{meeting.get_absolute_url()}#agenda")
+
+
+@login_required
+def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Minutes and outcomes of one agenda item."""
+    user, item, meeting = _item_for(request, item_pk)
+    if not permissions.can_write_minutes(user, meeting):
+        raise PermissionDenied
+    minutes_form = MinutesForm(
+        request.POST if "save_minutes" in request.POST else None,
+        initial={"minutes": item.minutes, "status": item.status if item.status == AgendaItem.Status.OPEN else
+                 AgendaItem.Status.CLOSED},
+    )
+    decision_form = DecisionForm(request.POST if "add_decision" in request.POST else None, user=user,
+                                 prefix="decision")
+    if request.method == "POST":
+        try:
+            if "save_minutes" in request.POST and minutes_form.is_valid():
+                services.minutes_record(actor=user, item=item, **minutes_form.cleaned_data)
+                messages.success(request, _("Minutes saved."))
+                return redirect(f"{meeting.get_absolute_url()}#item-{item.pk}")
+            if "add_decision" in request.POST and decision_form.is_valid():
+                services.decision_record(actor=user, item=item, **decision_form.cleaned_data)
+                messages.success(request, _("Outcome recorded."))
+                return redirect(reverse("coordination:item-minutes", args=[item.pk]))
+        except ValidationError as exc:
+            _apply_errors(minutes_form if "save_minutes" in request.POST else decision_form, exc)
+    return render(request, "coordination/item_minutes.html", {
+        "meeting": meeting, "item": item, "minutes_form": minutes_form, "decision_form": decision_form,
+        "decisions": item.decisions.select_related("owner", "owner_organisation"),
+    })
+
+
+@login_required
+def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
+    user = _user(request)
+    decision = selectors.decision_get_for_user(user, decision_pk)
+    if not permissions.can_update_decision_progress(user, decision):
+        raise PermissionDenied
+    form = DecisionProgressForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update(actor=user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Decision updated."))
+            return redirect(decision)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Follow-up of a decision"), "intro": decision.text,
+        "cancel_url": decision.get_absolute_url(),
+    })
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+@login_required
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = MonthForm(request.GET or None, user=user)
+    data = form.cleaned_data if form.is_valid() else {}
+    first: date = data.get("month") or timezone.localdate().replace(day=1)
+    committee = data.get("committee")
+    meetings = selectors.meetings_in_month(user, first.year, first.month, committee=committee)
+    days: dict[date, list[Meeting]] = {}
+    for m in meetings:
+        days.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    context: dict[str, Any] = {
+        "form": form, "month": first, "days": sorted(days.items()), "previous": previous, "following": following,
+        "committee": committee, "meeting_count": len(meetings),
+    }
+    template = "coordination/partials/calendar_month.html" if _htmx(request) else "coordination/calendar.html"
+    return render(request, template, context)
+
+
+@login_required
+def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        services.calendar_feed_token_reset(user=user)
+        messages.success(request, _("Your feed has a new address; the old one no longer works."))
+        return redirect("coordination:calendar-feed-settings")
+    token = services.calendar_feed_token_get(user=user)
+    url = request.build_absolute_uri(reverse("coordination:calendar-feed", args=[token.token]))
+    return render(request, "coordination/calendar_feed.html", {"feed_url": url})
+
+
+@never_cache
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal iCalendar feed: no session, the secret in the URL is the key."""
+    feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    meetings = selectors.meetings_for_feed(feed.user)
+    body = ical.feed_ics(meetings, name=_("Roundtable meetings of %(name)s") % {"name": feed.user})
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="roundtable.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
