@@ -1,17 +1,38 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.permissions import AnyUser
-from stakeholders import permissions, selectors
-from stakeholders.models import Jurisdiction, Organisation
+from stakeholders import importing, permissions, selectors
+from stakeholders.models import (
+    ImportBatch,
+    Jurisdiction,
+    Organisation,
+    Partnership,
+    Person,
+    Position,
+    ResourceOffer,
+    StakeholderMapping,
+)
 
 
-class JurisdictionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ServiceValidatedMixin:
+    """For model forms whose writes go through a service: the model's own validation (``full_clean``)
+    runs once, in the service, and its field errors come back onto the form (``views._save``). The
+    instance stays untouched until the service assigns the data, so the audit record sees the change."""
+
+    def _post_clean(self) -> None:
+        return None
+
+
+class JurisdictionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Jurisdiction
         fields = ["name", "code", "level", "parent", "population"]
@@ -22,7 +43,7 @@ class JurisdictionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-a
         self.fields["parent"].required = not permissions.scopes_for(user).is_platform_admin
 
 
-class OrganisationForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OrganisationForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organisation
         fields = [
@@ -47,6 +68,12 @@ class OrganisationForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-a
 
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    engaged_in = forms.ModelChoiceField(label=_("Engaged in (stakeholder map)"), queryset=Jurisdiction.objects.none(),
+                                        required=False, widget=forms.HiddenInput())
+    min_engagement = forms.TypedChoiceField(
+        label=_("At least"), coerce=int, required=False, empty_value=None, widget=forms.HiddenInput(),
+        choices=[("", _("Any engagement")), *StakeholderMapping.Engagement.choices],
+    )
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=selectors.sector_list(), required=False)
     jurisdiction = forms.ModelChoiceField(
         label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(), required=False
@@ -57,3 +84,193 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
+        self.fields["engaged_in"].queryset = permissions.mapping_jurisdictions(user)  # type: ignore[attr-defined]
+
+
+class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A person; on creation optionally (for organisation admins necessarily) with a first position."""
+
+    contact_consent_date = forms.DateField(
+        label=_("Consent to hold contact details given on"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required when an email or phone number is recorded. Clear it, and the contact details, if "
+                    "consent is withdrawn."),
+    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False)
+    title = forms.CharField(label=_("Position title"), max_length=200, required=False)
+    start_date = forms.DateField(label=_("In this position since"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Person
+        fields = ["full_name", "pronouns", "languages", "expertise", "jurisdiction", "email", "phone"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = permissions.scopes_for(user)
+        jurisdictions = permissions.jurisdictions_manageable(user)
+        if self.instance.pk and self.instance.jurisdiction_id:
+            jurisdictions = jurisdictions | Jurisdiction.objects.filter(pk=self.instance.jurisdiction_id)
+        self.fields["jurisdiction"].queryset = jurisdictions.distinct()  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].required = bool(scopes.coordinator_paths) and not scopes.is_platform_admin
+        if self.instance.pk:
+            for name in ("organisation", "title", "start_date"):
+                del self.fields[name]
+            if self.instance.contact_consent_at:
+                self.initial["contact_consent_date"] = timezone.localtime(self.instance.contact_consent_at).date()
+        else:
+            self.fields["organisation"].queryset = permissions.organisations_changeable(  # type: ignore[attr-defined]
+                user).select_related("jurisdiction")
+            if not (scopes.is_platform_admin or scopes.coordinator_paths):
+                self.fields["organisation"].required = True
+                self.fields["title"].required = True
+                del self.fields["jurisdiction"]
+
+    def clean_contact_consent_date(self) -> date | None:
+        value: date | None = self.cleaned_data.get("contact_consent_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of consent cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("organisation") and not data.get("title"):
+            self.add_error("title", _("Give the title of the position."))
+        return data
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data in the service's terms (consent as the moment it was given)."""
+        data = dict(self.cleaned_data)
+        consent = data.pop("contact_consent_date", None)
+        current = self.instance.contact_consent_at
+        if consent is None:
+            data["contact_consent_at"] = None
+        elif current is None or timezone.localtime(current).date() != consent:
+            data["contact_consent_at"] = timezone.make_aware(datetime.combine(consent, time(12)))
+        if self.instance.pk is None and not data.get("organisation"):
+            for name in ("organisation", "title", "start_date"):
+                data.pop(name, None)
+        return data
+
+
+class PersonFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False)
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(),
+                                          required=False)
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = permissions.organisations_visible(user)  # type: ignore[attr-defined]
+        # A select of every organisation would be huge: the filter arrives from links (organisation pages).
+        self.fields["organisation"].widget = forms.HiddenInput()
+
+
+class PositionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Position
+        fields = ["organisation", "title", "start_date", "end_date"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
+                   "end_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = permissions.organisations_changeable(  # type: ignore[attr-defined]
+                user).select_related("jurisdiction")
+
+
+class PartnershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Partnership
+        fields = ["organisation", "partner", "kind", "start_date", "end_date", "notes"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
+                   "end_date": forms.DateInput(attrs={"type": "date"}),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"organisation": _("For a referral pathway: the organisation that refers."),
+                      "partner": _("For a referral pathway: the organisation referred to.")}
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = permissions.organisations_visible(user).select_related("jurisdiction")
+        self.fields["organisation"].queryset = visible  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = visible  # type: ignore[attr-defined]
+
+
+class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = StakeholderMapping
+        fields = ["organisation", "influence", "interest", "engagement_level", "prevention_primary",
+                  "prevention_secondary", "prevention_tertiary", "services_offered", "notes"]
+        widgets = {"services_offered": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: AnyUser, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ancestors = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
+        self.fields["organisation"].queryset = permissions.organisations_visible(user).filter(  # type: ignore[attr-defined]
+            Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors)
+        ).select_related("jurisdiction")
+
+
+class OfferForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ResourceOffer
+        fields = ["organisation", "jurisdiction", "kind", "title", "description", "quantity", "unit", "value",
+                  "currency", "start_date", "end_date", "status"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
+                   "end_date": forms.DateInput(attrs={"type": "date"}),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = permissions.scopes_for(user)
+        organisations = permissions.organisations_visible(user)
+        if not (scopes.is_platform_admin or scopes.coordinator_paths):
+            organisations = organisations.filter(pk__in=scopes.admin_organisation_ids)
+        self.fields["organisation"].queryset = organisations.select_related("jurisdiction")  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].required = False
+        self.fields["jurisdiction"].help_text = _("Leave empty for the organisation's own jurisdiction.")
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or "").strip().upper()
+
+
+class OfferFilterForm(StyledFormMixin, forms.Form):
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(),
+                                          required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *ResourceOffer.Status.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("Any kind")), *ResourceOffer.Kind.choices])
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("The file lists"), choices=ImportBatch.Kind.choices)
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("The first row names the columns. CSV in UTF-8, UTF-16 or Latin-1, separated by commas or "
+                    "semicolons."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB: split it into several files.")
+                                        % {"mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)})
+        return upload
+
+
+class SearchForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search organisations and people"), required=False, max_length=100)

@@ -412,13 +412,21 @@ def power_interest_grid(user: AnyUser, jurisdiction: Jurisdiction) -> list[list[
 
 
 @dataclass
+class HeatmapCell:
+    column: Jurisdiction
+    engaged: int
+    registered: int
+    level: int = 0  # colour intensity 0 (a gap) to 4
+
+
+@dataclass
 class HeatmapRow:
     sector: Sector
-    cells: list[tuple[Jurisdiction, int, int]]  # (column, engaged, registered)
+    cells: list[HeatmapCell]
 
     @property
     def total(self) -> int:
-        return sum(engaged for _, engaged, _ in self.cells)
+        return sum(cell.engaged for cell in self.cells)
 
 
 @dataclass
@@ -431,7 +439,7 @@ class Heatmap:
     min_engagement: int
 
     def column_totals(self) -> list[int]:
-        return [sum(row.cells[i][1] for row in self.rows) for i in range(len(self.columns))]
+        return [sum(row.cells[i].engaged for row in self.rows) for i in range(len(self.columns))]
 
 
 GAP_KINDS = (Organisation.Kind.YOUTH, Organisation.Kind.WOMEN)
@@ -462,18 +470,21 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
 
     rows = [
         HeatmapRow(sector, [
-            (column, engaged_in(i, sector_id=sector.pk), registered.get(sector.pk, [0] * len(columns))[i])
+            HeatmapCell(column, engaged_in(i, sector_id=sector.pk), registered.get(sector.pk, [0] * len(columns))[i])
             for i, column in enumerate(columns)
         ])
         for sector in sectors
     ]
+    max_count = max([cell.engaged for row in rows for cell in row.cells] or [0])
+    for row in rows:
+        for cell in row.cells:
+            cell.level = math.ceil(4 * cell.engaged / max_count) if cell.engaged else 0
     labels = dict(Organisation.Kind.choices)
     gaps = []
     for i, column in enumerate(columns):
         missing = [str(labels[kind]) for kind in GAP_KINDS if engaged_in(i, kind=kind) == 0]
         if missing:
             gaps.append((column, missing))
-    max_count = max([engaged for row in rows for _, engaged, _ in row.cells] or [0])
     return Heatmap(jurisdiction, columns, rows, gaps, max_count, min_engagement)
 
 
@@ -524,5 +535,7 @@ def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> Qu
     if not permissions.can_grant_roles_in(user, jurisdiction):
         return JurisdictionRole.objects.none()
     return (
-        JurisdictionRole.objects.filter(jurisdiction=jurisdiction).select_related("user").order_by("role", "user__email")
+        JurisdictionRole.objects.filter(jurisdiction=jurisdiction)
+        .select_related("user")
+        .order_by("role", "user__email")
     )

@@ -1,22 +1,70 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.models import User
 from core.selectors import audit_list_for
-from stakeholders import permissions, selectors, services
-from stakeholders.forms import DirectoryFilterForm, JurisdictionForm, OrganisationForm
+from stakeholders import exporting, importing, permissions, selectors, services
+from stakeholders.forms import (
+    DirectoryFilterForm,
+    ImportForm,
+    JurisdictionForm,
+    MappingForm,
+    OfferFilterForm,
+    OfferForm,
+    OrganisationForm,
+    PartnershipForm,
+    PersonFilterForm,
+    PersonForm,
+    PositionForm,
+    SearchForm,
+)
+from stakeholders.models import ImportBatch, Organisation, Partnership, ResourceOffer, StakeholderMapping
 
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, cancel_url: str = "", **extra: Any) -> HttpResponse:
+    return render(request, "stakeholders/form.html", {"form": form, "title": title, "cancel_url": cancel_url, **extra})
+
+
+FORM_FIELD_FOR = {"contact_consent_at": "contact_consent_date"}
+
+
+def _save(form: Any, call: Any) -> Any:
+    """Run a service with the form's data; its field errors (400-like) land on the form."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                name = FORM_FIELD_FOR.get(name, name)
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def _export_name(stem: str, extension: str) -> str:
+    return f"roundtable-{stem}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
 @login_required
@@ -59,11 +107,8 @@ def jurisdiction_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = JurisdictionForm(request.POST or None, user=user, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
-        try:
-            jurisdiction = services.jurisdiction_create(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        jurisdiction = _save(form, lambda: services.jurisdiction_create(actor=user, **form.cleaned_data))
+        if jurisdiction is not None:
             messages.success(request, _("Jurisdiction “%(name)s” added.") % {"name": jurisdiction.name})
             return redirect(jurisdiction)
     return render(request, "stakeholders/form.html", {"form": form, "title": _("Add a jurisdiction")})
@@ -76,14 +121,11 @@ def jurisdiction_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_change_jurisdiction(user, jurisdiction):
         raise PermissionDenied
     form = JurisdictionForm(request.POST or None, instance=jurisdiction, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.jurisdiction_update(actor=user, jurisdiction=jurisdiction, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Jurisdiction saved."))
-            return redirect(jurisdiction)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.jurisdiction_update(actor=user, jurisdiction=jurisdiction, **form.cleaned_data)
+    ):
+        messages.success(request, _("Jurisdiction saved."))
+        return redirect(jurisdiction)
     return render(
         request, "stakeholders/form.html",
         {"form": form, "title": _("Edit %(name)s") % {"name": jurisdiction.name},
@@ -91,9 +133,8 @@ def jurisdiction_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def _directory(request: HttpRequest, user: User) -> tuple[DirectoryFilterForm, QuerySet[Organisation]]:
+    """The directory as filtered by the query string (the page and its exports agree)."""
     filters = DirectoryFilterForm(request.GET or None, user=user)
     data = filters.cleaned_data if filters.is_valid() else {}
     organisations = selectors.organisation_list_visible_to(
@@ -102,15 +143,31 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         sector=data.get("sector"),
         jurisdiction=data.get("jurisdiction"),
         kind=data.get("kind") or "",
+        engaged_in=data.get("engaged_in"),
+        min_engagement=data.get("min_engagement"),
     )
-    page = Paginator(organisations, 25).get_page(request.GET.get("page"))
+    return filters, organisations
+
+
+def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters, organisations = _directory(request, user)
+    page = Paginator(organisations, 25).get_page(request.GET.get("page"))
+    engaged_in = filters.cleaned_data.get("engaged_in") if filters.is_bound and filters.is_valid() else None
     context = {
         "filters": filters,
         "page": page,
-        "query": query.urlencode(),
+        "query": _query_without_page(request),
+        "engaged_in": engaged_in,
         "can_add": permissions.can_add_organisation(user),
+        "can_import": permissions.can_import(user),
     }
     template = (
         "stakeholders/partials/organisation_table.html" if request.htmx else "stakeholders/organisation_list.html"
@@ -123,6 +180,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     organisation = selectors.organisation_get_for_user(user, pk)
     can_change = permissions.can_change_organisation(user, organisation)
+    partnerships = list(selectors.partnership_list_visible_to(user, organisation=organisation))
     return render(
         request,
         "stakeholders/organisation_detail.html",
@@ -130,6 +188,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "children": selectors.organisation_children_visible_to(user, organisation),
             "members": selectors.organisation_members_for_user(user, organisation),
+            "positions": selectors.position_list_for_organisation(user, organisation)[:100],
+            "partnerships": partnerships,
+            "network": selectors.organisation_network(user, organisation, partnerships),
+            "offers": selectors.offer_list_visible_to(user, organisation=organisation)[:20],
+            "mappings": selectors.mapping_list_visible_to(user, organisation=organisation),
             "can_change": can_change,
             "history": audit_list_for(organisation)[:20] if can_change else [],
         },
@@ -143,11 +206,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        organisation = _save(form, lambda: services.organisation_create(actor=user, **form.cleaned_data))
+        if organisation is not None:
             messages.success(request, _("Organisation “%(name)s” registered.") % {"name": organisation.name})
             return redirect(organisation)
     return render(request, "stakeholders/form.html", {"form": form, "title": _("Register an organisation")})
@@ -160,16 +220,455 @@ def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_change_organisation(user, organisation):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(actor=user, organisation=organisation, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organisation saved."))
-            return redirect(organisation)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.organisation_update(actor=user, organisation=organisation, **form.cleaned_data)
+    ):
+        messages.success(request, _("Organisation saved."))
+        return redirect(organisation)
     return render(
         request, "stakeholders/form.html",
         {"form": form, "title": _("Edit %(name)s") % {"name": organisation.name},
          "cancel_url": organisation.get_absolute_url()},
     )
+
+
+# --- Directory exports -------------------------------------------------------------------------
+
+@login_required
+def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered directory as CSV, XLSX or Popolo JSON (organisations, their people, memberships)."""
+    user = _user(request)
+    _filters, organisations = _directory(request, user)
+    organisations = organisations.order_by("name", "id")
+    header = exporting.ORGANISATION_EXPORT_COLUMNS
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exporting.csv_stream(header, exporting.organisation_rows(organisations)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{_export_name("organisations", "csv")}"'
+        return response
+    if fmt == "xlsx":
+        data = exporting.xlsx_bytes("Organisations", header, exporting.organisation_rows(organisations))
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{_export_name("organisations", "xlsx")}"'
+        return response
+    if fmt == "json":
+        people = selectors.person_list_visible_to(user).filter(
+            pk__in=permissions.positions_visible(user).filter(organisation__in=organisations.values("pk"))
+            .values("person_id")
+        )
+        body = json.dumps(exporting.popolo(organisations.select_related("sector", "jurisdiction"), people),
+                          cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        response = HttpResponse(body, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{_export_name("popolo", "json")}"'
+        return response
+    raise Http404
+
+
+# --- People ------------------------------------------------------------------------------------
+
+def _people(request: HttpRequest, user: User) -> tuple[PersonFilterForm, QuerySet[Any]]:
+    filters = PersonFilterForm(request.GET or None, user=user)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    people = selectors.person_list_visible_to(
+        user, q=data.get("q") or "", organisation=data.get("organisation"), jurisdiction=data.get("jurisdiction")
+    )
+    return filters, people
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters, people = _people(request, user)
+    context = {
+        "filters": filters,
+        "page": Paginator(people, 25).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
+        "can_add": permissions.can_add_person(user),
+        "can_import": permissions.can_import(user),
+    }
+    template = "stakeholders/partials/person_table.html" if request.htmx else "stakeholders/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    user = _user(request)
+    _filters, people = _people(request, user)
+    header = exporting.PERSON_EXPORT_COLUMNS
+    rows = exporting.person_rows(people.iterator(chunk_size=1000))
+    if fmt == "csv":
+        response = StreamingHttpResponse(exporting.csv_stream(header, rows), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{_export_name("people", "csv")}"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(exporting.xlsx_bytes("People", header, rows),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{_export_name("people", "xlsx")}"'
+        return response
+    raise Http404
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_get_for_user(user, pk)
+    can_change = bool(person.can_change)  # type: ignore[attr-defined]
+    return render(request, "stakeholders/person_detail.html", {
+        "person": person,
+        "contact_visible": person.contact_visible,  # type: ignore[attr-defined]
+        "can_change": can_change,
+        "can_add_position": permissions.organisations_changeable(user).exists(),
+        "history": audit_list_for(person)[:20] if can_change else [],
+    })
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.can_add_person(user):
+        raise PermissionDenied
+    initial = {"organisation": request.GET.get("organisation")}
+    form = PersonForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        person = _save(form, lambda: services.person_create(actor=user, **form.service_data()))
+        if person is not None:
+            messages.success(request, _("%(name)s registered.") % {"name": person.full_name})
+            return redirect(person)
+    return _form_page(request, form, _("Register a person"), reverse("stakeholders:person-list"))
+
+
+@login_required
+def person_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_get_for_user(user, pk)
+    if not person.can_change:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=person, user=user)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.person_update(actor=user, person=person, **form.service_data())
+    ):
+        messages.success(request, _("Saved."))
+        return redirect(person)
+    return _form_page(request, form, _("Edit %(name)s") % {"name": person.full_name}, person.get_absolute_url())
+
+
+@login_required
+@require_POST
+def person_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_get_for_user(user, pk)
+    services.person_contact_consent_withdraw(actor=user, person=person, reason=request.POST.get("reason", "")[:500])
+    messages.success(request, _("Consent withdrawn: the contact details were erased."))
+    return redirect(person)
+
+
+@login_required
+@require_POST
+def person_data_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """What is held about the person, as JSON (a subject access export)."""
+    user = _user(request)
+    person = selectors.person_get_for_user(user, pk)
+    data = services.person_data_export(actor=user, person=person)
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+                            content_type="application/json")
+    name = slugify(person.full_name) or "person"
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(f"data-{name}", "json")}"'
+    return response
+
+
+@login_required
+def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_get_for_user(user, person_pk)
+    if not permissions.organisations_changeable(user).exists():
+        raise PermissionDenied
+    form = PositionForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.position_create(actor=user, person=person, **form.cleaned_data)
+    ):
+        messages.success(request, _("Position added."))
+        return redirect(person)
+    return _form_page(request, form, _("Add a position for %(name)s") % {"name": person.full_name},
+                      person.get_absolute_url())
+
+
+@login_required
+def position_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    position = selectors.position_get_for_user(user, pk)
+    if not permissions.can_manage_position_in(user, position.organisation):
+        raise PermissionDenied
+    form = PositionForm(request.POST or None, instance=position, user=user)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.position_update(actor=user, position=position, **form.cleaned_data)
+    ):
+        messages.success(request, _("Position saved."))
+        return redirect(position.person)
+    return _form_page(request, form, _("Edit the position: %(title)s, %(org)s") % {
+        "title": position.title, "org": position.organisation.name}, position.person.get_absolute_url())
+
+
+# --- Partnerships ------------------------------------------------------------------------------
+
+@login_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Partnership.Kind.values else ""
+    partnerships = selectors.partnership_list_visible_to(user, kind=kind)
+    return render(request, "stakeholders/partnership_list.html", {
+        "page": Paginator(partnerships, 50).get_page(request.GET.get("page")),
+        "kinds": Partnership.Kind.choices,
+        "kind": kind,
+        "query": _query_without_page(request),
+        "can_add": permissions.organisations_changeable(user).exists(),
+    })
+
+
+@login_required
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.organisations_changeable(user).exists():
+        raise PermissionDenied
+    form = PartnershipForm(request.POST or None, user=user, initial={"organisation": request.GET.get("organisation")})
+    if request.method == "POST" and form.is_valid():
+        partnership = _save(form, lambda: services.partnership_create(actor=user, **form.cleaned_data))
+        if partnership is not None:
+            messages.success(request, _("Partnership recorded."))
+            return redirect(partnership.organisation)
+    return _form_page(request, form, _("Record a partnership"), reverse("stakeholders:partnership-list"))
+
+
+@login_required
+def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    partnership = selectors.partnership_get_for_user(user, pk)
+    if not partnership.can_change:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    form = PartnershipForm(request.POST or None, instance=partnership, user=user)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.partnership_update(actor=user, partnership=partnership, **form.cleaned_data)
+    ):
+        messages.success(request, _("Partnership saved."))
+        return redirect(partnership.organisation)
+    return _form_page(request, form, _("Edit the partnership"), partnership.organisation.get_absolute_url())
+
+
+# --- Stakeholder mapping -----------------------------------------------------------------------
+
+@login_required
+def mapping_index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    jurisdictions = selectors.mapping_jurisdiction_list(user).filter(level__in=["national", "province", "district",
+                                                                              "city"])
+    return render(request, "stakeholders/mapping_index.html", {"jurisdictions": jurisdictions[:200]})
+
+
+def _int_param(request: HttpRequest, name: str, low: int = 1, high: int = 5) -> int | None:
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+@login_required
+def mapping_list(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
+    user = _user(request)
+    jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
+    influence, interest = _int_param(request, "influence"), _int_param(request, "interest")
+    mappings = selectors.mapping_list_visible_to(user, jurisdiction=jurisdiction, influence=influence,
+                                                 interest=interest)
+    return render(request, "stakeholders/mapping_list.html", {
+        "jurisdiction": jurisdiction,
+        "page": Paginator(mappings, 50).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
+        "influence": influence,
+        "interest": interest,
+        "can_change": permissions.can_map_in(user, jurisdiction),
+    })
+
+
+@login_required
+def mapping_create(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
+    user = _user(request)
+    jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
+    if not permissions.can_map_in(user, jurisdiction):
+        raise PermissionDenied
+    form = MappingForm(request.POST or None, user=user, jurisdiction=jurisdiction,
+                       initial={"organisation": request.GET.get("organisation")})
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.mapping_create(actor=user, jurisdiction=jurisdiction, **form.cleaned_data)
+    ):
+        messages.success(request, _("Stakeholder mapped."))
+        return redirect("stakeholders:mapping-list", jurisdiction.pk)
+    return _form_page(request, form, _("Map a stakeholder in %(place)s") % {"place": jurisdiction.name},
+                      reverse("stakeholders:mapping-list", args=[jurisdiction.pk]))
+
+
+@login_required
+def mapping_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    mapping: StakeholderMapping = selectors.mapping_get_for_user(user, pk)
+    if not mapping.can_change:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    form = MappingForm(request.POST or None, instance=mapping, user=user, jurisdiction=mapping.jurisdiction)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.mapping_update(actor=user, mapping=mapping, **form.cleaned_data)
+    ):
+        messages.success(request, _("Stakeholder map saved."))
+        return redirect("stakeholders:mapping-list", mapping.jurisdiction_id)
+    return _form_page(request, form, _("Edit the mapping of %(org)s") % {"org": mapping.organisation.name},
+                      reverse("stakeholders:mapping-list", args=[mapping.jurisdiction_id]))
+
+
+@login_required
+def mapping_grid(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
+    user = _user(request)
+    jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
+    return render(request, "stakeholders/mapping_grid.html", {
+        "jurisdiction": jurisdiction,
+        "grid": selectors.power_interest_grid(user, jurisdiction),
+        "interests": range(1, 6),
+    })
+
+
+@login_required
+def mapping_heatmap(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
+    user = _user(request)
+    jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
+    min_engagement = _int_param(request, "min_engagement") or 1
+    return render(request, "stakeholders/mapping_heatmap.html", {
+        "jurisdiction": jurisdiction,
+        "heatmap": selectors.coverage_heatmap(user, jurisdiction, min_engagement=min_engagement),
+        "engagement_levels": StakeholderMapping.Engagement.choices,
+        "directory_url": reverse("stakeholders:organisation-list"),
+    })
+
+
+# --- Resource offers ---------------------------------------------------------------------------
+
+@login_required
+def offer_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = OfferFilterForm(request.GET or None, user=user, initial={"status": ResourceOffer.Status.OPEN})
+    data = filters.cleaned_data if filters.is_valid() else {"status": ResourceOffer.Status.OPEN}
+    offers = selectors.offer_list_visible_to(
+        user, jurisdiction=data.get("jurisdiction"), status=data.get("status") or "", kind=data.get("kind") or ""
+    )
+    return render(request, "stakeholders/offer_list.html", {
+        "filters": filters,
+        "page": Paginator(offers, 50).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
+        "can_add": permissions.can_add_person(user),
+    })
+
+
+@login_required
+def offer_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.can_add_person(user):  # coordinators, organisation admins, platform admins
+        raise PermissionDenied
+    form = OfferForm(request.POST or None, user=user, initial={"organisation": request.GET.get("organisation")})
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.offer_create(actor=user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Offer recorded."))
+        return redirect("stakeholders:offer-list")
+    return _form_page(request, form, _("Record a resource offer"), reverse("stakeholders:offer-list"))
+
+
+@login_required
+def offer_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    offer = selectors.offer_get_for_user(user, pk)
+    if not offer.can_change:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    form = OfferForm(request.POST or None, instance=offer, user=user)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.offer_update(actor=user, offer=offer, **form.cleaned_data)
+    ):
+        messages.success(request, _("Offer saved."))
+        return redirect("stakeholders:offer-list")
+    return _form_page(request, form, _("Edit the offer"), reverse("stakeholders:offer-list"))
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not permissions.can_import(user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = _save(form, lambda: services.import_batch_preview(
+            actor=user, kind=form.cleaned_data["kind"], filename=upload.name, data=upload.read()))
+        if batch is not None:
+            return redirect(batch)
+    return render(request, "stakeholders/import_upload.html", {
+        "form": form,
+        "columns": {kind: importing.columns_for(kind) for kind in ImportBatch.Kind.values},
+        "recent": selectors.import_batch_list_for_user(user)[:10],
+    })
+
+
+PREVIEW_ROWS = 50
+ERRORS_SHOWN = 300
+
+
+@login_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the rows and their errors; POST: import them all, in one transaction, or nothing."""
+    user = _user(request)
+    batch = selectors.import_batch_get_for_user(user, pk)
+    if request.method == "POST" and batch.status == ImportBatch.Status.PENDING and not batch.errors:
+        try:
+            batch = services.import_batch_commit(actor=user, batch=batch)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(batch)
+        if batch.status == ImportBatch.Status.COMMITTED:
+            messages.success(request, _("%(n)d rows imported.") % {"n": batch.created_count})
+            target = "stakeholders:organisation-list" if batch.kind == ImportBatch.Kind.ORGANISATIONS else \
+                "stakeholders:person-list"
+            return redirect(target)
+        messages.error(request, _("The registry changed since the preview: nothing was imported. See the errors."))
+        return redirect(batch)
+    columns = [c.name for c in importing.columns_for(batch.kind)]
+    return render(request, "stakeholders/import_preview.html", {
+        "batch": batch,
+        "columns": columns,
+        "sample": [[row["values"].get(c, "") for c in columns] + [row["line"]] for row in batch.rows[:PREVIEW_ROWS]],
+        "errors": batch.errors[:ERRORS_SHOWN],
+        "more_errors": max(0, len(batch.errors) - ERRORS_SHOWN),
+        "more_rows": max(0, batch.row_count - PREVIEW_ROWS),
+    })
+
+
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    batch = selectors.import_batch_get_for_user(user, pk)
+    services.import_batch_discard(actor=user, batch=batch)
+    messages.info(request, _("The upload was discarded; nothing was imported."))
+    return redirect("stakeholders:import")
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    context: dict[str, Any] = {"form": form, "q": q}
+    if q:
+        organisations = selectors.organisation_list_visible_to(user, q=q)
+        people = selectors.person_list_visible_to(user, q=q)
+        context.update(organisations=organisations[:20], organisation_count=organisations.count(),
+                       people=people[:20], person_count=people.count())
+    return render(request, "stakeholders/search.html", context)
