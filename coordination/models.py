@@ -85,7 +85,7 @@ class Committee(models.Model):
                 violation_error_message=_("A committee with this name already exists in this jurisdiction."),
             ),
             models.CheckConstraint(
-                condition=Q(quorum_rule="none") | Q(quorum_value__gte=1),
+                condition=Q(quorum_rule="none") | Q(quorum_value__isnull=False, quorum_value__gte=1),
                 name="coordination_committee_quorum_value_set",
                 violation_error_message=_("Give the quorum (a number of members or a percentage)."),
             ),

@@ -592,7 +592,7 @@ def invitations_send(*, meeting_id: int) -> int:
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
         with transaction.atomic():
-            invitation = (Invitation.objects.select_for_update(skip_locked=True)
+            invitation = (Invitation.objects.select_for_update(skip_locked=True, of=("self",))
                           .select_related("person__user").filter(pk=pk, sent_at__isnull=True).first())
             if invitation is None or not _address(invitation.person):
                 continue

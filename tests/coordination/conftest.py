@@ -41,3 +41,14 @@ def cw(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
         people[key] = user
         people[f"{key}_person"] = person
     return SimpleNamespace(**vars(world), committee=committee, south=south, **people)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """``with committed(): service(...)``: run what the service queued with ``on_commit`` (emails,
+    notifications) as a real commit would; tests run inside one transaction that never commits."""
+
+    def run():  # type: ignore[no-untyped-def]
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
