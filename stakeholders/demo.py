@@ -9,7 +9,17 @@ from typing import Any
 
 from core.models import User
 from stakeholders import services
-from stakeholders.models import Jurisdiction, JurisdictionRole, Organisation, OrganisationMembership, Sector
+from stakeholders.models import (
+    Jurisdiction,
+    JurisdictionRole,
+    Organisation,
+    OrganisationMembership,
+    Partnership,
+    Person,
+    ResourceOffer,
+    Sector,
+    StakeholderMapping,
+)
 
 DEMO_PASSWORD = "roundtable-demo-2026"
 L = Jurisdiction.Level
@@ -208,4 +218,233 @@ def seed() -> list[tuple[str, str]]:
         if not OrganisationMembership.objects.filter(user=users[email], organisation=twdf).exists():
             services.organisation_membership_set(actor=admin, organisation=twdf, user=users[email], role=role,
                                                  reason="Demo data")
+    seed_registry(admin)
     return [(email, role) for email, _, role in USERS]
+
+
+# --- People, partnerships, stakeholder map, resource offers (issue #3) -------------------------
+
+P = Partnership.Kind
+E = StakeholderMapping.Engagement
+R = ResourceOffer.Kind
+
+# Organisations at district level (Sindh) and companies, so the heatmap and offers have something to show.
+MORE_ORGANISATIONS: list[tuple[str, str, str, str, str]] = [
+    ("Karachi Central District Administration", "", "local-government", K.GOVERNMENT, "PK-SD-01"),
+    ("Karachi Youth Parliament", "", "youth", K.YOUTH, "PK-SD-01"),
+    ("Karachi Chamber of Commerce and Industry", "KCCI", "private-sector", K.PRIVATE, "PK-SD-01"),
+    ("Hyderabad District Police", "", "law-enforcement", K.LAW_ENFORCEMENT, "PK-SD-07"),
+    ("Hyderabad Women's Welfare Association", "", "women", K.WOMEN, "PK-SD-07"),
+    ("Sukkur Interfaith Harmony Committee", "", "faith", K.FAITH, "PK-SD-27"),
+    ("Larkana Youth Development Forum", "", "youth", K.YOUTH, "PK-SD-22"),
+    ("Kenya Private Sector Alliance", "KEPSA", "private-sector", K.PRIVATE, "KE"),
+    ("Brooklyn Chamber of Commerce", "", "private-sector", K.PRIVATE, "US-NY-NYC-BK"),
+    ("Kumanovo Chamber of Crafts and Commerce", "", "private-sector", K.PRIVATE, "MK-KU"),
+]
+
+# (full name, organisation, title, languages, expertise, email or "", demo login or "")
+PEOPLE: list[tuple[str, str, str, str, str, str, str]] = [
+    ("Farhana Akter", "Tangail Paurashava (Municipality)", "Prevention coordinator", "Bengali, English",
+     "Runs the secretariat of the Town-Level Coordination Committee.", "farhana.akter@example.org",
+     "coordinator.tangail@roundtable.example.org"),
+    ("Nasrin Begum", "Tangail Women's Development Forum", "Executive director", "Bengali",
+     "Women's participation in local decision-making.", "nasrin.begum@example.org",
+     "orgadmin.twdf@roundtable.example.org"),
+    ("Rokeya Sultana", "Tangail Women's Development Forum", "Programme officer", "Bengali, English",
+     "Community dialogues with women and girls.", "", "member.twdf@roundtable.example.org"),
+    ("Abdul Karim", "Tangail District Police", "Community policing officer", "Bengali",
+     "Community policing forums in the wards.", "abdul.karim@example.org", ""),
+    ("Shirin Akhter", "Tangail Youth Network", "Network convenor", "Bengali, English",
+     "Youth-led campaigns against hate speech online.", "shirin.akhter@example.org", ""),
+    ("Mahmudul Hasan", "Tangail Chamber of Commerce and Industry", "Secretary general", "Bengali, English",
+     "Apprenticeships and vocational training with local employers.", "mahmudul.hasan@example.org", ""),
+    ("Elena Stojanovska", "Municipality of Kumanovo", "Community Action Team coordinator",
+     "Macedonian, Albanian, English", "Local prevention plan; capacity building of CAT members.",
+     "elena.stojanovska@example.org", ""),
+    ("Arben Ismaili", "Kumanovo Youth Council", "President", "Albanian, Macedonian", "Youth participation.", "", ""),
+    ("Marija Petrovska", "Kumanovo Teachers' Association", "Chair", "Macedonian, English",
+     "Teacher training on polarisation in the classroom.", "marija.petrovska@example.org", ""),
+    ("Besnik Rexhepi", "FK Kumanovo Sports Club", "Youth coach", "Albanian, Macedonian",
+     "Mixed-community youth football.", "", ""),
+    ("Amina Hassan", "Mombasa Women's Peace Network", "Coordinator", "Swahili, English",
+     "Women's groups in the County Engagement Forum.", "amina.hassan@example.org", ""),
+    ("Joseph Mwangi", "Office of the Mombasa County Commissioner", "County Engagement Forum secretary",
+     "Swahili, English", "County Action Plan monitoring.", "joseph.mwangi@example.org", ""),
+    ("Fatuma Said", "Coast Youth Empowerment Forum", "Director", "Swahili, English",
+     "Youth livelihoods and mentoring.", "", ""),
+    ("Sanaullah Memon", "Home Department, Government of Sindh", "Apex committee secretariat lead",
+     "Sindhi, Urdu, English", "Coordination between the province and its 29 districts.",
+     "sanaullah.memon@example.org", "coordinator.sindh@roundtable.example.org"),
+    ("Ayesha Khan", "Sindh Commission on the Status of Women", "Member", "Urdu, English",
+     "Gender-responsive prevention.", "ayesha.khan@example.org", ""),
+    ("Maria Lopez", "Office for the Prevention of Hate Crimes", "Interagency coordinator", "English, Spanish",
+     "Chairs the working level of the interagency committee of 25+ city agencies.",
+     "maria.lopez@example.org", "coordinator.nyc@roundtable.example.org"),
+    ("David Cohen", "Department of Health and Mental Hygiene", "Director, community mental health", "English",
+     "Mental health support for people affected by hate incidents.", "david.cohen@example.org", ""),
+    ("Sarah Ahmed", "Arab American Association of New York", "Youth programmes director", "Arabic, English",
+     "Youth leadership and bystander training.", "sarah.ahmed@example.org", ""),
+    ("James O'Connor", "NYPD Hate Crime Task Force", "Community liaison officer", "English",
+     "Liaison with community-based organisations after incidents.", "", ""),
+]
+
+# (organisation, partner, kind, notes)
+PARTNERSHIPS: list[tuple[str, str, str, str]] = [
+    ("Office for the Prevention of Hate Crimes", "Department of Health and Mental Hygiene", P.REFERRAL,
+     "People affected by hate incidents are referred to community mental health support."),
+    ("NYPD Hate Crime Task Force", "Office for the Prevention of Hate Crimes", P.REFERRAL,
+     "After an incident, victims who agree are referred to the Office for community-based support."),
+    ("Office for the Prevention of Hate Crimes", "Commission on Human Rights", P.JOINT_PROGRAMME,
+     "Joint community education on rights and reporting."),
+    ("Office for the Prevention of Hate Crimes", "Arab American Association of New York", P.JOINT_PROGRAMME,
+     "Community-based partner for prevention work in Brooklyn."),
+    ("Department of Education", "Department of Youth and Community Development", P.REFERRAL,
+     "Schools refer students to after-school and youth programmes."),
+    ("Tangail Paurashava (Municipality)", "Tangail Women's Development Forum", P.MOU,
+     "Women's voices in the Town-Level Coordination Committee."),
+    ("Tangail Chamber of Commerce and Industry", "Tangail Youth Network", P.JOINT_PROGRAMME,
+     "Apprenticeships with local employers for young people."),
+    ("Tangail District Police", "Tangail Social Services Office", P.REFERRAL,
+     "Young people at risk are referred to social workers rather than prosecuted."),
+    ("Municipality of Kumanovo", "Centre for Intercultural Dialogue", P.JOINT_PROGRAMME,
+     "Community Action Team capacity building."),
+    ("Kumanovo Youth Council", "FK Kumanovo Sports Club", P.JOINT_PROGRAMME, "Mixed-community youth tournaments."),
+    ("Islamic Religious Community, Kumanovo", "Macedonian Orthodox Church, Kumanovo-Osogovo Diocese", P.INFORMAL,
+     "Interfaith dialogue between religious communities."),
+    ("Office of the Mombasa County Commissioner", "County Government of Mombasa", P.MOU,
+     "Co-chairs of the County Engagement Forum: the national appointee and the elected governor."),
+    ("Council of Imams and Preachers of Kenya, Mombasa", "Mombasa Women's Peace Network", P.JOINT_PROGRAMME,
+     "Religious leaders and women's groups in the County Action Plan."),
+    ("Home Department, Government of Sindh", "Sindh Police", P.MOU, "Apex committee information sharing."),
+]
+
+# (jurisdiction code, organisation, influence, interest, engagement, primary, secondary, tertiary, services)
+MAPPINGS: list[tuple[str, str, int, int, int, bool, bool, bool, str]] = [
+    ("BD-63", "Tangail Paurashava (Municipality)", 5, 5, E.EMPOWER, True, True, False, "Chairs the TLCC."),
+    ("BD-63", "Tangail District Police", 5, 3, E.COLLABORATE, False, True, True, "Community policing."),
+    ("BD-63", "Tangail District Education Office", 4, 3, E.INVOLVE, True, False, False, "School programmes."),
+    ("BD-63", "Tangail Social Services Office", 3, 4, E.COLLABORATE, False, True, True, "Social work, referrals."),
+    ("BD-63", "Tangail Women's Development Forum", 2, 5, E.COLLABORATE, True, True, False, "Women's dialogues."),
+    ("BD-63", "Tangail Youth Network", 2, 4, E.INVOLVE, True, False, False, "Youth campaigns."),
+    ("BD-63", "Islamic Foundation, Tangail District Office", 4, 2, E.CONSULT, True, False, False, "Imam training."),
+    ("BD-63", "Tangail Chamber of Commerce and Industry", 3, 2, E.INFORM, True, False, True,
+     "Training places and apprenticeships."),
+    ("MK-KU", "Municipality of Kumanovo", 5, 5, E.EMPOWER, True, True, False, "Leads the Community Action Team."),
+    ("MK-KU", "Islamic Religious Community, Kumanovo", 4, 3, E.INVOLVE, True, False, False, "Religious leaders."),
+    ("MK-KU", "Macedonian Orthodox Church, Kumanovo-Osogovo Diocese", 4, 2, E.CONSULT, True, False, False,
+     "Religious leaders."),
+    ("MK-KU", "Kumanovo Youth Council", 2, 5, E.COLLABORATE, True, False, False, "Youth participation."),
+    ("MK-KU", "FK Kumanovo Sports Club", 2, 3, E.INVOLVE, True, False, False, "Sport for young people."),
+    ("MK-KU", "Kumanovo Teachers' Association", 3, 4, E.COLLABORATE, True, True, False, "Teachers."),
+    ("MK-KU", "Kumanovo Police Station", 4, 2, E.CONSULT, False, True, True, "Policing."),
+    ("MK-KU", "Centre for Intercultural Dialogue", 2, 5, E.COLLABORATE, True, True, False, "Facilitation."),
+    ("KE-28", "Office of the Mombasa County Commissioner", 5, 4, E.EMPOWER, False, True, True, "Co-chairs the CEF."),
+    ("KE-28", "County Government of Mombasa", 5, 4, E.EMPOWER, True, True, False, "Co-chairs the CEF."),
+    ("KE-28", "Council of Imams and Preachers of Kenya, Mombasa", 4, 4, E.COLLABORATE, True, True, True,
+     "Religious leaders; reintegration support."),
+    ("KE-28", "Mombasa Women's Peace Network", 2, 5, E.COLLABORATE, True, True, False, "Women's groups."),
+    ("KE-28", "Coast Youth Empowerment Forum", 2, 4, E.INVOLVE, True, True, False, "Youth groups."),
+    ("KE-28", "Mombasa Traditional Elders Council", 3, 3, E.CONSULT, True, False, True, "Traditional elders."),
+    ("KE-28", "National Counter Terrorism Centre", 5, 3, E.CONSULT, False, True, True, "National guidance."),
+    ("PK-SD", "Home Department, Government of Sindh", 5, 5, E.EMPOWER, True, True, True, "Runs the Apex committee."),
+    ("PK-SD", "Sindh Police", 5, 3, E.COLLABORATE, False, True, True, "Policing."),
+    ("PK-SD", "School Education and Literacy Department, Sindh", 4, 3, E.INVOLVE, True, False, False, "Schools."),
+    ("PK-SD", "Sindh Commission on the Status of Women", 3, 5, E.COLLABORATE, True, True, False, "Women's rights."),
+    ("PK-SD", "Karachi Central District Administration", 4, 3, E.INVOLVE, True, True, False, "District services."),
+    ("PK-SD", "Karachi Youth Parliament", 2, 4, E.INVOLVE, True, False, False, "Youth voice."),
+    ("PK-SD", "Hyderabad District Police", 4, 2, E.CONSULT, False, True, True, "District policing."),
+    ("PK-SD", "Hyderabad Women's Welfare Association", 2, 4, E.COLLABORATE, True, True, False, "Women's groups."),
+    ("PK-SD", "Sukkur Interfaith Harmony Committee", 3, 4, E.INVOLVE, True, False, False, "Interfaith dialogue."),
+    ("US-NY-NYC", "Office for the Prevention of Hate Crimes", 4, 5, E.EMPOWER, True, True, False,
+     "Coordinates the interagency committee."),
+    ("US-NY-NYC", "New York City Police Department", 5, 3, E.COLLABORATE, False, True, True, "Policing."),
+    ("US-NY-NYC", "NYPD Hate Crime Task Force", 4, 5, E.COLLABORATE, False, True, True, "Hate crime investigation."),
+    ("US-NY-NYC", "Commission on Human Rights", 4, 4, E.COLLABORATE, True, True, False, "Rights enforcement."),
+    ("US-NY-NYC", "Department of Education", 5, 3, E.INVOLVE, True, False, False, "Schools."),
+    ("US-NY-NYC", "Department of Health and Mental Hygiene", 4, 3, E.INVOLVE, True, True, True, "Mental health."),
+    ("US-NY-NYC", "New York City Housing Authority", 4, 2, E.CONSULT, True, False, False, "Housing."),
+    ("US-NY-NYC", "Department of Parks and Recreation", 3, 2, E.INFORM, True, False, False, "Parks."),
+    ("US-NY-NYC", "Department of Youth and Community Development", 3, 4, E.COLLABORATE, True, True, False,
+     "Youth programmes."),
+    ("US-NY-NYC", "Arab American Association of New York", 2, 5, E.COLLABORATE, True, True, False,
+     "Community-based partner."),
+    ("US-NY-NYC", "Sikh Coalition", 2, 5, E.INVOLVE, True, False, False, "Community-based partner."),
+    ("US-NY-NYC", "Brooklyn Chamber of Commerce", 3, 2, E.INFORM, True, False, False, "Local employers."),
+]
+
+# (organisation, offered to, kind, title, quantity, unit, value, currency, status)
+OFFERS: list[tuple[str, str, str, str, int | None, str, str | None, str, str]] = [
+    ("Tangail Chamber of Commerce and Industry", "BD-63", R.TRAINING_PLACES,
+     "Vocational training places for young people", 40, "places", None, "", ResourceOffer.Status.OPEN),
+    ("Tangail Chamber of Commerce and Industry", "BD-63", R.STAFF_TIME,
+     "Mentoring by local employers", 200, "hours", None, "", ResourceOffer.Status.AGREED),
+    ("Kumanovo Chamber of Crafts and Commerce", "MK-KU", R.FACILITIES,
+     "Meeting rooms for Community Action Team workshops", 12, "sessions", None, "", ResourceOffer.Status.OPEN),
+    ("FK Kumanovo Sports Club", "MK-KU", R.FACILITIES, "Pitch for mixed-community youth tournaments", 6, "days",
+     None, "", ResourceOffer.Status.OPEN),
+    ("Kenya Private Sector Alliance", "KE-28", R.EXPERTISE, "Job placement and career guidance for youth groups",
+     None, "", None, "", ResourceOffer.Status.OPEN),
+    ("Karachi Chamber of Commerce and Industry", "PK-SD", R.MONEY, "Small grants for district youth initiatives",
+     None, "", "2000000", "PKR", ResourceOffer.Status.OPEN),
+    ("Brooklyn Chamber of Commerce", "US-NY-NYC", R.EXPERTISE,
+     "Workplace training against discrimination for member businesses", 10, "sessions", None, "",
+     ResourceOffer.Status.OPEN),
+    ("Brooklyn Chamber of Commerce", "US-NY-NYC", R.MONEY, "Sponsorship of a community dialogue series", None, "",
+     "15000", "USD", ResourceOffer.Status.DELIVERED),
+]
+
+
+def seed_registry(admin: User) -> None:
+    """People with positions, partnerships, the stakeholder map and resource offers. Idempotent."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
+    sectors = {s.code: s for s in Sector.objects.all()}
+    existing = {(o.name, o.jurisdiction_id) for o in Organisation.objects.all()}
+    for name, acronym, sector, kind, jcode in MORE_ORGANISATIONS:
+        if (name, jurisdictions[jcode].pk) not in existing:
+            services.organisation_create(actor=admin, name=name, acronym=acronym, sector=sectors[sector], kind=kind,
+                                         jurisdiction=jurisdictions[jcode], description="")
+    organisations = {o.name: o for o in Organisation.objects.all()}
+
+    consent = timezone.make_aware(datetime(2026, 1, 15, 12, 0))
+    known = set(Person.objects.values_list("full_name", flat=True))
+    for full_name, org_name, title, languages, expertise, email, login in PEOPLE:
+        if full_name in known:
+            continue
+        user = User.objects.filter(email=login).first() if login else None
+        if user is not None and Person.objects.filter(user=user).exists():
+            user = None
+        services.person_create(
+            actor=admin, organisation=organisations[org_name], title=title, start_date=date(2024, 1, 1),
+            full_name=full_name, languages=languages, expertise=expertise, email=email,
+            contact_consent_at=consent if email else None, user=user,
+        )
+
+    have = set(Partnership.objects.values_list("organisation__name", "partner__name", "kind"))
+    for org_name, partner_name, kind, notes in PARTNERSHIPS:
+        if (org_name, partner_name, kind) not in have:
+            services.partnership_create(actor=admin, organisation=organisations[org_name],
+                                        partner=organisations[partner_name], kind=kind, start_date=date(2024, 3, 1),
+                                        notes=notes)
+
+    mapped = set(StakeholderMapping.objects.values_list("jurisdiction__code", "organisation__name"))
+    for jcode, org_name, influence, interest, engagement, primary, secondary, tertiary, offered in MAPPINGS:
+        if (jcode, org_name) not in mapped:
+            services.mapping_create(
+                actor=admin, jurisdiction=jurisdictions[jcode], organisation=organisations[org_name],
+                influence=influence, interest=interest, engagement_level=engagement, prevention_primary=primary,
+                prevention_secondary=secondary, prevention_tertiary=tertiary, services_offered=offered,
+            )
+
+    offered = set(ResourceOffer.objects.values_list("organisation__name", "title"))
+    for org_name, jcode, kind, title, quantity, unit, value, currency, status in OFFERS:
+        if (org_name, title) not in offered:
+            services.offer_create(
+                actor=admin, organisation=organisations[org_name], jurisdiction=jurisdictions[jcode], kind=kind,
+                title=title, quantity=quantity, unit=unit, value=Decimal(value) if value else None,
+                currency=currency, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31), status=status,
+            )

@@ -70,6 +70,8 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     engaged_in = forms.ModelChoiceField(label=_("Engaged in (stakeholder map)"), queryset=Jurisdiction.objects.none(),
                                         required=False, widget=forms.HiddenInput())
+    here_only = forms.BooleanField(label=_("Only at this level, not in its parts"), required=False,
+                                   widget=forms.HiddenInput())
     min_engagement = forms.TypedChoiceField(
         label=_("At least"), coerce=int, required=False, empty_value=None, widget=forms.HiddenInput(),
         choices=[("", _("Any engagement")), *StakeholderMapping.Engagement.choices],

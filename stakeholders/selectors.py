@@ -82,6 +82,7 @@ def organisation_list_visible_to(
     include_inactive: bool = True,
     engaged_in: Jurisdiction | None = None,
     min_engagement: int | None = None,
+    here_only: bool = False,
 ) -> QuerySet[Organisation]:
     """The directory: visible organisations, filtered; ``jurisdiction`` includes its whole subtree.
 
@@ -102,7 +103,8 @@ def organisation_list_visible_to(
     if sector is not None:
         qs = qs.filter(sector=sector)
     if jurisdiction is not None:
-        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+        qs = qs.filter(jurisdiction=jurisdiction) if here_only else qs.filter(
+            jurisdiction__path__startswith=jurisdiction.path)
     if kind:
         qs = qs.filter(kind=kind)
     if not include_inactive:
@@ -412,8 +414,20 @@ def power_interest_grid(user: AnyUser, jurisdiction: Jurisdiction) -> list[list[
 
 
 @dataclass
+class HeatmapColumn:
+    jurisdiction: Jurisdiction
+    exact: bool = False  # only the organisations registered at this level, not in its parts
+
+    @property
+    def q(self) -> Q:
+        if self.exact:
+            return Q(jurisdiction_id=self.jurisdiction.pk)
+        return Q(jurisdiction__path__startswith=self.jurisdiction.path)
+
+
+@dataclass
 class HeatmapCell:
-    column: Jurisdiction
+    column: HeatmapColumn
     engaged: int
     registered: int
     level: int = 0  # colour intensity 0 (a gap) to 4
@@ -432,9 +446,9 @@ class HeatmapRow:
 @dataclass
 class Heatmap:
     jurisdiction: Jurisdiction
-    columns: list[Jurisdiction]
+    columns: list[HeatmapColumn]
     rows: list[HeatmapRow]
-    gaps: list[tuple[Jurisdiction, list[str]]]
+    gaps: list[tuple[HeatmapColumn, list[str]]]
     max_count: int
     min_engagement: int
 
@@ -450,13 +464,15 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
     sector, located in that part, engaged in the jurisdiction's stakeholder map (mapped at
     ``min_engagement`` or more, anywhere in the jurisdiction's subtree), next to the number registered.
     A fixed number of queries (one column per part, counted in SQL)."""
-    columns = list(jurisdiction.children.all()) or [jurisdiction]
+    parts = [HeatmapColumn(child) for child in jurisdiction.children.all()]
+    # Organisations registered at the jurisdiction's own level (city-wide agencies) get a column too.
+    columns = [HeatmapColumn(jurisdiction, exact=True), *parts] if parts else [HeatmapColumn(jurisdiction)]
     sectors = list(sector_list())
     visible = permissions.organisations_visible(user).filter(is_active=True)
     engaged_ids = permissions.mappings_visible(user).filter(
         jurisdiction__path__startswith=jurisdiction.path, engagement_level__gte=min_engagement
     ).values("organisation_id")
-    per_column = {f"c{i}": Count("pk", filter=Q(jurisdiction__path__startswith=c.path)) for i, c in enumerate(columns)}
+    per_column = {f"c{i}": Count("pk", filter=c.q) for i, c in enumerate(columns)}
     engaged: dict[tuple[int, str], list[int]] = {}
     for row in visible.filter(pk__in=engaged_ids).values("sector_id", "kind").annotate(**per_column).order_by():
         engaged[(row["sector_id"], row["kind"])] = [row[f"c{i}"] for i in range(len(columns))]
@@ -483,7 +499,7 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
     gaps = []
     for i, column in enumerate(columns):
         missing = [str(labels[kind]) for kind in GAP_KINDS if engaged_in(i, kind=kind) == 0]
-        if missing:
+        if missing and not (column.exact and parts):
             gaps.append((column, missing))
     return Heatmap(jurisdiction, columns, rows, gaps, max_count, min_engagement)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -357,6 +358,8 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
 @transaction.atomic
 def position_create(*, actor: User, person: Person, organisation: Organisation, title: str,
                     start_date: Any = None, end_date: Any = None) -> Position:
+    if not permissions.people_visible(actor).filter(pk=person.pk).exists():
+        raise ValidationError({"person": _("Select a valid choice. That choice is not one of the available choices.")})
     _require_visible_organisation(actor, organisation, "organisation")
     require(permissions.can_manage_position_in(actor, organisation),
             _("You may not add positions in this organisation."))
@@ -499,7 +502,7 @@ def offer_update(*, actor: User, offer: ResourceOffer, **data: Any) -> ResourceO
 
 # --- Import ------------------------------------------------------------------------------------
 
-PENDING_IMPORTS_KEPT_FOR = timezone.timedelta(days=1)
+PENDING_IMPORTS_KEPT_FOR = timedelta(days=1)
 
 
 @transaction.atomic

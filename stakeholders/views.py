@@ -145,6 +145,7 @@ def _directory(request: HttpRequest, user: User) -> tuple[DirectoryFilterForm, Q
         kind=data.get("kind") or "",
         engaged_in=data.get("engaged_in"),
         min_engagement=data.get("min_engagement"),
+        here_only=bool(data.get("here_only")),
     )
     return filters, organisations
 

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from stakeholders.models import Jurisdiction, Organisation, Sector
+from stakeholders.models import (
+    Jurisdiction,
+    Organisation,
+    Partnership,
+    Person,
+    Position,
+    ResourceOffer,
+    Sector,
+    StakeholderMapping,
+)
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -32,4 +43,107 @@ class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         ]
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness and cycles are validated once, by the model, inside the service.
+        validators: list[object] = []
+
+
+class PositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "person", "person_name", "organisation", "organisation_name", "title", "start_date",
+                  "end_date"]
+        validators: list[object] = []
+
+
+class PositionUpdateSerializer(PositionSerializer):
+    """Who holds a position and where does not change; title and dates do."""
+
+    class Meta(PositionSerializer.Meta):
+        read_only_fields = ["person", "organisation"]
+
+
+class PersonPositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "organisation", "organisation_name", "title", "start_date", "end_date"]
+
+
+class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A person. Contact details, the login link and demographics are personal data: they are ``null``
+    unless the caller has a need (``contact_visible``, the rule in ``stakeholders.permissions``)."""
+
+    PERSONAL_FIELDS = ("email", "phone", "contact_consent_at", "user", "gender", "is_youth",
+                       "demographics_consent_at")
+
+    positions = PersonPositionSerializer(source="visible_positions", many=True, read_only=True)
+    contact_visible = serializers.BooleanField(read_only=True, default=False)
+    can_change = serializers.BooleanField(read_only=True, default=False)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), write_only=True, required=False, allow_null=True,
+        help_text="On creation: the organisation of the person's first position.",
+    )
+    title = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200,
+                                  help_text="On creation: the title of the first position.")
+    start_date = serializers.DateField(write_only=True, required=False, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "full_name", "pronouns", "languages", "expertise", "jurisdiction", "email", "phone",
+            "contact_consent_at", "user", "gender", "is_youth", "demographics_consent_at", "positions",
+            "contact_visible", "can_change", "created_at", "updated_at", "organisation", "title", "start_date",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list[object] = []
+
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if not getattr(instance, "contact_visible", False):
+            for name in self.PERSONAL_FIELDS:
+                data[name] = None
+        return data
+
+
+class PartnershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    can_change = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Partnership
+        fields = ["id", "organisation", "organisation_name", "partner", "partner_name", "kind", "start_date",
+                  "end_date", "notes", "can_change", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list[object] = []
+
+
+class StakeholderMappingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    engagement_level_display = serializers.CharField(source="get_engagement_level_display", read_only=True)
+    can_change = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = StakeholderMapping
+        fields = ["id", "jurisdiction", "organisation", "organisation_name", "influence", "interest",
+                  "engagement_level", "engagement_level_display", "prevention_primary", "prevention_secondary",
+                  "prevention_tertiary", "services_offered", "notes", "can_change", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list[object] = []
+
+
+class ResourceOfferSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    can_change = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = ResourceOffer
+        fields = ["id", "organisation", "organisation_name", "jurisdiction", "kind", "title", "description",
+                  "quantity", "unit", "value", "currency", "start_date", "end_date", "status", "can_change",
+                  "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"jurisdiction": {"required": False}}
         validators: list[object] = []

@@ -3,13 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.api.views import ServiceModelViewSet
 from core.models import User
-from stakeholders import selectors, services
-from stakeholders.api.serializers import JurisdictionSerializer, OrganisationSerializer, SectorSerializer
-from stakeholders.models import Jurisdiction, Organisation, Sector
+from stakeholders import permissions, selectors, services
+from stakeholders.api.serializers import (
+    JurisdictionSerializer,
+    OrganisationSerializer,
+    PartnershipSerializer,
+    PersonSerializer,
+    PositionSerializer,
+    PositionUpdateSerializer,
+    ResourceOfferSerializer,
+    SectorSerializer,
+    StakeholderMappingSerializer,
+)
+from stakeholders.models import (
+    Jurisdiction,
+    Organisation,
+    Partnership,
+    Person,
+    Position,
+    ResourceOffer,
+    Sector,
+    StakeholderMapping,
+)
 
 
 class _UserMixin:
@@ -99,9 +118,177 @@ class OrganisationViewSet(_UserMixin, ServiceModelViewSet):
     def get_queryset(self) -> QuerySet[Organisation]:
         return selectors.organisation_list_visible_to(self.actor)
 
-
     def create_object(self, data: dict[str, Any]) -> Organisation:
         return services.organisation_create(actor=self.actor, **data)
 
     def update_object(self, instance: Organisation, data: dict[str, Any]) -> Organisation:
         return services.organisation_update(actor=self.actor, organisation=instance, **data)
+
+
+class _WithinFilterMixin:
+    """``within=<jurisdiction id>``: the jurisdiction's whole subtree."""
+
+    within_field = "jurisdiction__path"
+
+    def filter_within(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
+        return queryset.filter(**{f"{self.within_field}__startswith": value.path})
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Full-text search (names, expertise, languages)")
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_organisation",
+                                                    label="Holds or held a position in this organisation")
+    within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
+                                              label="Registered or holding a position in this jurisdiction or below")
+
+    class Meta:
+        model = Person
+        fields = ["jurisdiction"]
+
+    def filter_q(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        return selectors.text_search(queryset, value, selectors.PERSON_SEARCH_FIELDS)
+
+    def filter_organisation(self, queryset: QuerySet[Person], name: str, value: Organisation) -> QuerySet[Person]:
+        return queryset.filter(pk__in=Position.objects.filter(organisation=value).values("person_id"))
+
+    def filter_within(self, queryset: QuerySet[Person], name: str, value: Jurisdiction) -> QuerySet[Person]:
+        return queryset.filter(
+            Q(jurisdiction__path__startswith=value.path)
+            | Q(pk__in=Position.objects.filter(organisation__jurisdiction__path__startswith=value.path)
+                .values("person_id"))
+        )
+
+
+class PersonViewSet(_UserMixin, ServiceModelViewSet):
+    """People in the registry. Everyone signed in sees the public directory (names and current
+    positions); contact details are ``null`` unless the caller has a need (``contact_visible``)."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    ordering_fields = ["full_name", "created_at", "updated_at"]
+    ordering = ["full_name", "id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return selectors.person_list_visible_to(self.actor)
+
+    def create_object(self, data: dict[str, Any]) -> Person:
+        if not data.get("organisation"):
+            for name in ("organisation", "title", "start_date"):
+                data.pop(name, None)
+        return services.person_create(actor=self.actor, **data)
+
+    def update_object(self, instance: Person, data: dict[str, Any]) -> Person:
+        for name in ("organisation", "title", "start_date"):
+            data.pop(name, None)
+        return services.person_update(actor=self.actor, person=instance, **data)
+
+
+class PositionViewSet(_UserMixin, ServiceModelViewSet):
+    """Positions of people in organisations (title, from/to). Kept by those who may change the
+    organisation; end a position by giving it an end date."""
+
+    filterset_fields = ["person", "organisation"]
+    ordering_fields = ["start_date", "end_date"]
+    ordering = ["-start_date", "id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self) -> type[PositionSerializer]:
+        return PositionUpdateSerializer if self.action in ("update", "partial_update") else PositionSerializer
+
+    def get_queryset(self) -> QuerySet[Position]:
+        return permissions.positions_visible(self.actor).select_related("person", "organisation")
+
+    def create_object(self, data: dict[str, Any]) -> Position:
+        return services.position_create(actor=self.actor, **data)
+
+    def update_object(self, instance: Position, data: dict[str, Any]) -> Position:
+        return services.position_update(actor=self.actor, position=instance, **data)
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_either",
+                                                    label="Either side of the partnership")
+
+    class Meta:
+        model = Partnership
+        fields = ["kind", "partner"]
+
+    def filter_either(self, queryset: QuerySet[Partnership], name: str, value: Organisation) -> QuerySet[Partnership]:
+        return queryset.filter(Q(organisation=value) | Q(partner=value))
+
+
+class PartnershipViewSet(_UserMixin, ServiceModelViewSet):
+    """Partnerships between organisations (MoU, referral pathway, joint programme...), seen by whoever
+    may see both organisations, recorded by whoever may change either."""
+
+    serializer_class = PartnershipSerializer
+    filterset_class = PartnershipFilter
+    ordering_fields = ["start_date", "created_at"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Partnership]:
+        return selectors.partnership_list_visible_to(self.actor)
+
+    def create_object(self, data: dict[str, Any]) -> Partnership:
+        return services.partnership_create(actor=self.actor, **data)
+
+    def update_object(self, instance: Partnership, data: dict[str, Any]) -> Partnership:
+        return services.partnership_update(actor=self.actor, partnership=instance, **data)
+
+
+class StakeholderMappingFilter(_WithinFilterMixin, django_filters.FilterSet):
+    within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
+                                              label="Mapped in this jurisdiction or below")
+
+    class Meta:
+        model = StakeholderMapping
+        fields = ["jurisdiction", "organisation", "engagement_level", "influence", "interest"]
+
+
+class StakeholderMappingViewSet(_UserMixin, ServiceModelViewSet):
+    """The stakeholder map per jurisdiction (influence, interest, engagement level, prevention level,
+    services offered): read by coordinators and liaisons of the jurisdiction, kept by coordinators."""
+
+    serializer_class = StakeholderMappingSerializer
+    filterset_class = StakeholderMappingFilter
+    ordering_fields = ["influence", "interest", "engagement_level", "updated_at"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[StakeholderMapping]:
+        return selectors.mapping_list_visible_to(self.actor)
+
+    def create_object(self, data: dict[str, Any]) -> StakeholderMapping:
+        return services.mapping_create(actor=self.actor, **data)
+
+    def update_object(self, instance: StakeholderMapping, data: dict[str, Any]) -> StakeholderMapping:
+        return services.mapping_update(actor=self.actor, mapping=instance, **data)
+
+
+class ResourceOfferFilter(_WithinFilterMixin, django_filters.FilterSet):
+    within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
+                                              label="Offered to this jurisdiction or below")
+
+    class Meta:
+        model = ResourceOffer
+        fields = ["organisation", "jurisdiction", "status", "kind"]
+
+
+class ResourceOfferViewSet(_UserMixin, ServiceModelViewSet):
+    """What organisations offer the network (money, staff time, material, facilities, expertise,
+    training places). ``?status=open&within=<jurisdiction>`` lists the open offers of a jurisdiction."""
+
+    serializer_class = ResourceOfferSerializer
+    filterset_class = ResourceOfferFilter
+    ordering_fields = ["created_at", "value", "start_date"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[ResourceOffer]:
+        return selectors.offer_list_visible_to(self.actor)
+
+    def create_object(self, data: dict[str, Any]) -> ResourceOffer:
+        return services.offer_create(actor=self.actor, **data)
+
+    def update_object(self, instance: ResourceOffer, data: dict[str, Any]) -> ResourceOffer:
+        return services.offer_update(actor=self.actor, offer=instance, **data)
