@@ -52,7 +52,7 @@ def committee_list_visible_to(
         next_meeting_at=Min("meetings__starts_at", filter=Q(meetings__starts_at__gte=now,
                                                             meetings__status=Meeting.Status.PLANNED)),
         can_manage=_flag(permissions.committees_manageable_q(user)),
-    )
+    ).order_by("name", "id")
 
 
 def committee_get_for_user(user: AnyUser, pk: Any) -> Committee:
