@@ -272,6 +272,14 @@ def invitation_respond(*, actor: User, meeting: Meeting, response: str) -> Invit
 
 # --- Agenda ------------------------------------------------------------------------------------
 
+def _require_free_place(item: AgendaItem) -> None:
+    """The unique (meeting, order) constraint, reported on the ``order`` field."""
+    if item.meeting_id and item.order is not None and AgendaItem.objects.filter(
+        meeting_id=item.meeting_id, order=item.order
+    ).exclude(pk=item.pk).exists():
+        raise ValidationError({"order": _("Another agenda item already has this place in the order.")})
+
+
 def _next_order(meeting: Meeting) -> int:
     return (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 1
 
@@ -284,6 +292,7 @@ def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | N
                       status=AgendaItem.Status.SCHEDULED)
     _assign(item, data, AGENDA_FIELDS)
     item.order = order if order is not None else _next_order(meeting)
+    _require_free_place(item)
     item.full_clean()
     item.save()
     audit_record(actor=actor, action="agenda.add", target=meeting, changes={"item": title})
@@ -298,6 +307,7 @@ def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaI
     if item.meeting is not None:
         _require_unlocked(item.meeting)
     changes = _assign(item, data, AGENDA_FIELDS)
+    _require_free_place(item)
     item.full_clean()
     item.save()
     if changes:
