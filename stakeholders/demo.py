@@ -185,12 +185,11 @@ def seed() -> list[tuple[str, str]]:
             )
 
     existing = {(o.name, o.jurisdiction_id) for o in Organisation.objects.all()}
-    organisations = {}
-    for name, acronym, sector, kind, jcode in ORGANISATIONS:
+    for name, acronym, sector_code, kind, jcode in ORGANISATIONS:
         j = jurisdictions[jcode]
         if (name, j.pk) not in existing:
             services.organisation_create(
-                actor=admin, name=name, acronym=acronym, sector=sectors[sector], kind=kind, jurisdiction=j,
+                actor=admin, name=name, acronym=acronym, sector=sectors[sector_code], kind=kind, jurisdiction=j,
                 description="",
             )
     organisations = {o.name: o for o in Organisation.objects.all()}
@@ -199,7 +198,7 @@ def seed() -> list[tuple[str, str]]:
     if hctf.parent_id != nypd.pk:
         services.organisation_update(actor=admin, organisation=hctf, parent=nypd)
 
-    roles = [
+    roles: list[tuple[str, str, str]] = [
         ("coordinator.tangail@roundtable.example.org", "BD-63", JurisdictionRole.Role.COORDINATOR),
         ("liaison.bangladesh@roundtable.example.org", "BD", JurisdictionRole.Role.LIAISON),
         ("coordinator.nyc@roundtable.example.org", "US-NY-NYC", JurisdictionRole.Role.COORDINATOR),
@@ -211,12 +210,12 @@ def seed() -> list[tuple[str, str]]:
             services.jurisdiction_role_grant(actor=admin, user=users[email], jurisdiction=jurisdictions[jcode],
                                              role=role, reason="Demo data")
     twdf = organisations["Tangail Women's Development Forum"]
-    for email, role in [
+    for email, member_role in [
         ("orgadmin.twdf@roundtable.example.org", OrganisationMembership.Role.ADMIN),
         ("member.twdf@roundtable.example.org", OrganisationMembership.Role.MEMBER),
     ]:
         if not OrganisationMembership.objects.filter(user=users[email], organisation=twdf).exists():
-            services.organisation_membership_set(actor=admin, organisation=twdf, user=users[email], role=role,
+            services.organisation_membership_set(actor=admin, organisation=twdf, user=users[email], role=member_role,
                                                  reason="Demo data")
     seed_registry(admin)
     return [(email, role) for email, _, role in USERS]
@@ -440,9 +439,9 @@ def seed_registry(admin: User) -> None:
                 prevention_secondary=secondary, prevention_tertiary=tertiary, services_offered=offered,
             )
 
-    offered = set(ResourceOffer.objects.values_list("organisation__name", "title"))
+    have_offers = set(ResourceOffer.objects.values_list("organisation__name", "title"))
     for org_name, jcode, kind, title, quantity, unit, value, currency, status in OFFERS:
-        if (org_name, title) not in offered:
+        if (org_name, title) not in have_offers:
             services.offer_create(
                 actor=admin, organisation=organisations[org_name], jurisdiction=jurisdictions[jcode], kind=kind,
                 title=title, quantity=quantity, unit=unit, value=Decimal(value) if value else None,

@@ -385,9 +385,9 @@ def _prepare_organisations(rows: list[dict[str, Any]], actor: AnyUser) -> Prepar
     allowed = set(permissions.jurisdictions_manageable(actor).filter(
         pk__in=[j.pk for j in jurisdictions.values()]).values_list("pk", flat=True))
     sectors: dict[str, Sector] = {}
-    for sector in Sector.objects.all():
-        sectors[sector.code.lower()] = sector
-        sectors[sector.name.lower()] = sector
+    for known in Sector.objects.all():
+        sectors[known.code.lower()] = known
+        sectors[known.name.lower()] = known
     seen: dict[tuple[str, int], int] = {}
     for name, jurisdiction_id in Organisation.objects.filter(jurisdiction_id__in=allowed).values_list(
         "name", "jurisdiction_id"
@@ -411,7 +411,7 @@ def _prepare_organisations(rows: list[dict[str, Any]], actor: AnyUser) -> Prepar
         if kind is None:
             prepared.error(line, "kind", _("“%(value)s” is not a kind of organisation. Use one of: %(codes)s.")
                            % {"value": values.get("kind", ""), "codes": ", ".join(c for c, _ in kinds)})
-        sector = sectors.get(values.get("sector", "").strip().lower())
+        sector: Sector | None = sectors.get(values.get("sector", "").strip().lower())
         if sector is None:
             prepared.error(line, "sector", _("“%(value)s” is not a sector (use its code or its name).")
                            % {"value": values.get("sector", "")})
@@ -451,8 +451,8 @@ def _prepare_people(rows: list[dict[str, Any]], actor: AnyUser) -> Prepared:
         jurisdiction__in=permissions.jurisdictions_manageable(actor),
     )
     organisations: dict[tuple[str, int], Organisation] = {}
-    for organisation in manageable.select_related("jurisdiction"):
-        organisations[(organisation.name.lower(), organisation.jurisdiction_id)] = organisation
+    for known_org in manageable.select_related("jurisdiction"):
+        organisations[(known_org.name.lower(), known_org.jurisdiction_id)] = known_org
     seen: dict[tuple[str, int], int] = {}
     for person_name, organisation_id in Position.objects.filter(
         organisation_id__in=[o.pk for o in organisations.values()]
@@ -464,7 +464,7 @@ def _prepare_people(rows: list[dict[str, Any]], actor: AnyUser) -> Prepared:
         errors_before = len(prepared.errors)
         code = values.get("jurisdiction", "").strip().upper()
         jurisdiction = jurisdictions.get(code)
-        organisation = None
+        organisation: Organisation | None = None
         if jurisdiction is None:
             prepared.error(line, "jurisdiction", _("No jurisdiction has the code “%(code)s”.") % {"code": code})
         else:

@@ -16,8 +16,8 @@ class CodeField(models.CharField):  # type: ignore[type-arg]
     """A code, stored trimmed and in capitals whichever way it was typed."""
 
     def to_python(self, value: object) -> str | None:
-        value = super().to_python(value)
-        return value.strip().upper() if isinstance(value, str) else value
+        text = super().to_python(value)
+        return text.strip().upper() if isinstance(text, str) else None
 
 
 class Jurisdiction(models.Model):
@@ -435,7 +435,7 @@ class StakeholderMapping(models.Model):
     @property
     def prevention_levels(self) -> list[str]:
         return [
-            label for flag, label in (
+            str(label) for flag, label in (
                 (self.prevention_primary, _("primary")),
                 (self.prevention_secondary, _("secondary")),
                 (self.prevention_tertiary, _("tertiary")),

@@ -82,7 +82,7 @@ def scopes_for(user: AnyUser) -> Scopes:
         admin_organisation_ids=frozenset(admin_ids),
         member_organisation_ids=frozenset(member_ids),
     )
-    user._roundtable_scopes = scopes  # type: ignore[union-attr]
+    user._roundtable_scopes = scopes  # type: ignore[union-attr,attr-defined]
     return scopes
 
 
@@ -235,7 +235,12 @@ def person_contact_fellow_members_q(user: AnyUser) -> Q:
 
     (adding any condition on current membership it needs). The registry does not import coordination.
     """
-    return Q(pk__in=[])
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    # Filled in by coordination (issue #4): both memberships current; the rule lives in coordination.
+    from coordination.permissions import fellow_member_person_ids
+
+    return Q(pk__in=fellow_member_person_ids(user))
 
 
 def person_contact_visible_q(user: AnyUser) -> Q | None:

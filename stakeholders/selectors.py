@@ -169,11 +169,13 @@ def text_search(qs: QuerySet[M], q: str, fields: Sequence[str]) -> QuerySet[M]:
 
         vector = SearchVector(*fields, config="simple")
         query = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple")
-        return (
-            qs.annotate(search_document=vector, search_rank=SearchRank(vector, query))
+        ordering: list[Any] = list(qs.query.order_by or qs.model._meta.ordering or [])
+        ranked: QuerySet[M] = (
+            qs.annotate(search_document=vector, search_rank=SearchRank(vector, query))  # type: ignore[assignment]
             .filter(search_document=query)
-            .order_by("-search_rank", *qs.query.order_by or qs.model._meta.ordering)
+            .order_by("-search_rank", *ordering)
         )
+        return ranked
     for term in terms:
         match = Q(pk__in=[])
         for name in fields:
@@ -474,11 +476,13 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
     ).values("organisation_id")
     per_column = {f"c{i}": Count("pk", filter=c.q) for i, c in enumerate(columns)}
     engaged: dict[tuple[int, str], list[int]] = {}
-    for row in visible.filter(pk__in=engaged_ids).values("sector_id", "kind").annotate(**per_column).order_by():
-        engaged[(row["sector_id"], row["kind"])] = [row[f"c{i}"] for i in range(len(columns))]
+    counted: Any = visible.filter(pk__in=engaged_ids).values("sector_id", "kind").annotate(**per_column).order_by()
+    for group in counted:
+        engaged[(group["sector_id"], group["kind"])] = [group[f"c{i}"] for i in range(len(columns))]
     registered: dict[int, list[int]] = {}
-    for row in visible.values("sector_id").annotate(**per_column).order_by():
-        registered[row["sector_id"]] = [row[f"c{i}"] for i in range(len(columns))]
+    counted = visible.values("sector_id").annotate(**per_column).order_by()
+    for group in counted:
+        registered[group["sector_id"]] = [group[f"c{i}"] for i in range(len(columns))]
 
     def engaged_in(i: int, *, sector_id: int | None = None, kind: str | None = None) -> int:
         return sum(counts[i] for (s, k), counts in engaged.items()

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -171,7 +171,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "can_import": permissions.can_import(user),
     }
     template = (
-        "stakeholders/partials/organisation_table.html" if request.htmx else "stakeholders/organisation_list.html"
+        "stakeholders/partials/organisation_table.html" if request.htmx  # type: ignore[attr-defined]
+        else "stakeholders/organisation_list.html"
     )
     return render(request, template, context)
 
@@ -235,24 +236,27 @@ def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Directory exports -------------------------------------------------------------------------
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
-def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def organisation_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered directory as CSV, XLSX or Popolo JSON (organisations, their people, memberships)."""
     user = _user(request)
     _filters, organisations = _directory(request, user)
     organisations = organisations.order_by("name", "id")
     header = exporting.ORGANISATION_EXPORT_COLUMNS
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exporting.csv_stream(header, exporting.organisation_rows(organisations)), content_type="text/csv"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{_export_name("organisations", "csv")}"'
-        return response
+        rows = exporting.csv_stream(header, exporting.organisation_rows(organisations))
+        return _attachment(StreamingHttpResponse(rows, content_type="text/csv"), _export_name("organisations", "csv"))
     if fmt == "xlsx":
         data = exporting.xlsx_bytes("Organisations", header, exporting.organisation_rows(organisations))
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{_export_name("organisations", "xlsx")}"'
-        return response
+        return _attachment(HttpResponse(data, content_type=XLSX_TYPE), _export_name("organisations", "xlsx"))
     if fmt == "json":
         people = selectors.person_list_visible_to(user).filter(
             pk__in=permissions.positions_visible(user).filter(organisation__in=organisations.values("pk"))
@@ -260,9 +264,7 @@ def organisation_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         body = json.dumps(exporting.popolo(organisations.select_related("sector", "jurisdiction"), people),
                           cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
-        response = HttpResponse(body, content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="{_export_name("popolo", "json")}"'
-        return response
+        return _attachment(HttpResponse(body, content_type="application/json"), _export_name("popolo", "json"))
     raise Http404
 
 
@@ -288,25 +290,25 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "can_add": permissions.can_add_person(user),
         "can_import": permissions.can_import(user),
     }
-    template = "stakeholders/partials/person_table.html" if request.htmx else "stakeholders/person_list.html"
+    template = (
+        "stakeholders/partials/person_table.html" if request.htmx  # type: ignore[attr-defined]
+        else "stakeholders/person_list.html"
+    )
     return render(request, template, context)
 
 
 @login_required
-def person_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def person_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     user = _user(request)
     _filters, people = _people(request, user)
     header = exporting.PERSON_EXPORT_COLUMNS
     rows = exporting.person_rows(people.iterator(chunk_size=1000))
     if fmt == "csv":
-        response = StreamingHttpResponse(exporting.csv_stream(header, rows), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{_export_name("people", "csv")}"'
-        return response
+        return _attachment(StreamingHttpResponse(exporting.csv_stream(header, rows), content_type="text/csv"),
+                           _export_name("people", "csv"))
     if fmt == "xlsx":
-        response = HttpResponse(exporting.xlsx_bytes("People", header, rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{_export_name("people", "xlsx")}"'
-        return response
+        return _attachment(HttpResponse(exporting.xlsx_bytes("People", header, rows), content_type=XLSX_TYPE),
+                           _export_name("people", "xlsx"))
     raise Http404
 
 
@@ -366,16 +368,15 @@ def person_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_data_download(request: HttpRequest, pk: int) -> HttpResponse:
+def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """What is held about the person, as JSON (a subject access export)."""
     user = _user(request)
     person = selectors.person_get_for_user(user, pk)
     data = services.person_data_export(actor=user, person=person)
+    name = slugify(person.full_name) or "person"
     response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
                             content_type="application/json")
-    name = slugify(person.full_name) or "person"
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(f"data-{name}", "json")}"'
-    return response
+    return _attachment(response, _export_name(f"data-{name}", "json"))
 
 
 @login_required
@@ -554,7 +555,7 @@ def mapping_heatmap(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
 def offer_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = OfferFilterForm(request.GET or None, user=user, initial={"status": ResourceOffer.Status.OPEN})
-    data = filters.cleaned_data if filters.is_valid() else {"status": ResourceOffer.Status.OPEN}
+    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {"status": ResourceOffer.Status.OPEN}
     offers = selectors.offer_list_visible_to(
         user, jurisdiction=data.get("jurisdiction"), status=data.get("status") or "", kind=data.get("kind") or ""
     )

@@ -11,9 +11,12 @@ from stakeholders.models import (
     JurisdictionRole,
     Organisation,
     OrganisationMembership,
+    Partnership,
     Person,
     Position,
+    ResourceOffer,
     Sector,
+    StakeholderMapping,
 )
 
 
@@ -107,3 +110,33 @@ class PositionFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     title = "Programme officer"
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    partner = factory.SubFactory(OrganisationFactory)
+    kind = Partnership.Kind.MOU
+
+
+class StakeholderMappingFactory(DjangoModelFactory):
+    class Meta:
+        model = StakeholderMapping
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    influence = 3
+    interest = 3
+    engagement_level = StakeholderMapping.Engagement.INVOLVE
+
+
+class ResourceOfferFactory(DjangoModelFactory):
+    class Meta:
+        model = ResourceOffer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    jurisdiction = factory.SelfAttribute("organisation.jurisdiction")
+    kind = ResourceOffer.Kind.TRAINING_PLACES
+    title = factory.Sequence(lambda n: f"Offer {n}")
