@@ -17,7 +17,7 @@ from coordination.models import (
 )
 from core.forms import StyledFormMixin
 from core.permissions import AnyUser
-from stakeholders.models import Jurisdiction
+from stakeholders.models import Jurisdiction, Person
 from stakeholders.permissions import organisations_visible
 from stakeholders.selectors import sector_list
 
@@ -69,7 +69,7 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = selectors.people_for_forms()  # type: ignore[attr-defined]
+        self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
@@ -129,7 +129,7 @@ class DecisionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.people_for_forms()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
         self.fields["owner_organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
@@ -139,16 +139,20 @@ class DecisionProgressForm(StyledFormMixin, forms.ModelForm):  # type: ignore[ty
         fields = ["status", "owner", "due_date"]
         widgets = {"due_date": DATE}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.people_for_forms()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
 class InviteForm(StyledFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=selectors.people_for_forms())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
     kind = forms.ChoiceField(label=_("Invited as"),
                              choices=[(Invitation.Kind.SUMMONED, _("Summoned official")),
                                       (Invitation.Kind.GUEST, _("Guest"))])
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
 class ReplyForm(forms.Form):

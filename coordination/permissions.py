@@ -61,6 +61,14 @@ def _managing_committee_ids(user: AnyUser) -> QuerySet[Any]:
     return memberships_of(user).filter(role__in=CommitteeMembership.MANAGING_ROLES).values("committee_id")
 
 
+def fellow_member_person_ids(user: AnyUser) -> QuerySet[Any]:
+    """People who currently sit on a committee on which ``user`` currently sits (they may reach each
+    other: stakeholders.permissions.person_contact_fellow_members_q uses this)."""
+    return CommitteeMembership.objects.filter(
+        current_memberships_q(), committee_id__in=_member_committee_ids(user)
+    ).values("person_id")
+
+
 # --- Committees --------------------------------------------------------------------------------
 
 def committees_visible_q(user: AnyUser) -> Q | None:

@@ -22,6 +22,7 @@ from coordination.models import (
 )
 from core.permissions import AnyUser, get_visible_or_404
 from stakeholders.models import Jurisdiction, Person, Sector
+from stakeholders.permissions import people_visible
 
 SECURITY_DOMINANCE = 0.5  # more than half of the members with a sector come from security sectors
 
@@ -315,9 +316,11 @@ def meetings_for_feed(user: AnyUser) -> QuerySet[Meeting]:
     )
 
 
-def people_for_forms() -> QuerySet[Person]:
-    """People to seat on a committee or summon: names of the registry's people."""
-    return Person.objects.only("id", "full_name").order_by("full_name", "id")
+def people_for_forms(user: AnyUser) -> QuerySet[Person]:
+    """People to seat on a committee, summon, or make owner of a decision: those the user may see in
+    the registry (stakeholders' rule), with the committee's own fellow members."""
+    return (people_visible(user) | Person.objects.filter(pk__in=permissions.fellow_member_person_ids(user))).only(
+        "id", "full_name").order_by("full_name", "id").distinct()
 
 
 def today() -> date:

@@ -235,7 +235,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     page = selectors.meeting_page_for_user(user, meeting)
     return render(request, "coordination/meeting_detail.html", {
-        "meeting": meeting, "page": page, "agenda_form": AgendaItemForm(), "invite_form": InviteForm(),
+        "meeting": meeting, "page": page, "agenda_form": AgendaItemForm(),
+        "invite_form": InviteForm(user=user) if page.can_manage else None,
     })
 
 
@@ -307,7 +308,7 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, user=user)
     if form.is_valid():
         try:
             invitation = services.invitation_add(actor=user, meeting=meeting, **form.cleaned_data)
@@ -469,7 +470,7 @@ def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
     decision = selectors.decision_get_for_user(user, decision_pk)
     if not permissions.can_update_decision_progress(user, decision):
         raise PermissionDenied
-    form = DecisionProgressForm(request.POST or None, instance=decision)
+    form = DecisionProgressForm(request.POST or None, instance=decision, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update(actor=user, decision=decision, **form.cleaned_data)

@@ -44,6 +44,11 @@ class _UserMixin:
         assert isinstance(self.request.user, User)
         return self.request.user
 
+    def _with_people(self, serializer: Any, field: str) -> Any:
+        """Only people the caller may see in the registry can be chosen (others: 400, not found)."""
+        serializer.fields[field].queryset = selectors.people_for_forms(self.actor)
+        return serializer
+
 
 class CommitteeFilter(django_filters.FilterSet):
     within = django_filters.ModelChoiceFilter(
@@ -84,7 +89,7 @@ class CommitteeViewSet(_UserMixin, ServiceModelViewSet):
         """Current members (``?all=1`` adds past ones); POST seats a person (chair, secretary, coordinator)."""
         committee = self.get_object()
         if request.method == "POST":
-            serializer = MembershipSerializer(data=request.data)
+            serializer = self._with_people(MembershipSerializer(data=request.data), "person")
             serializer.is_valid(raise_exception=True)
             membership = services.membership_add(actor=self.actor, committee=committee, **serializer.validated_data)
             return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
@@ -188,7 +193,7 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         """Invitees and their replies; POST summons an official (or a guest) to this meeting only."""
         meeting = self.get_object()
         if request.method == "POST":
-            serializer = InvitationSerializer(data=request.data)
+            serializer = self._with_people(InvitationSerializer(data=request.data), "person")
             serializer.is_valid(raise_exception=True)
             invitation = services.invitation_add(actor=self.actor, meeting=meeting, **serializer.validated_data)
             return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
@@ -225,7 +230,7 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         the caller attended (or owns one)."""
         meeting = self.get_object()
         if request.method == "POST":
-            serializer = DecisionSerializer(data=request.data)
+            serializer = self._with_people(DecisionSerializer(data=request.data), "owner")
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             item = data.pop("agenda_item")
@@ -243,7 +248,7 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         meeting = self.get_object()
         decision = get_visible_or_404(selectors.decision_list_visible_to(self.actor, meeting=meeting),
                                       pk=decision_pk)
-        serializer = DecisionSerializer(decision, data=request.data, partial=True)
+        serializer = self._with_people(DecisionSerializer(decision, data=request.data, partial=True), "owner")
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k != "agenda_item"}
         decision = services.decision_update(actor=self.actor, decision=decision, **data)

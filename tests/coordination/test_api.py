@@ -15,7 +15,7 @@ from tests.coordination.factories import (
     InvitationFactory,
     MeetingFactory,
 )
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,10 @@ def test_members_sub_resource(api_for, cw):
     rows = api_for(cw.mike).get(url).json()
     assert [r["role"] for r in rows] == ["chair", "secretary", "member", "observer"]
     assert api_for(cw.charlie).get(url).status_code == 404
-    person = PersonFactory()
+    hidden = PersonFactory()  # no position in the public directory: the chair cannot see them
+    missing = api_for(cw.sam).post(url, {"person": hidden.pk, "role": "member"}, format="json")
+    assert missing.status_code == 400 and "person" in missing.json()
+    person = PositionFactory(organisation=cw.org).person
     assert api_for(cw.mike).post(url, {"person": person.pk, "role": "member"}, format="json").status_code == 403
     created = api_for(cw.sam).post(url, {"person": person.pk, "role": "permanent", "organisation": cw.org.pk},
                                    format="json")
@@ -210,7 +213,7 @@ def test_confidential_minutes_and_decisions_over_the_api(api_for, cw):
 
 def test_invitations_and_reply(api_for, cw):
     meeting = _meeting(cw)
-    official = PersonFactory(full_name="District Commissioner")
+    official = PositionFactory(person__full_name="District Commissioner", organisation=cw.other_org).person
     url = f"{MEETINGS}{meeting.pk}/invitations/"
     summoned = api_for(cw.sam).post(url, {"person": official.pk, "kind": "summoned"}, format="json")
     assert summoned.status_code == 201

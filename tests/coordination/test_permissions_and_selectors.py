@@ -167,3 +167,22 @@ def test_composition_warns_when_security_actors_dominate(cw):
     assert comp.security_dominates
     CommitteeMembershipFactory(committee=committee, organisation=cw.org)
     assert not selectors.committee_composition(committee).security_dominates  # 50% is balance, not dominance
+
+
+def test_fellow_committee_members_see_each_others_contact_details(cw):
+    from stakeholders.permissions import can_see_person_contact
+
+    assert can_see_person_contact(cw.mike, cw.carol_person)
+    assert can_see_person_contact(cw.carol, cw.olly_person)
+    assert not can_see_person_contact(cw.charlie, cw.carol_person)
+    assert not can_see_person_contact(cw.bob, cw.carol_person)  # a liaison: not by rank alone
+    outsider_member = PersonFactory(user=UserFactory(email="south.member@example.org"))
+    from tests.coordination.factories import CommitteeMembershipFactory
+
+    CommitteeMembershipFactory(committee=cw.south, person=outsider_member)
+    assert not can_see_person_contact(outsider_member.user, cw.carol_person)  # another committee
+    membership = CommitteeMembership.objects.get(person=cw.mike_person)
+    membership.end_date = timezone.localdate() - timedelta(days=1)
+    membership.save()
+    assert not can_see_person_contact(cw.mike, cw.carol_person)  # no longer a member
+    assert not can_see_person_contact(cw.carol, cw.mike_person)

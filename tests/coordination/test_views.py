@@ -16,7 +16,7 @@ from tests.coordination.factories import (
     InvitationFactory,
     MeetingFactory,
 )
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_create_committee_through_the_form_and_refuse_outside_scope(client_for, 
 
 
 def test_add_a_member_through_the_form(client_for, cw):
-    person = PersonFactory(full_name="Nadia New")
+    person = PositionFactory(person__full_name="Nadia New", organisation=cw.org).person
     url = reverse("coordination:membership-add", args=[cw.committee.pk])
     assert client_for(cw.mike).get(url).status_code == 403
     assert client_for(cw.charlie).get(url).status_code == 404
