@@ -290,11 +290,12 @@ def test_organisation_page_lists_its_people(client_for, world, people):
 def test_add_position_page(client_for, world, people):
     url = reverse("stakeholders:position-create", args=[people.hugo.pk])
     assert client_for(world.olga).get(url).status_code == 404  # hugo is not (yet) one of her organisation's people
+    assert client_for(world.charlie).get(url).status_code == 404
     response = client_for(world.alice).post(url, {"organisation": world.org.pk, "title": "Coach"})
     assert response.status_code == 302
     assert people.hugo.positions.get().title == "Coach"
     assert client_for(world.olga).get(url).status_code == 200  # now he is
-    assert client_for(world.charlie).get(url).status_code == 404
+    assert client_for(world.charlie).get(url).status_code == 403  # now public, but not his to change
     hugo_position = people.hugo.positions.get()
     assert client_for(world.bob).get(url).status_code == 403
     assert client_for(world.bob).get(reverse("stakeholders:position-update", args=[hugo_position.pk])
