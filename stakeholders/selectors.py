@@ -51,7 +51,7 @@ def jurisdiction_tree_for_user(user: AnyUser) -> list[TreeNode]:
     visible_orgs = permissions.organisations_visible(user).values("pk")
     rows = jurisdiction_list_visible_to(user).annotate(
         org_count=Count("organisations", filter=Q(organisations__in=visible_orgs))
-    )
+    ).order_by("path")  # explicit: a model's default ordering is not kept in an aggregate on every database
     nodes: dict[int, TreeNode] = {}
     roots: list[TreeNode] = []
     for j in rows:  # ordered by path, so a parent always comes before its children
