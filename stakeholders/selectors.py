@@ -219,7 +219,9 @@ def person_list_visible_to(
     ).prefetch_related(
         Prefetch(
             "positions",
-            queryset=permissions.positions_visible(user).select_related("organisation").order_by("-start_date", "id"),
+            queryset=permissions.positions_visible(user)
+            .select_related("organisation", "organisation__jurisdiction")
+            .order_by("-start_date", "id"),
             to_attr="visible_positions",
         )
     )
