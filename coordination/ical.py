@@ -109,9 +109,15 @@ def _finish(cal: Calendar) -> bytes:
 
 def invitation_ics(meeting: Meeting, *, attendee_email: str, attendee_name: str,
                    series_meetings: list[Meeting] | None = None, agenda_titles: list[str] | None = None) -> bytes:
-    """The iTIP REQUEST sent with an invitation: the meeting, or its whole series."""
-    cal = _calendar("REQUEST")
-    if meeting.series is not None and series_meetings:
+    """The iTIP message sent to an invitee: REQUEST for the meeting (or its whole series), CANCEL
+    when the meeting was cancelled (one occurrence of a series: its RECURRENCE-ID)."""
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    cal = _calendar("CANCEL" if cancelled else "REQUEST")
+    if cancelled and meeting.series is not None and meeting.occurrence_start:
+        event = _event(meeting, uid=str(meeting.series.uid))
+        event.add("recurrence-id", _local(meeting.occurrence_start))
+        events = [event]
+    elif meeting.series is not None and series_meetings:
         events = _series_events(meeting.series, series_meetings)
     else:
         events = [_event(meeting, uid=str(meeting.uid), agenda_titles=agenda_titles)]

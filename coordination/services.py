@@ -237,6 +237,12 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     audit_record(actor=actor, action="meeting.cancel", target=meeting, reason=reason)
+    # Those who were sent the invitation get the cancellation (iTIP CANCEL), once each; those never
+    # sent one get nothing.
+    sent = list(meeting.invitations.filter(sent_at__isnull=False).values_list("pk", flat=True))
+    meeting.invitations.filter(sent_at__isnull=True).update(sent_at=timezone.now())
+    meeting.invitations.filter(pk__in=sent).update(sent_at=None)
+    _queue_invitations([meeting.pk])
     return meeting
 
 
@@ -581,11 +587,12 @@ def _send_invitation_email(invitation: Invitation, meeting: Meeting, series_meet
                          series_meetings=series_meetings, agenda_titles=titles)
     context = {"meeting": meeting, "person": person, "series_meetings": series_meetings,
                "kind": invitation.get_kind_display(), "site_url": getattr(settings, "ROUNDTABLE_SITE_URL", "")}
-    subject = _("Invitation: %(title)s") % {"title": meeting.title}
-    message = EmailMessage(subject=subject, body=render_to_string("coordination/email/invitation.txt", context),
-                           to=[address])
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    subject = (_("Cancelled: %(title)s") if cancelled else _("Invitation: %(title)s")) % {"title": meeting.title}
+    template = "coordination/email/cancellation.txt" if cancelled else "coordination/email/invitation.txt"
+    message = EmailMessage(subject=subject, body=render_to_string(template, context), to=[address])
     part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", "REQUEST")
+    part.set_param("method", "CANCEL" if cancelled else "REQUEST")
     part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
     message.attach(part)
     message.send()
@@ -595,9 +602,11 @@ def invitations_send(*, meeting_id: int) -> int:
     """Send the meeting's unsent invitations, each at most once (a retry skips those sent).
     A series goes out as one invitation per person covering every occurrence."""
     meeting = Meeting.objects.select_related("committee", "series").filter(pk=meeting_id).first()
-    if meeting is None or meeting.status != Meeting.Status.PLANNED:
+    if meeting is None or meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         return 0
-    series_meetings = list(meeting.series.meetings.select_related("committee")) if meeting.series else None
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    series_meetings = (list(meeting.series.meetings.select_related("committee"))
+                       if meeting.series and not cancelled else None)
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
@@ -608,7 +617,7 @@ def invitations_send(*, meeting_id: int) -> int:
                 continue
             _send_invitation_email(invitation, meeting, series_meetings)
             now = timezone.now()
-            if meeting.series_id:
+            if meeting.series_id and not cancelled:
                 Invitation.objects.filter(meeting__series_id=meeting.series_id, person_id=invitation.person_id,
                                           sent_at__isnull=True).update(sent_at=now)
             else:

@@ -499,3 +499,26 @@ def test_feed_token_reset_invalidates_the_old_one(cw):
 def test_agenda_item_factory_sanity(cw):
     item = AgendaItemFactory(meeting=MeetingFactory(committee=CommitteeFactory(jurisdiction=cw.city)))
     assert item.committee == item.meeting.committee
+
+
+def test_cancelling_sends_an_itip_cancel_to_those_invited_by_email(cw, committed):
+    first = _schedule(cw, committed=committed, recurrence="FREQ=WEEKLY;COUNT=3")
+    second = first.series.meetings.order_by("starts_at")[1]
+    late = PersonFactory(email="late@example.org")
+    Invitation.objects.create(meeting=second, person=late)  # never emailed: no cancellation either
+    Invitation.objects.filter(meeting=second, person=late).update(sent_at=None)
+    mail.outbox.clear()
+    with committed():
+        services.meeting_cancel(actor=cw.sam, meeting=second, reason="Public holiday")
+    assert sorted(m.to[0] for m in mail.outbox) == ["carol@example.org", "mike@example.org", "olly@example.org",
+                                                    "sam@example.org"]
+    part = next(p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar")
+    ics = part.get_payload(decode=True).decode()
+    assert part.get_param("method") == "CANCEL" and "STATUS:CANCELLED" in ics
+    assert f"UID:{first.series.uid}@" in ics and "RECURRENCE-ID" in ics
+    assert mail.outbox[0].subject.startswith("Cancelled:")
+    from coordination.tasks import send_meeting_invitations_task
+
+    assert send_meeting_invitations_task.delay(second.pk).get() == 0  # a retry sends nothing twice
+    with pytest.raises(ValidationError):
+        services.meeting_cancel(actor=cw.sam, meeting=second)
