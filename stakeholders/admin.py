@@ -1,7 +1,19 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from stakeholders.models import Jurisdiction, JurisdictionRole, Organisation, OrganisationMembership, Sector
+from stakeholders.models import (
+    ImportBatch,
+    Jurisdiction,
+    JurisdictionRole,
+    Organisation,
+    OrganisationMembership,
+    Partnership,
+    Person,
+    Position,
+    ResourceOffer,
+    Sector,
+    StakeholderMapping,
+)
 
 
 @admin.register(Jurisdiction)
@@ -31,3 +43,53 @@ class OrganisationAdmin(GuardedModelAdmin):  # type: ignore[type-arg]
 
 admin.site.register(OrganisationMembership)
 admin.site.register(JurisdictionRole)
+
+
+class PositionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Position
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Personal data: the portal's pages apply the contact-details rule; the admin is for platform admins."""
+
+    list_display = ["full_name", "jurisdiction", "contact_consent_at"]
+    search_fields = ["full_name"]
+    list_select_related = ["jurisdiction"]
+    raw_id_fields = ["user"]
+    inlines = [PositionInline]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["organisation", "partner", "kind", "start_date", "end_date"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["organisation", "partner"]
+
+
+@admin.register(StakeholderMapping)
+class StakeholderMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["organisation", "jurisdiction", "influence", "interest", "engagement_level"]
+    list_filter = ["engagement_level"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(ResourceOffer)
+class ResourceOfferAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["title", "organisation", "kind", "status", "jurisdiction"]
+    list_filter = ["kind", "status"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["filename", "kind", "owner", "status", "row_count", "created_count", "created_at"]
+    list_filter = ["kind", "status"]
+    exclude = ["rows"]
+    readonly_fields = ["owner", "kind", "filename", "encoding", "status", "errors", "notices", "row_count",
+                       "created_count", "committed_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False  # imports go through the portal's preview and commit

@@ -210,7 +210,9 @@ class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
         model = StakeholderMapping
         fields = ["organisation", "influence", "interest", "engagement_level", "prevention_primary",
                   "prevention_secondary", "prevention_tertiary", "services_offered", "notes"]
-        widgets = {"services_offered": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"services_offered": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3}),
+                   "influence": forms.Select(choices=StakeholderMapping.SCALE),
+                   "interest": forms.Select(choices=StakeholderMapping.SCALE)}
 
     def __init__(self, *args: Any, user: AnyUser, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -380,11 +380,14 @@ class StakeholderMapping(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="mappings"
     )
+    # A 1-5 scale by validators rather than choices: one number, not an enumeration, in the API schema.
     influence = models.PositiveSmallIntegerField(
-        _("influence"), choices=SCALE, help_text=_("1 (little) to 5 (decisive) power over prevention outcomes.")
+        _("influence"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (little) to 5 (decisive) power over prevention outcomes."),
     )
     interest = models.PositiveSmallIntegerField(
-        _("interest"), choices=SCALE, help_text=_("1 (little) to 5 (very high) interest in prevention.")
+        _("interest"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (little) to 5 (very high) interest in prevention."),
     )
     engagement_level = models.PositiveSmallIntegerField(_("engagement level"), choices=Engagement.choices)
     prevention_primary = models.BooleanField(

@@ -167,6 +167,7 @@ class PersonViewSet(_UserMixin, ServiceModelViewSet):
     filterset_class = PersonFilter
     ordering_fields = ["full_name", "created_at", "updated_at"]
     ordering = ["full_name", "id"]
+    queryset = Person.objects.none()  # for the schema; rows come from get_queryset (the selector)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Person]:
@@ -191,6 +192,7 @@ class PositionViewSet(_UserMixin, ServiceModelViewSet):
     filterset_fields = ["person", "organisation"]
     ordering_fields = ["start_date", "end_date"]
     ordering = ["-start_date", "id"]
+    queryset = Position.objects.none()  # for the schema; rows come from get_queryset (the selector)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_serializer_class(self) -> type[PositionSerializer]:
@@ -225,6 +227,7 @@ class PartnershipViewSet(_UserMixin, ServiceModelViewSet):
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
     ordering_fields = ["start_date", "created_at"]
+    queryset = Partnership.objects.none()  # for the schema; rows come from get_queryset (the selector)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Partnership]:
@@ -253,6 +256,7 @@ class StakeholderMappingViewSet(_UserMixin, ServiceModelViewSet):
     serializer_class = StakeholderMappingSerializer
     filterset_class = StakeholderMappingFilter
     ordering_fields = ["influence", "interest", "engagement_level", "updated_at"]
+    queryset = StakeholderMapping.objects.none()  # for the schema; rows come from get_queryset (the selector)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[StakeholderMapping]:
@@ -282,6 +286,7 @@ class ResourceOfferViewSet(_UserMixin, ServiceModelViewSet):
     filterset_class = ResourceOfferFilter
     ordering_fields = ["created_at", "value", "start_date"]
     ordering = ["-created_at", "-id"]
+    queryset = ResourceOffer.objects.none()  # for the schema; rows come from get_queryset (the selector)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ResourceOffer]:
