@@ -146,9 +146,14 @@ def membership_add(
         future = future.filter(starts_at__date__lte=end_date)
     if start_date is not None:
         future = future.filter(starts_at__date__gte=start_date)
-    meeting_ids = list(future.values_list("pk", flat=True))
-    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid in meeting_ids])
-    _queue_invitations(meeting_ids[:1] if meeting_ids else [])
+    rows = list(future.order_by("starts_at").values_list("pk", "series_id"))
+    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid, _series in rows])
+    # One email per one-off meeting, one per series (its invitation covers every occurrence).
+    first_of_series: dict[int, int] = {}
+    for mid, series_id in rows:
+        if series_id is not None:
+            first_of_series.setdefault(series_id, mid)
+    _queue_invitations([mid for mid, series_id in rows if series_id is None] + list(first_of_series.values()))
     return membership
 
 

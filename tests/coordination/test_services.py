@@ -104,6 +104,19 @@ def test_chair_adds_a_member_who_is_invited_to_planned_meetings(cw, committed):
     assert [m.to for m in mail.outbox] == [["nadia@example.org"]]
 
 
+def test_a_new_member_gets_one_email_per_meeting_and_one_per_series(cw, committed):
+    _schedule(cw, committed=committed)
+    _schedule(cw, days=9, committed=committed)
+    _schedule(cw, days=11, committed=committed, recurrence="FREQ=WEEKLY;COUNT=4")
+    mail.outbox.clear()
+    newcomer = PersonFactory(email="nadia@example.org")
+    with committed():
+        services.membership_add(actor=cw.carol, committee=cw.committee, person=newcomer)
+    assert Invitation.objects.filter(person=newcomer).count() == 6
+    assert len(mail.outbox) == 3
+    assert not Invitation.objects.filter(person=newcomer, sent_at__isnull=True).exists()
+
+
 def test_member_may_not_add_members_and_duplicates_are_refused(cw):
     newcomer = PersonFactory()
     with pytest.raises(PermissionDenied):
