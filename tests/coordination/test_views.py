@@ -374,3 +374,26 @@ def test_calendar_query_budget(client, client_for, cw, django_assert_max_num_que
         assert c.get(reverse("coordination:calendar"), month).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(reverse("coordination:calendar-feed", args=[token])).status_code == 200
+
+
+def test_a_summoned_official_sees_and_answers_that_meeting_only(client_for, cw):
+    from tests.factories import UserFactory
+
+    official_user = UserFactory(email="dc@example.org")
+    official = PersonFactory(full_name="Deputy Commissioner", user=official_user)
+    meeting = _meeting(cw)
+    other = _meeting(cw, days=20)
+    services.invitation_add(actor=cw.sam, meeting=meeting, person=official)
+    c = client_for(official_user)
+    page = c.get(meeting.get_absolute_url())
+    assert page.status_code == 200 and "Your invitation" in page.text and "Record attendance" not in page.text
+    assert c.post(reverse("coordination:meeting-reply", args=[meeting.pk]), {"response": "accepted"}).status_code == 302
+    assert c.get(other.get_absolute_url()).status_code == 404
+    assert c.get(cw.committee.get_absolute_url()).status_code == 404
+
+
+def test_feed_of_a_deactivated_account_is_gone(client, cw):
+    token = services.calendar_feed_token_get(user=cw.mike).token
+    cw.mike.is_active = False
+    cw.mike.save()
+    assert client.get(reverse("coordination:calendar-feed", args=[token])).status_code == 404
