@@ -433,6 +433,12 @@ def can_change_offer(user: AnyUser, offer: ResourceOffer) -> bool:
     return allowed(offers_changeable(user), offer)
 
 
+def can_record_offers(user: AnyUser) -> bool:
+    """Whether the user may record offers at all: coordinators, organisation admins, platform admins."""
+    scopes = scopes_for(user)
+    return scopes.is_platform_admin or bool(scopes.coordinator_paths) or bool(scopes.admin_organisation_ids)
+
+
 def can_add_offer(user: AnyUser, organisation: Organisation, jurisdiction: Jurisdiction) -> bool:
     """An organisation's admins offer its resources anywhere; coordinators record offers made to their
     jurisdictions by organisations they can see."""

@@ -563,14 +563,14 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": Paginator(offers, 50).get_page(request.GET.get("page")),
         "query": _query_without_page(request),
-        "can_add": permissions.can_add_person(user),
+        "can_add": permissions.can_record_offers(user),
     })
 
 
 @login_required
 def offer_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not permissions.can_add_person(user):  # coordinators, organisation admins, platform admins
+    if not permissions.can_record_offers(user):
         raise PermissionDenied
     form = OfferForm(request.POST or None, user=user, initial={"organisation": request.GET.get("organisation")})
     if request.method == "POST" and form.is_valid() and _save(

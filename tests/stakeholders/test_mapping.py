@@ -138,6 +138,14 @@ def test_mapping_pages_three_personas(client_for, world, mapped):
     assert "Harbour Youth Forum" in cell.text and "Port Women" not in cell.text
 
 
+def test_organisation_page_shows_the_map_only_to_those_who_may_read_it(client_for, world, mapped):
+    url = reverse("stakeholders:organisation-detail", args=[world.org.pk])
+    assert "influence 2, interest 5" in client_for(world.bob).get(url).text
+    for persona in ("charlie", "olga"):
+        page = client_for(getattr(world, persona)).get(url)
+        assert "influence 2" not in page.text and "Stakeholder mapping" not in page.text
+
+
 def test_mapping_form(client_for, world, mapped):
     url = reverse("stakeholders:mapping-create", args=[world.city.pk])
     ok = client_for(world.alice).post(url, {"organisation": world.org.pk, "influence": 4, "interest": 4,

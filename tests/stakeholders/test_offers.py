@@ -75,6 +75,12 @@ def test_open_offers_page(client_for, world, offers):
     delivered = client_for(world.alice).get(reverse("stakeholders:offer-list"), {"status": "delivered"})
     assert "Grant" in delivered.text and "5,000" in delivered.text
     assert "Apprenticeship places" not in client_for(world.charlie).get(reverse("stakeholders:offer-list")).text
+    company_page = reverse("stakeholders:organisation-detail", args=[offers[0].pk])
+    assert "Apprenticeship places" not in client_for(world.charlie).get(company_page).text
+    assert "Apprenticeship places" in client_for(world.bob).get(company_page).text
+    assert client_for(world.charlie).get(reverse("stakeholders:offer-create")).status_code == 403
+    assert client_for(world.bob).get(reverse("stakeholders:offer-create")).status_code == 403
+    assert client_for(world.olga).get(reverse("stakeholders:offer-create")).status_code == 200
     assert client_for(world.charlie).get(reverse("stakeholders:offer-update", args=[offers[1].pk])).status_code == 404
     assert client_for(world.bob).get(reverse("stakeholders:offer-update", args=[offers[1].pk])).status_code == 403
 

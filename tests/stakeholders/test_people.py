@@ -70,15 +70,6 @@ def test_former_organisation_members_lose_contact_access_with_the_position(world
     assert permissions.can_see_person_contact(world.alice, people.fiona)  # still her coordinator
 
 
-def test_the_fellow_committee_members_clause_is_part_of_the_rule(world, people, monkeypatch):
-    """The coordination app fills in ``person_contact_fellow_members_q``; the rule uses whatever it says."""
-    from django.db.models import Q
-
-    assert not permissions.can_see_person_contact(world.charlie, people.sam)
-    monkeypatch.setattr(permissions, "person_contact_fellow_members_q", lambda user: Q(pk=people.sam.pk))
-    assert permissions.can_see_person_contact(world.charlie, people.sam)
-
-
 # --- Services ----------------------------------------------------------------------------------
 
 def test_coordinator_registers_a_person_with_a_position_and_it_is_audited(world):
