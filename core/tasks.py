@@ -22,4 +22,5 @@ def send_invitation_task(user_id: int, invited_by_id: int | None, base_url: str)
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.has_usable_password():
         return  # deactivated meanwhile, or already set a password: nothing to send
-    invitation_send(user=user, invited_by=User.objects.filter(pk=invited_by_id).first(), base_url=base_url)
+    invited_by = User.objects.filter(pk=invited_by_id).first() if invited_by_id else None
+    invitation_send(user=user, invited_by=invited_by, base_url=base_url)
