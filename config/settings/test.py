@@ -1,5 +1,7 @@
 """Test settings: the real PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-key-not-for-production"
@@ -16,7 +18,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"user": "100000/hour", "anon": "1000
 
 # A file, not memory, so that a real Celery worker started by a test sees the test database.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-roundtable.sqlite3")}  # noqa: F405
+    # One file per run, so that two runs on one machine do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-roundtable-{os.getpid()}.sqlite3")}  # noqa: F405
 if not REDIS_URL:  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = {  # keep test tasks out of a running portal's queue
         "data_folder_in": str(VAR_DIR / "test-celery" / "queue"),  # noqa: F405
