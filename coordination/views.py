@@ -35,13 +35,9 @@ from coordination.forms import (
     ReplyForm,
 )
 from coordination.models import AgendaItem, CalendarFeedToken, CommitteeMembership, Meeting
+from core.http import request_user
 from core.models import User
 from core.selectors import audit_list_for
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -66,7 +62,7 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
 
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     filters = CommitteeFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     committees = selectors.committee_list_visible_to(
@@ -83,7 +79,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def committee_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.can_create_committee(user):
         raise PermissionDenied
     form = CommitteeForm(request.POST or None, user=user, initial={"parent": request.GET.get("parent")})
@@ -101,7 +97,7 @@ def committee_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     committee = selectors.committee_get_for_user(user, pk)
     members = list(selectors.committee_members(committee))
     composition = selectors.committee_composition(committee, members)
@@ -127,7 +123,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def committee_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     committee = selectors.committee_get_for_user(user, pk)
     if not permissions.can_change_committee(user, committee):
         raise PermissionDenied
@@ -148,7 +144,7 @@ def committee_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     committee = selectors.committee_get_for_user(user, pk)
     if not permissions.can_manage_committee(user, committee):
         raise PermissionDenied
@@ -172,7 +168,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     committee = selectors.committee_get_for_user(user, pk)
     membership = committee.memberships.select_related("person").filter(pk=membership_pk).first()
     if membership is None:
@@ -189,7 +185,7 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
 @login_required
 @require_POST
 def backlog_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     committee = selectors.committee_get_for_user(user, pk)
     form = ProposeItemForm(request.POST)
     if form.is_valid():
@@ -210,7 +206,7 @@ def backlog_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     committee = selectors.committee_get_for_user(user, pk)
     if not permissions.can_manage_committee(user, committee):
         raise PermissionDenied
@@ -231,7 +227,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     meeting = selectors.meeting_get_for_user(user, pk)
     page = selectors.meeting_page_for_user(user, meeting)
     return render(request, "coordination/meeting_detail.html", {
@@ -242,7 +238,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     meeting = selectors.meeting_get_for_user(user, pk)
     page = selectors.meeting_page_for_user(user, meeting)
     return render(request, "coordination/meeting_print.html", {"meeting": meeting, "page": page})
@@ -250,7 +246,7 @@ def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     meeting = selectors.meeting_get_for_user(user, pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
@@ -269,7 +265,7 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _meeting_post(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
-    user = _user(request)
+    user = request_user(request)
     return user, selectors.meeting_get_for_user(user, pk)
 
 
@@ -375,7 +371,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _item_for(request: HttpRequest, item_pk: int) -> tuple[User, AgendaItem, Meeting]:
-    user = _user(request)
+    user = request_user(request)
     item = selectors.agenda_item_get_for_user(user, item_pk)
     if item.meeting is None:
         raise Http404
@@ -466,7 +462,7 @@ def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 @login_required
 def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     decision = selectors.decision_get_for_user(user, decision_pk)
     if not permissions.can_update_decision_progress(user, decision):
         raise PermissionDenied
@@ -489,7 +485,7 @@ def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
 
 @login_required
 def calendar_month(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = MonthForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
     first: date = data.get("month") or timezone.localdate().replace(day=1)
@@ -510,7 +506,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if request.method == "POST":
         services.calendar_feed_token_reset(user=user)
         messages.success(request, _("Your feed has a new address; the old one no longer works."))

@@ -10,15 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import User
+from core.http import request_user
 from core.permissions import get_visible_or_404
 from stakeholders import permissions, selectors, services
 from stakeholders.access_forms import JurisdictionRoleGrantForm, OrganisationMemberInviteForm, RevokeForm
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -27,7 +22,7 @@ def _base_url(request: HttpRequest) -> str:
 
 @login_required
 def jurisdiction_access(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.jurisdiction_get_for_user(user, pk)
     if not permissions.can_grant_roles_in(user, jurisdiction):
         raise PermissionDenied
@@ -54,7 +49,7 @@ def jurisdiction_access(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def jurisdiction_role_revoke(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.jurisdiction_get_for_user(user, pk)
     role = get_visible_or_404(selectors.jurisdiction_roles_for_user(user, jurisdiction), pk=role_pk)
     form = RevokeForm(request.POST)
@@ -68,7 +63,7 @@ def jurisdiction_role_revoke(request: HttpRequest, pk: int, role_pk: int) -> Htt
 
 @login_required
 def organisation_people(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     organisation = selectors.organisation_get_for_user(user, pk)
     if not permissions.can_change_organisation(user, organisation):
         raise PermissionDenied
@@ -95,7 +90,7 @@ def organisation_people(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     organisation = selectors.organisation_get_for_user(user, pk)
     membership = get_visible_or_404(selectors.organisation_members_for_user(user, organisation), pk=membership_pk)
     form = RevokeForm(request.POST)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import request_user
 from core.models import User
 from core.selectors import audit_list_for
 from stakeholders import exporting, importing, permissions, selectors, services
@@ -35,11 +36,6 @@ from stakeholders.forms import (
     SearchForm,
 )
 from stakeholders.models import ImportBatch, Organisation, Partnership, ResourceOffer, StakeholderMapping
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, cancel_url: str = "", **extra: Any) -> HttpResponse:
@@ -69,7 +65,7 @@ def _export_name(stem: str, extension: str) -> str:
 
 @login_required
 def jurisdiction_tree(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "stakeholders/jurisdiction_tree.html",
@@ -82,7 +78,7 @@ def jurisdiction_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.jurisdiction_get_for_user(user, pk)
     organisations = selectors.organisation_list_visible_to(user, jurisdiction=jurisdiction)
     return render(
@@ -102,7 +98,7 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def jurisdiction_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.jurisdictions_manageable(user).exists():
         raise PermissionDenied
     form = JurisdictionForm(request.POST or None, user=user, initial={"parent": request.GET.get("parent")})
@@ -116,7 +112,7 @@ def jurisdiction_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def jurisdiction_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.jurisdiction_get_for_user(user, pk)
     if not permissions.can_change_jurisdiction(user, jurisdiction):
         raise PermissionDenied
@@ -158,7 +154,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     filters, organisations = _directory(request, user)
     page = Paginator(organisations, 25).get_page(request.GET.get("page"))
     engaged_in = filters.cleaned_data.get("engaged_in") if filters.is_bound and filters.is_valid() else None
@@ -179,7 +175,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     organisation = selectors.organisation_get_for_user(user, pk)
     can_change = permissions.can_change_organisation(user, organisation)
     partnerships = list(selectors.partnership_list_visible_to(user, organisation=organisation))
@@ -203,7 +199,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.can_add_organisation(user):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, user=user)
@@ -217,7 +213,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     organisation = selectors.organisation_get_for_user(user, pk)
     if not permissions.can_change_organisation(user, organisation):
         raise PermissionDenied
@@ -247,7 +243,7 @@ def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
 @login_required
 def organisation_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered directory as CSV, XLSX or Popolo JSON (organisations, their people, memberships)."""
-    user = _user(request)
+    user = request_user(request)
     _filters, organisations = _directory(request, user)
     organisations = organisations.order_by("name", "id")
     header = exporting.ORGANISATION_EXPORT_COLUMNS
@@ -281,7 +277,7 @@ def _people(request: HttpRequest, user: User) -> tuple[PersonFilterForm, QuerySe
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     filters, people = _people(request, user)
     context = {
         "filters": filters,
@@ -299,7 +295,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    user = _user(request)
+    user = request_user(request)
     _filters, people = _people(request, user)
     header = exporting.PERSON_EXPORT_COLUMNS
     rows = exporting.person_rows(people.iterator(chunk_size=1000))
@@ -314,7 +310,7 @@ def person_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     person = selectors.person_get_for_user(user, pk)
     can_change = bool(person.can_change)  # type: ignore[attr-defined]
     return render(request, "stakeholders/person_detail.html", {
@@ -328,7 +324,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.can_add_person(user):
         raise PermissionDenied
     initial = {"organisation": request.GET.get("organisation")}
@@ -343,7 +339,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     person = selectors.person_get_for_user(user, pk)
     if not person.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -359,7 +355,7 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     person = selectors.person_get_for_user(user, pk)
     services.person_contact_consent_withdraw(actor=user, person=person, reason=request.POST.get("reason", "")[:500])
     messages.success(request, _("Consent withdrawn: the contact details were erased."))
@@ -370,7 +366,7 @@ def person_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """What is held about the person, as JSON (a subject access export)."""
-    user = _user(request)
+    user = request_user(request)
     person = selectors.person_get_for_user(user, pk)
     data = services.person_data_export(actor=user, person=person)
     name = slugify(person.full_name) or "person"
@@ -381,7 +377,7 @@ def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     person = selectors.person_get_for_user(user, person_pk)
     if not permissions.organisations_changeable(user).exists():
         raise PermissionDenied
@@ -397,7 +393,7 @@ def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 def position_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     position = selectors.position_get_for_user(user, pk)
     if not permissions.can_manage_position_in(user, position.organisation):
         raise PermissionDenied
@@ -415,7 +411,7 @@ def position_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in Partnership.Kind.values else ""
     partnerships = selectors.partnership_list_visible_to(user, kind=kind)
@@ -430,7 +426,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partnership_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.organisations_changeable(user).exists():
         raise PermissionDenied
     form = PartnershipForm(request.POST or None, user=user, initial={"organisation": request.GET.get("organisation")})
@@ -444,7 +440,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     partnership = selectors.partnership_get_for_user(user, pk)
     if not partnership.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -461,7 +457,7 @@ def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mapping_index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdictions = selectors.mapping_jurisdiction_list(user).filter(level__in=["national", "province", "district",
                                                                               "city"])
     return render(request, "stakeholders/mapping_index.html", {"jurisdictions": jurisdictions[:200]})
@@ -477,7 +473,7 @@ def _int_param(request: HttpRequest, name: str, low: int = 1, high: int = 5) -> 
 
 @login_required
 def mapping_list(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     influence, interest = _int_param(request, "influence"), _int_param(request, "interest")
     mappings = selectors.mapping_list_visible_to(user, jurisdiction=jurisdiction, influence=influence,
@@ -494,7 +490,7 @@ def mapping_list(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
 
 @login_required
 def mapping_create(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     if not permissions.can_map_in(user, jurisdiction):
         raise PermissionDenied
@@ -511,7 +507,7 @@ def mapping_create(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
 
 @login_required
 def mapping_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     mapping: StakeholderMapping = selectors.mapping_get_for_user(user, pk)
     if not mapping.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -527,7 +523,7 @@ def mapping_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mapping_grid(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     return render(request, "stakeholders/mapping_grid.html", {
         "jurisdiction": jurisdiction,
@@ -538,7 +534,7 @@ def mapping_grid(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
 
 @login_required
 def mapping_heatmap(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     min_engagement = _int_param(request, "min_engagement") or 1
     return render(request, "stakeholders/mapping_heatmap.html", {
@@ -553,7 +549,7 @@ def mapping_heatmap(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
 
 @login_required
 def offer_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     filters = OfferFilterForm(request.GET or None, user=user, initial={"status": ResourceOffer.Status.OPEN})
     data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {"status": ResourceOffer.Status.OPEN}
     offers = selectors.offer_list_visible_to(
@@ -569,7 +565,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def offer_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.can_record_offers(user):
         raise PermissionDenied
     form = OfferForm(request.POST or None, user=user, initial={"organisation": request.GET.get("organisation")})
@@ -583,7 +579,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def offer_update(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     offer = selectors.offer_get_for_user(user, pk)
     if not offer.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
@@ -600,7 +596,7 @@ def offer_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not permissions.can_import(user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
@@ -624,7 +620,7 @@ ERRORS_SHOWN = 300
 @login_required
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the rows and their errors; POST: import them all, in one transaction, or nothing."""
-    user = _user(request)
+    user = request_user(request)
     batch = selectors.import_batch_get_for_user(user, pk)
     if request.method == "POST" and batch.status == ImportBatch.Status.PENDING and not batch.errors:
         try:
@@ -653,7 +649,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     batch = selectors.import_batch_get_for_user(user, pk)
     services.import_batch_discard(actor=user, batch=batch)
     messages.info(request, _("The upload was discarded; nothing was imported."))
@@ -664,7 +660,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     context: dict[str, Any] = {"form": form, "q": q}

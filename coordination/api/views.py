@@ -30,20 +30,12 @@ from coordination.api.serializers import (
     ReplySerializer,
 )
 from coordination.models import Committee, Meeting
-from core.api.views import ServiceModelViewSet
-from core.models import User
+from core.api.views import ActorMixin, ServiceModelViewSet
 from core.permissions import get_visible_or_404
 from stakeholders.models import Jurisdiction
 
 
-class _UserMixin:
-    request: Any
-
-    @property
-    def actor(self) -> User:
-        assert isinstance(self.request.user, User)
-        return self.request.user
-
+class _UserMixin(ActorMixin):
     def _with_people(self, serializer: Any, field: str) -> Any:
         """Only people the caller may see in the registry can be chosen (others: 400, not found)."""
         serializer.fields[field].queryset = selectors.people_for_forms(self.actor)

@@ -5,8 +5,21 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from rest_framework import viewsets
 
+from core.http import request_user
+from core.models import User
 
-class ServiceModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
+
+class ActorMixin:
+    """``self.actor``: the authenticated caller (every endpoint requires authentication)."""
+
+    request: Any
+
+    @property
+    def actor(self) -> User:
+        return request_user(self.request)
+
+
+class ServiceModelViewSet(ActorMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
     """A viewset whose reads come from a selector and whose writes go through services.
 
     Subclasses implement ``get_queryset`` with the app's selector (so invisible rows are 404) and

@@ -6,7 +6,6 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from core.api.views import ServiceModelViewSet
-from core.models import User
 from stakeholders import permissions, selectors, services
 from stakeholders.api.serializers import (
     JurisdictionSerializer,
@@ -31,15 +30,6 @@ from stakeholders.models import (
 )
 
 
-class _UserMixin:
-    request: Any
-
-    @property
-    def actor(self) -> User:
-        assert isinstance(self.request.user, User)
-        return self.request.user
-
-
 class JurisdictionFilter(django_filters.FilterSet):
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="Within (subtree of) jurisdiction"
@@ -53,7 +43,7 @@ class JurisdictionFilter(django_filters.FilterSet):
         return queryset.filter(path__startswith=value.path)
 
 
-class JurisdictionViewSet(_UserMixin, ServiceModelViewSet):
+class JurisdictionViewSet(ServiceModelViewSet):
     queryset = Jurisdiction.objects.none()  # for the schema; rows come from get_queryset (the selector)
     serializer_class = JurisdictionSerializer
     filterset_class = JurisdictionFilter
@@ -72,7 +62,7 @@ class JurisdictionViewSet(_UserMixin, ServiceModelViewSet):
         return services.jurisdiction_update(actor=self.actor, jurisdiction=instance, **data)
 
 
-class SectorViewSet(_UserMixin, ServiceModelViewSet):
+class SectorViewSet(ServiceModelViewSet):
     queryset = Sector.objects.none()  # for the schema; rows come from get_queryset (the selector)
     serializer_class = SectorSerializer
     filterset_fields = ["is_security"]
@@ -104,7 +94,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(jurisdiction__path__startswith=value.path)
 
 
-class OrganisationViewSet(_UserMixin, ServiceModelViewSet):
+class OrganisationViewSet(ServiceModelViewSet):
     """Organisations in the registry. Inactive ones are listed only to those responsible for them."""
 
     queryset = Organisation.objects.none()  # for the schema; rows come from get_queryset (the selector)
@@ -159,7 +149,7 @@ class PersonFilter(django_filters.FilterSet):
         )
 
 
-class PersonViewSet(_UserMixin, ServiceModelViewSet):
+class PersonViewSet(ServiceModelViewSet):
     """People in the registry. Everyone signed in sees the public directory (names and current
     positions); contact details are ``null`` unless the caller has a need (``contact_visible``)."""
 
@@ -185,7 +175,7 @@ class PersonViewSet(_UserMixin, ServiceModelViewSet):
         return services.person_update(actor=self.actor, person=instance, **data)
 
 
-class PositionViewSet(_UserMixin, ServiceModelViewSet):
+class PositionViewSet(ServiceModelViewSet):
     """Positions of people in organisations (title, from/to). Kept by those who may change the
     organisation; end a position by giving it an end date."""
 
@@ -220,7 +210,7 @@ class PartnershipFilter(django_filters.FilterSet):
         return queryset.filter(Q(organisation=value) | Q(partner=value))
 
 
-class PartnershipViewSet(_UserMixin, ServiceModelViewSet):
+class PartnershipViewSet(ServiceModelViewSet):
     """Partnerships between organisations (MoU, referral pathway, joint programme...), seen by whoever
     may see both organisations, recorded by whoever may change either."""
 
@@ -249,7 +239,7 @@ class StakeholderMappingFilter(_WithinFilterMixin, django_filters.FilterSet):
         fields = ["jurisdiction", "organisation", "engagement_level", "influence", "interest"]
 
 
-class StakeholderMappingViewSet(_UserMixin, ServiceModelViewSet):
+class StakeholderMappingViewSet(ServiceModelViewSet):
     """The stakeholder map per jurisdiction (influence, interest, engagement level, prevention level,
     services offered): read by coordinators and liaisons of the jurisdiction, kept by coordinators."""
 
@@ -278,7 +268,7 @@ class ResourceOfferFilter(_WithinFilterMixin, django_filters.FilterSet):
         fields = ["organisation", "jurisdiction", "status", "kind"]
 
 
-class ResourceOfferViewSet(_UserMixin, ServiceModelViewSet):
+class ResourceOfferViewSet(ServiceModelViewSet):
     """What organisations offer the network (money, staff time, material, facilities, expertise,
     training places). ``?status=open&within=<jurisdiction>`` lists the open offers of a jurisdiction."""
 
