@@ -119,3 +119,13 @@ def test_access_page_query_budget(client_for, world, django_assert_max_num_queri
     c = client_for(world.alice)
     with django_assert_max_num_queries(12):
         assert c.get(_access(world)).status_code == 200
+
+
+def test_detail_pages_link_to_access_management_only_for_those_who_manage(client_for, world):
+    org_page = reverse("stakeholders:organisation-detail", args=[world.org.pk])
+    people = reverse("stakeholders:organisation-people", args=[world.org.pk])
+    assert people in client_for(world.olga).get(org_page).text
+    assert people not in client_for(world.mona).get(org_page).text
+    place = reverse("stakeholders:jurisdiction-detail", args=[world.city.pk])
+    assert _access(world) in client_for(world.alice).get(place).text
+    assert _access(world) not in client_for(world.bob).get(place).text
