@@ -375,7 +375,7 @@ def seed() -> list[tuple[str, str]]:
                 _year_of_meetings(committee, admin, {"rrule": "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=25;COUNT=2",
                                                      "months_ago": 2, "confidential_every": 0}, [])
     return [(email, role) for email, _, role in LOGINS] + [
-        ("coordinator.tangail@roundtable.example.org", "secretary of the Tangail TLCC (and district coordinator)"),
+        ("coordinator.tangail@roundtable.example.org", "secretary of the Tangail TLCC"),
         ("member.twdf@roundtable.example.org", "member of the Tangail TLCC"),
     ]
 

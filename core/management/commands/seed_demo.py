@@ -30,6 +30,10 @@ class Command(BaseCommand):
         if logins and not options["quiet_logins"]:
             from stakeholders.demo import DEMO_PASSWORD
 
-            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            roles: dict[str, list[str]] = {}
             for email, role in logins:
-                self.stdout.write(f"  {email:<38} {role}")
+                roles.setdefault(email, []).append(role)
+            width = max(len(email) for email in roles)
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for email, described in roles.items():
+                self.stdout.write(f"  {email:<{width}}  {'; '.join(described)}")
