@@ -2,10 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# manage.py and the Celery app default to config.settings.local (the embedded portal).
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test install migrate demo worker lint typecheck check lock clean
 
