@@ -140,7 +140,11 @@ class Organisation(models.Model):
                 violation_error_message=_("An organisation with this name already exists in this jurisdiction."),
             )
         ]
-        indexes = [models.Index(fields=["jurisdiction", "is_active"], name="stakeholders_org_jur_idx")]
+        indexes = [
+            models.Index(fields=["jurisdiction", "is_active"], name="stakeholders_org_jur_idx"),
+            # The directory's default order: its first page is read from this index.
+            models.Index(fields=["name", "id"], name="stakeholders_org_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
