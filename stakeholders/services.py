@@ -512,9 +512,7 @@ def import_batch_preview(*, actor: User, kind: str, filename: str, data: bytes) 
     require(permissions.can_import(actor), _("Only coordinators and platform admins may import."))
     if kind not in ImportBatch.Kind.values:
         raise ValidationError({"kind": _("Choose organisations or people.")})
-    ImportBatch.objects.filter(
-        owner=actor, status=ImportBatch.Status.PENDING, created_at__lt=timezone.now() - PENDING_IMPORTS_KEPT_FOR
-    ).delete()
+    import_batches_purge_stale(owner=actor)
     parsed = importing.parse_upload(kind, filename, data)
     errors = parsed.errors
     if not errors:
@@ -523,6 +521,17 @@ def import_batch_preview(*, actor: User, kind: str, filename: str, data: bytes) 
         owner=actor, kind=kind, filename=filename[:255], encoding=parsed.encoding, rows=parsed.rows,
         errors=errors, notices=parsed.notices, row_count=len(parsed.rows),
     )
+
+
+def import_batches_purge_stale(*, owner: User | None = None) -> int:
+    """Delete uploads left waiting for confirmation longer than a day (their rows are personal data)."""
+    stale = ImportBatch.objects.filter(
+        status=ImportBatch.Status.PENDING, created_at__lt=timezone.now() - PENDING_IMPORTS_KEPT_FOR
+    )
+    if owner is not None:
+        stale = stale.filter(owner=owner)
+    deleted, _ = stale.delete()
+    return deleted
 
 
 @transaction.atomic
@@ -576,10 +585,8 @@ def import_batch_discard(*, actor: User, batch: ImportBatch) -> None:
 # --- Access: roles and memberships given to people by e-mail ------------------------------------
 
 def _require_reason(reason: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if not reason.strip():
-        raise ValidationError({"reason": "Say why: the reason is recorded in the audit trail."})
+        raise ValidationError({"reason": _("Say why: the reason is recorded in the audit trail.")})
 
 
 @transaction.atomic
@@ -588,9 +595,9 @@ def jurisdiction_access_grant(*, actor: User, jurisdiction: Jurisdiction, email:
     """Give ``email`` a role over ``jurisdiction``, opening (and inviting) an account if needed."""
     from core.services import user_get_or_invite
 
-    require(permissions.can_grant_roles_in(actor, jurisdiction), "You may not grant roles in this jurisdiction.")
+    require(permissions.can_grant_roles_in(actor, jurisdiction), _("You may not grant roles in this jurisdiction."))
     _require_reason(reason)
-    user, _ = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
+    user, _created = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
     return jurisdiction_role_grant(actor=actor, user=user, jurisdiction=jurisdiction, role=role, reason=reason)
 
 
@@ -601,7 +608,7 @@ def organisation_member_invite(*, actor: User, organisation: Organisation, email
 
     require(permissions.can_change_organisation(actor, organisation), "You may not manage this organisation.")
     _require_reason(reason)
-    user, _ = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
+    user, _created = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
     return organisation_membership_set(actor=actor, organisation=organisation, user=user, role=role, reason=reason)
 
 
