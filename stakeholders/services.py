@@ -288,9 +288,14 @@ def person_contact_consent_withdraw(*, actor: User, person: Person, reason: str 
     return person
 
 
-def _related_records(person: Person) -> dict[str, list[dict[str, Any]]]:
+def _related_records(person: Person, *, with_text: bool) -> dict[str, list[dict[str, Any]]]:
     """Whatever other apps hold that points at the person (committee memberships...), found through
-    the model's reverse relations so that a new app's data is never forgotten in the export."""
+    the model's reverse relations so that a new app's data is never forgotten in the export.
+
+    The registry cannot tell who may read those records (a confidential meeting's decision, a
+    committee in another jurisdiction), so their text is given to the person themself only;
+    anyone else exporting on their behalf sees which records exist (model and id), not what they say.
+    """
     out: dict[str, list[dict[str, Any]]] = {}
     for relation in Person._meta.related_objects:
         name = relation.get_accessor_name()
@@ -302,7 +307,8 @@ def _related_records(person: Person) -> dict[str, list[dict[str, Any]]]:
         else:
             objects = list(getattr(person, name).all()[:1000])
         if objects:
-            out[name] = [{"model": o._meta.label, "id": o.pk, "text": str(o)} for o in objects]
+            out[name] = [{"model": o._meta.label, "id": o.pk, **({"text": str(o)} if with_text else {})}
+                         for o in objects]
     return out
 
 
@@ -347,7 +353,7 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
              "to": when(p.end_date)}
             for p in person.positions.select_related("organisation").order_by("start_date", "id")
         ],
-        "other_records": _related_records(person),
+        "other_records": _related_records(person, with_text=person.user_id is not None and person.user_id == actor.pk),
         "history": [
             {"at": when(e.created_at), "action": e.action, "fields_changed": sorted(e.changes) if e.changes else []}
             for e in audit_list_for(person).order_by("created_at", "id")
