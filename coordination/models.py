@@ -357,7 +357,9 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["committee", "status"], name="coordination_decision_open")]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        # Never the text: an outcome of a confidential meeting stays with those who attended, and this
+        # string lands in the audit trail (target_repr), the admin and the subject access export.
+        return f"{self.get_kind_display()} #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return f"{reverse('coordination:meeting-detail', args=[self.meeting_id])}#decision-{self.pk}"

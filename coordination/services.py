@@ -471,8 +471,12 @@ def decision_record(
         user = owner.user
         assert user is not None
         url = decision.get_absolute_url()
-        transaction.on_commit(lambda: notification_send(
-            recipient=user, title=_("A decision was assigned to you: %(text)s") % {"text": text[:120]}, url=url))
+        # A notification outlives the ownership (and is readable in the admin): a confidential
+        # meeting's decision is announced without its text, which the owner reads on the meeting page.
+        title = (_("A decision of the confidential meeting of %(date)s was assigned to you") % {
+            "date": timezone.localtime(meeting.starts_at).date().isoformat()} if meeting.is_confidential
+            else _("A decision was assigned to you: %(text)s") % {"text": text[:120]})
+        transaction.on_commit(lambda: notification_send(recipient=user, title=title, url=url))
     return decision
 
 
@@ -491,7 +495,9 @@ def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision
     decision.full_clean()
     decision.save()
     if changes:
-        audit_record(actor=actor, action="decision.update", target=decision, changes=changes)
+        # The text is part of the minutes: the audit says that it changed, never what it says.
+        recorded: dict[str, Any] = {**changes, **({"text": "(changed)"} if "text" in changes else {})}
+        audit_record(actor=actor, action="decision.update", target=decision, changes=recorded)
     return decision
 
 

@@ -7,6 +7,9 @@ import json
 
 from django.urls import reverse
 
+from coordination import services as coordination_services
+from coordination.models import Decision
+from core.models import AuditEvent, Notification
 from tests.coordination.factories import InvitationFactory, MeetingFactory
 from tests.security.conftest import SECRET_DECISION
 
@@ -34,5 +37,33 @@ def test_subject_access_export_does_not_repeat_other_apps_records_to_someone_els
     assert {"model": "coordination.Decision", "id": safe.decision.pk} in data["other_records"]["owned_decisions"]
 
     # the person themself reads their own records in full
-    own = json.dumps(_export(client_for(safe.mike), safe.mike_person))
-    assert SECRET_DECISION[:40] in own and "South Forum closed session" in own
+    own = _export(client_for(safe.mike), safe.mike_person)
+    assert "South Forum closed session" in json.dumps(own["other_records"]["meeting_invitations"])
+    assert all("text" in record for record in own["other_records"]["owned_decisions"])
+
+
+# --- Confidential decisions in the audit trail, notifications and the admin ---------------------
+
+def test_confidential_decision_text_stays_out_of_audit_notifications_and_admin(client_for, committed, safe):
+    """The text of a safe-space outcome reaches attendees (and its owner, on the meeting page) only:
+    not the audit trail (its readable target and changes), not a notification that outlives the
+    ownership, not the admin's lists, which platform admins read."""
+    secret, edited = "Move the Elm Street family to a safe house", "Move the Elm Street family abroad"
+    with committed():
+        decision = coordination_services.decision_record(actor=safe.sam, item=safe.item, text=secret,
+                                                         kind=Decision.Kind.ACTION, owner=safe.mike_person)
+    coordination_services.decision_update(actor=safe.sam, decision=decision, text=edited)
+
+    for event in AuditEvent.objects.all():
+        recorded = event.target_repr + json.dumps(event.changes) + event.reason
+        assert "Elm Street" not in recorded, event.action
+    assert AuditEvent.objects.filter(action="decision.update", changes__text="(changed)").exists()
+
+    notification = Notification.objects.get(recipient=safe.mike)
+    assert "Elm Street" not in notification.title and "confidential meeting" in notification.title
+    assert notification.url == decision.get_absolute_url()
+
+    admin = client_for(safe.admin)
+    for url in (reverse("admin:core_auditevent_changelist"), reverse("admin:core_notification_changelist")):
+        page = admin.get(url)
+        assert page.status_code == 200 and "Elm Street" not in page.text
