@@ -1,4 +1,4 @@
-"""Dashboard panels: my committees with their next meetings; my open decisions."""
+"""Dashboard panels: my committees with their next meetings; my open decisions; reviews due."""
 
 from __future__ import annotations
 
@@ -24,4 +24,12 @@ def my_open_decisions(request: HttpRequest) -> dict[str, Any] | None:
             "today": selectors.today()}
 
 
-PANELS = [my_committees, my_open_decisions]
+def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
+    committees = list(selectors.committees_review_due(request.user)[:10])  # type: ignore[arg-type]
+    if not committees:
+        return None
+    return {"template": "coordination/partials/dashboard_reviews.html", "committees": committees,
+            "today": selectors.today()}
+
+
+PANELS = [my_committees, my_open_decisions, reviews_due]

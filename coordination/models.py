@@ -459,6 +459,22 @@ class MeetingReminder(models.Model):
         return f"reminder {self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class MandateReviewReminder(models.Model):
+    """One row per mandate review announced: the unique key makes the review job idempotent."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="mandate_reminders")
+    review_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "review_date"], name="coordination_one_mandate_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"mandate review of {self.committee} on {self.review_date}"
+
+
 class CalendarFeedToken(models.Model):
     """The secret in a user's personal iCalendar feed URL; resetting it invalidates the old URL."""
 

@@ -325,3 +325,16 @@ def people_for_forms(user: AnyUser) -> QuerySet[Person]:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def committees_review_due(user: AnyUser, *, within_days: int = 30) -> QuerySet[Committee]:
+    """Committees the user manages whose terms of reference are due for review soon, or overdue."""
+    from datetime import timedelta
+
+    return (
+        permissions.committees_manageable(user)
+        .filter(mandate_review_date__isnull=False,
+                mandate_review_date__lte=today() + timedelta(days=within_days),
+                status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE])
+        .order_by("mandate_review_date", "name")
+    )

@@ -23,6 +23,7 @@ from coordination.models import (
     CommitteeMembership,
     Decision,
     Invitation,
+    MandateReviewReminder,
     Meeting,
     MeetingReminder,
     MeetingSeries,
@@ -51,6 +52,7 @@ MINUTES_TAGS = {
 MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 MINUTES_URL_SCHEMES = {"http", "https", "mailto"}
 REMINDER_BEFORE = timedelta(hours=24)
+MANDATE_REVIEW_NOTICE = timedelta(days=30)
 
 
 def sanitise_minutes(html: str) -> str:
@@ -675,3 +677,52 @@ def reminders_send(*, now: datetime | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+def mandate_reviews_remind(*, today: date | None = None) -> int:
+    """Tell each committee's chair, co-chairs and secretary (those with a login) that its terms of
+    reference are due for review within 30 days, or overdue: once per committee and review date,
+    whatever retries happen; a missed run catches up, since every due review not yet announced is
+    found. Returns the number of committees announced."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    today = today or timezone.localdate()
+    due = (
+        Committee.objects.filter(
+            mandate_review_date__isnull=False, mandate_review_date__lte=today + MANDATE_REVIEW_NOTICE,
+            status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE],
+        )
+        .filter(~Exists(MandateReviewReminder.objects.filter(committee=OuterRef("pk"),
+                                                            review_date=OuterRef("mandate_review_date"))))
+    )
+    announced = 0
+    for committee in list(due):
+        review_date = committee.mandate_review_date
+        assert review_date is not None  # filtered above
+        managers = (
+            CommitteeMembership.objects.filter(
+                permissions.current_memberships_q(), committee=committee,
+                role__in=CommitteeMembership.MANAGING_ROLES, person__user__is_active=True,
+            ).select_related("person__user")
+        )
+        try:
+            with transaction.atomic():
+                # The unique (committee, review_date) row is the claim: a concurrent or repeated run fails here.
+                MandateReviewReminder.objects.create(committee=committee, review_date=review_date)
+                title = _("Terms of reference of %(committee)s are due for review on %(date)s") % {
+                    "committee": committee.name, "date": review_date}
+                for membership in managers:
+                    user = membership.person.user
+                    assert user is not None
+                    notification_send(recipient=user, title=title, url=committee.get_absolute_url())
+                    EmailMessage(
+                        subject=title,
+                        body=render_to_string("coordination/email/mandate_review.txt",
+                                              {"committee": committee, "person": membership.person}),
+                        to=[user.email],
+                    ).send()
+        except IntegrityError:
+            continue
+        announced += 1
+    return announced

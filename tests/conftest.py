@@ -100,3 +100,15 @@ def _celery_eager() -> None:
 def pytest_report_header(config) -> str:  # type: ignore[no-untyped-def]
     return (f"database: {os.environ.get('DATABASE_URL', 'sqlite (embedded)')}; "
             f"broker/cache: {os.environ.get('REDIS_URL', 'filesystem/locmem (embedded)')}")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # type: ignore[no-untyped-def]
+    """Remove this run's file-based task queue (the embedded broker), if it used one."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = (settings.CELERY_BROKER_TRANSPORT_OPTIONS or {}).get("data_folder_in")
+    if folder and f"test-celery-{settings.RUN_ID}" in folder:
+        shutil.rmtree(Path(folder).parent, ignore_errors=True)

@@ -265,6 +265,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "record-worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat_task", "schedule": 60.0},
     "clear-expired-sessions": {"task": "core.tasks.clear_expired_sessions_task", "schedule": 3600.0},
     "send-meeting-reminders": {"task": "coordination.tasks.send_meeting_reminders_task", "schedule": 900.0},
+    "send-mandate-review-reminders": {
+        "task": "coordination.tasks.send_mandate_review_reminders_task", "schedule": 3600.0 * 6,
+    },
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
 }
 

@@ -4,6 +4,10 @@ import os
 
 from .base import *  # noqa: F403
 
+# Identifies this test run; inherited by the worker processes a test starts, so they share its
+# database file and queue folder while another run on the same machine uses its own.
+RUN_ID = os.environ.setdefault("ROUNDTABLE_TEST_RUN_ID", str(os.getpid()))
+
 SECRET_KEY = "test-key-not-for-production"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,12 +23,12 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"user": "100000/hour", "anon": "1000
 # A file, not memory, so that a real Celery worker started by a test sees the test database.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # One file per run, so that two runs on one machine do not share a database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-roundtable-{os.getpid()}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-roundtable-{RUN_ID}.sqlite3")}  # noqa: F405
 if not REDIS_URL:  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = {  # keep test tasks out of a running portal's queue
-        "data_folder_in": str(VAR_DIR / "test-celery" / "queue"),  # noqa: F405
-        "data_folder_out": str(VAR_DIR / "test-celery" / "queue"),  # noqa: F405
-        "processed_folder": str(VAR_DIR / "test-celery" / "processed"),  # noqa: F405
-        "control_folder": str(VAR_DIR / "test-celery" / "control"),  # noqa: F405
+        "data_folder_in": str(VAR_DIR / f"test-celery-{RUN_ID}" / "queue"),  # noqa: F405
+        "data_folder_out": str(VAR_DIR / f"test-celery-{RUN_ID}" / "queue"),  # noqa: F405
+        "processed_folder": str(VAR_DIR / f"test-celery-{RUN_ID}" / "processed"),  # noqa: F405
+        "control_folder": str(VAR_DIR / f"test-celery-{RUN_ID}" / "control"),  # noqa: F405
         "store_processed": False,
     }
