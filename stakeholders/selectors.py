@@ -205,14 +205,7 @@ def person_list_visible_to(
     qs = permissions.people_visible(user).select_related("jurisdiction")
     if q:
         qs = text_search(qs, q, PERSON_SEARCH_FIELDS)
-    if organisation is not None:
-        qs = qs.filter(pk__in=Position.objects.filter(organisation=organisation).values("person_id"))
-    if jurisdiction is not None:
-        qs = qs.filter(
-            Q(jurisdiction__path__startswith=jurisdiction.path)
-            | Q(pk__in=Position.objects.filter(organisation__jurisdiction__path__startswith=jurisdiction.path)
-                .values("person_id"))
-        )
+    qs = person_filter(user, qs, organisation=organisation, jurisdiction=jurisdiction)
     return qs.annotate(
         contact_visible=_flag(permissions.person_contact_visible_q(user)),
         can_change=_flag(permissions.people_changeable_q(user)),
@@ -225,6 +218,25 @@ def person_list_visible_to(
             to_attr="visible_positions",
         )
     )
+
+
+def person_filter(
+    user: AnyUser, qs: QuerySet[Person], *, organisation: Organisation | None = None,
+    jurisdiction: Jurisdiction | None = None,
+) -> QuerySet[Person]:
+    """Narrow ``qs`` to the people of an organisation, or of a jurisdiction's subtree, through the
+    positions the user may see: filtering must not reveal a position (an ended one, one in an
+    organisation the user cannot see) that the person's page hides. Pages and the API use this."""
+    if organisation is not None:
+        qs = qs.filter(pk__in=permissions.positions_visible(user).filter(organisation=organisation)
+                       .values("person_id"))
+    if jurisdiction is not None:
+        qs = qs.filter(
+            Q(jurisdiction__path__startswith=jurisdiction.path)
+            | Q(pk__in=permissions.positions_visible(user)
+                .filter(organisation__jurisdiction__path__startswith=jurisdiction.path).values("person_id"))
+        )
+    return qs
 
 
 def person_get_for_user(user: AnyUser, pk: Any) -> Person:

@@ -139,14 +139,10 @@ class PersonFilter(django_filters.FilterSet):
         return selectors.text_search(queryset, value, selectors.PERSON_SEARCH_FIELDS)
 
     def filter_organisation(self, queryset: QuerySet[Person], name: str, value: Organisation) -> QuerySet[Person]:
-        return queryset.filter(pk__in=Position.objects.filter(organisation=value).values("person_id"))
+        return selectors.person_filter(self.request.user, queryset, organisation=value)
 
     def filter_within(self, queryset: QuerySet[Person], name: str, value: Jurisdiction) -> QuerySet[Person]:
-        return queryset.filter(
-            Q(jurisdiction__path__startswith=value.path)
-            | Q(pk__in=Position.objects.filter(organisation__jurisdiction__path__startswith=value.path)
-                .values("person_id"))
-        )
+        return selectors.person_filter(self.request.user, queryset, jurisdiction=value)
 
 
 class PersonViewSet(ServiceModelViewSet):

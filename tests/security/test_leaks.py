@@ -4,6 +4,7 @@ what"; ADR 0002, 0003, 0005, 0008). Each test names the path it guards."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from coordination import services as coordination_services
 from coordination.models import Decision
 from core.models import AuditEvent, Notification
 from tests.coordination.factories import InvitationFactory, MeetingFactory
+from tests.factories import PersonFactory, PositionFactory
 from tests.security.conftest import SECRET_DECISION
 
 
@@ -67,3 +69,31 @@ def test_confidential_decision_text_stays_out_of_audit_notifications_and_admin(c
     for url in (reverse("admin:core_auditevent_changelist"), reverse("admin:core_notification_changelist")):
         page = admin.get(url)
         assert page.status_code == 200 and "Elm Street" not in page.text
+
+
+# --- Ended positions through the people filters -------------------------------------------------
+
+def test_filtering_people_by_organisation_or_place_does_not_reveal_an_ended_position(client_for, api_for, world):
+    """Pat works at the Harbour Youth Forum (public) and used to work for South Police; the outsider
+    sees Pat in the public directory but not that past position - nor through the filters of the
+    people list and the API (``organisation``, ``jurisdiction``/``within``)."""
+    pat = PersonFactory(full_name="Pat Pastposition")
+    PositionFactory(person=pat, organisation=world.org)
+    PositionFactory(person=pat, organisation=world.other_org, start_date=date(2019, 1, 1),
+                    end_date=date.today() - timedelta(days=400))
+    page = client_for(world.charlie)
+    api = api_for(world.charlie)
+    assert "Pat Pastposition" in page.get(reverse("stakeholders:person-list"), {"organisation": world.org.pk}).text
+    assert "South Police" not in page.get(reverse("stakeholders:person-detail", args=[pat.pk])).text
+
+    for params in ({"organisation": world.other_org.pk}, {"jurisdiction": world.other_district.pk}):
+        listed = page.get(reverse("stakeholders:person-list"), params)
+        assert listed.status_code == 200 and "Pat Pastposition" not in listed.text, params
+        exported = page.get(reverse("stakeholders:person-export", args=["csv"]), params)
+        assert "Pat Pastposition" not in b"".join(exported.streaming_content).decode(), params
+    for params in ({"organisation": world.other_org.pk}, {"within": world.other_district.pk}):
+        body = api.get("/api/v1/people/", params).json()
+        assert [p["full_name"] for p in body["results"]] == [], params
+    # whoever may see the ended position still finds Pat through it: the admin
+    assert [p["full_name"] for p in api_for(world.admin).get(
+        "/api/v1/people/", {"organisation": world.other_org.pk}).json()["results"]] == ["Pat Pastposition"]
