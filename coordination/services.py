@@ -410,6 +410,10 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
                                    % {"name": person}})
         status = entry.get("status")
         represented_by = entry.get("represented_by") if status == Attendance.Status.REPRESENTED else None
+        if represented_by is not None and represented_by.pk not in invited:
+            # A stand-in reads the minutes (of a confidential meeting too): only another invitee can be one.
+            raise ValidationError({"represented_by": _("The stand-in must be invited to this meeting: invite them "
+                                                       "first.")})
         attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
             meeting=meeting, person=person
         )

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from coordination import services as coordination_services
-from coordination.models import Decision
+from coordination.models import Attendance, Decision
 from core.models import AuditEvent, Notification
 from tests.coordination.factories import InvitationFactory, MeetingFactory
 from tests.factories import PersonFactory, PositionFactory
-from tests.security.conftest import SECRET_DECISION
+from tests.security.conftest import SECRET_DECISION, SECRET_MINUTES
 
 
 def _export(client, person) -> dict:  # type: ignore[no-untyped-def]
@@ -97,3 +97,23 @@ def test_filtering_people_by_organisation_or_place_does_not_reveal_an_ended_posi
     # whoever may see the ended position still finds Pat through it: the admin
     assert [p["full_name"] for p in api_for(world.admin).get(
         "/api/v1/people/", {"organisation": world.other_org.pk}).json()["results"]] == ["Pat Pastposition"]
+
+
+# --- Stand-ins: the API's attendance cannot open a safe space to a non-invitee -----------------
+
+def test_a_stand_in_must_be_an_invitee_so_attendance_cannot_open_confidential_minutes(client_for, api_for, safe):
+    """The page offers only invitees as stand-ins; the API took any person id, and a stand-in reads
+    the minutes of a confidential meeting. Bob (the liaison) is not invited."""
+    bob_person = PersonFactory(full_name="Bob Liaison", user=safe.bob)
+    response = api_for(safe.sam).post(
+        f"/api/v1/meetings/{safe.meeting.pk}/attendance/",
+        [{"person": safe.carol_person.pk, "status": "represented", "represented_by": bob_person.pk}], format="json")
+    assert response.status_code == 400 and "represented_by" in response.json()
+    assert not Attendance.objects.filter(meeting=safe.meeting, represented_by=bob_person).exists()
+    assert SECRET_MINUTES not in client_for(safe.bob).get(safe.meeting.get_absolute_url()).text
+    # another invitee may stand in
+    ok = api_for(safe.sam).post(
+        f"/api/v1/meetings/{safe.meeting.pk}/attendance/",
+        [{"person": safe.carol_person.pk, "status": "represented", "represented_by": safe.mike_person.pk}],
+        format="json")
+    assert ok.status_code == 201
