@@ -5,6 +5,8 @@
   var canvas = document.getElementById("composition-chart");
   if (!data || !canvas || typeof Chart === "undefined") { return; }
   var d = JSON.parse(data.textContent);
+  // Right-to-left pages (Arabic, Urdu): bars grow from the right, sector names sit on the right.
+  var rtl = document.documentElement.dir === "rtl";
   new Chart(canvas, {
     type: "bar",
     data: {
@@ -18,8 +20,12 @@
     options: {
       indexAxis: "y",
       animation: false,
-      plugins: { legend: { display: false } },
-      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+      locale: document.documentElement.lang || undefined,
+      plugins: { legend: { display: false, rtl: rtl }, tooltip: { rtl: rtl } },
+      scales: {
+        x: { beginAtZero: true, reverse: rtl, ticks: { precision: 0 } },
+        y: { position: rtl ? "right" : "left" }
+      }
     }
   });
 })();
