@@ -60,6 +60,12 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    @property
+    def public_name(self) -> str:
+        """How pages name the user to others: ``str(user)`` falls back to the login e-mail address,
+        which is a contact detail (ADR 0005), so pages shown beyond those with a need use this."""
+        return self.full_name or str(_("a user without a name on record"))
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 

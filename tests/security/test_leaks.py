@@ -7,12 +7,13 @@ import json
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from coordination import services as coordination_services
 from coordination.models import Attendance, Decision
 from core.models import AuditEvent, Notification
-from tests.coordination.factories import InvitationFactory, MeetingFactory
-from tests.factories import PersonFactory, PositionFactory
+from tests.coordination.factories import CommitteeMembershipFactory, InvitationFactory, MeetingFactory
+from tests.factories import OrganisationMembershipFactory, PersonFactory, PositionFactory, UserFactory
 from tests.security.conftest import SECRET_DECISION, SECRET_MINUTES
 
 
@@ -117,3 +118,23 @@ def test_a_stand_in_must_be_an_invitee_so_attendance_cannot_open_confidential_mi
         [{"person": safe.carol_person.pk, "status": "represented", "represented_by": safe.mike_person.pk}],
         format="json")
     assert ok.status_code == 201
+
+
+# --- Login e-mail addresses of people without a name on record -----------------------------------
+
+def test_pages_do_not_name_a_nameless_user_by_their_login_email(client_for, cw):
+    """``str(user)`` falls back to the login e-mail: the liaison (no contact details by rank alone)
+    must not read it in the organisation's account list, a backlog item's proposer or the approver."""
+    nameless = UserFactory(email="quiet.member@example.org", full_name="")
+    OrganisationMembershipFactory(user=nameless, organisation=cw.org)
+    CommitteeMembershipFactory(committee=cw.committee, person=PersonFactory(full_name="Quinn", user=nameless))
+    coordination_services.agenda_item_propose(actor=nameless, committee=cw.committee, title="Youth centre hours")
+    start = timezone.now() - timedelta(days=2)
+    meeting = MeetingFactory(committee=cw.committee, status="minutes_approved", starts_at=start,
+                             ends_at=start + timedelta(hours=1), minutes_approved_at=start + timedelta(days=1),
+                             minutes_approved_by=nameless)
+    bob = client_for(cw.bob)
+    for url in (cw.org.get_absolute_url(), cw.committee.get_absolute_url(), meeting.get_absolute_url()):
+        page = bob.get(url)
+        assert page.status_code == 200 and "quiet.member@example.org" not in page.text, url
+    assert "Youth centre hours" in bob.get(cw.committee.get_absolute_url()).text
