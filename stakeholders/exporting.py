@@ -28,9 +28,10 @@ PERSON_EXPORT_COLUMNS = (
 
 
 def neutralise(value: Any) -> Any:
-    """Make a cell inert in a spreadsheet: text starting with = + - @ tab or CR gets a leading quote
-    (OWASP's advice for CSV injection), numbers and dates stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Make a cell inert in a spreadsheet: text starting with = + - @ tab or CR, also after leading
+    spaces (some spreadsheets skip them), gets a leading quote (OWASP's advice for CSV injection);
+    numbers and dates stay as they are."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
