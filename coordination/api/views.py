@@ -15,7 +15,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from coordination import selectors, services
+from coordination import permissions, selectors, services
 from coordination.api.serializers import (
     AgendaItemSerializer,
     AgendaOrderSerializer,
@@ -30,6 +30,7 @@ from coordination.api.serializers import (
     ReplySerializer,
 )
 from coordination.models import Committee, Meeting
+from core.api.filters import visible_choice_filter
 from core.api.views import ActorMixin, ServiceModelViewSet
 from core.permissions import get_visible_or_404
 from stakeholders.models import Jurisdiction
@@ -43,6 +44,7 @@ class _UserMixin(ActorMixin):
 
 
 class CommitteeFilter(django_filters.FilterSet):
+    parent = visible_choice_filter(permissions.committees_visible)
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="In this jurisdiction or below"
     )
@@ -92,12 +94,15 @@ class CommitteeViewSet(_UserMixin, ServiceModelViewSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    committee = visible_choice_filter(permissions.committees_visible)
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Meeting
-        fields = ["committee", "status", "series", "is_confidential"]
+        fields = ["committee", "status", "is_confidential"]
+
+    series = django_filters.NumberFilter(field_name="series_id", label="Meetings of this series (id)")
 
 
 class MeetingPagination(CursorPagination):

@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from core.api.filters import visible_choice_filter
 from core.api.views import ServiceModelViewSet
 from stakeholders import permissions, selectors, services
 from stakeholders.api.serializers import (
@@ -86,6 +87,8 @@ class OrganisationFilter(django_filters.FilterSet):
         queryset=Jurisdiction.objects.all(), method="filter_within", label="In this jurisdiction or below"
     )
 
+    parent = visible_choice_filter(permissions.organisations_visible)
+
     class Meta:
         model = Organisation
         fields = ["sector", "jurisdiction", "kind", "is_active", "parent"]
@@ -126,8 +129,8 @@ class _WithinFilterMixin:
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Full-text search (names, expertise, languages)")
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_organisation",
-                                                    label="Holds or held a position in this organisation")
+    organisation = visible_choice_filter(permissions.organisations_visible, method="filter_organisation",
+                                         label="Holds or held a position in this organisation")
     within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
                                               label="Registered or holding a position in this jurisdiction or below")
 
@@ -171,11 +174,20 @@ class PersonViewSet(ServiceModelViewSet):
         return services.person_update(actor=self.actor, person=instance, **data)
 
 
+class PositionFilter(django_filters.FilterSet):
+    person = visible_choice_filter(permissions.people_visible)
+    organisation = visible_choice_filter(permissions.organisations_visible)
+
+    class Meta:
+        model = Position
+        fields = ["person", "organisation"]
+
+
 class PositionViewSet(ServiceModelViewSet):
     """Positions of people in organisations (title, from/to). Kept by those who may change the
     organisation; end a position by giving it an end date."""
 
-    filterset_fields = ["person", "organisation"]
+    filterset_class = PositionFilter
     ordering_fields = ["start_date", "end_date"]
     ordering = ["-start_date", "id"]
     queryset = Position.objects.none()  # for the schema; rows come from get_queryset (the selector)
@@ -195,8 +207,9 @@ class PositionViewSet(ServiceModelViewSet):
 
 
 class PartnershipFilter(django_filters.FilterSet):
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), method="filter_either",
-                                                    label="Either side of the partnership")
+    organisation = visible_choice_filter(permissions.organisations_visible, method="filter_either",
+                                         label="Either side of the partnership")
+    partner = visible_choice_filter(permissions.organisations_visible)
 
     class Meta:
         model = Partnership

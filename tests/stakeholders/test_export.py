@@ -25,7 +25,8 @@ def csv_rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+1 555", "'+1 555"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("  =HYPERLINK(1)", "'  =HYPERLINK(1)"),
+    [("=1+1", "'=1+1"), ("+1 555", "'+1 555"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+     ("  =HYPERLINK(1)", "'  =HYPERLINK(1)"),
      ("plain", "plain"), (12, 12), ("", "")],
 )
 def test_neutralise(value, expected):
