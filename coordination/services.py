@@ -33,6 +33,7 @@ from core.models import User
 from core.permissions import require
 from core.services import audit_record, changed_fields, notification_send
 from stakeholders.models import Organisation, Person
+from stakeholders.services import require_visible_organisation
 
 COMMITTEE_FIELDS = (
     "name", "acronym", "kind", "jurisdiction", "parent", "remit", "mandate", "mandate_review_date", "secretariat",
@@ -132,6 +133,7 @@ def membership_add(
 ) -> CommitteeMembership:
     """Seat a person on the committee; they are invited to its planned meetings from now on."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
+    require_visible_organisation(actor, organisation, "organisation")
     membership = CommitteeMembership(
         committee=committee, person=person, role=role, organisation=organisation, designation=designation,
         start_date=start_date, end_date=end_date,
@@ -468,6 +470,7 @@ def decision_record(
     _require_unlocked(meeting)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         raise ValidationError(_("Record attendance first: outcomes are recorded for a meeting that was held."))
+    require_visible_organisation(actor, owner_organisation, "owner_organisation")
     decision = Decision(agenda_item=item, meeting=meeting, committee_id=meeting.committee_id, kind=kind, text=text,
                         owner=owner, owner_organisation=owner_organisation, due_date=due_date, status=status)
     decision.full_clean()
@@ -497,6 +500,8 @@ def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision
     progress = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
     if progress:
         require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
+        if progress.get("owner_organisation") not in (None, decision.owner_organisation):
+            require_visible_organisation(actor, progress["owner_organisation"], "owner_organisation")
     changes = _assign(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     decision.full_clean()
     decision.save()

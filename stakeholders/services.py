@@ -213,7 +213,7 @@ def _masked(changes: dict[str, list[Any]]) -> dict[str, Any]:
     return {k: ("(changed)" if k in PERSONAL_DATA_FIELDS else v) for k, v in changes.items()}
 
 
-def _require_visible_organisation(actor: User, organisation: Organisation | None, field: str) -> None:
+def require_visible_organisation(actor: User, organisation: Organisation | None, field: str) -> None:
     """Input naming an organisation the actor may not see is refused as if it did not exist."""
     if organisation is not None and not permissions.organisations_visible(actor).filter(pk=organisation.pk).exists():
         raise ValidationError({field: _("Select a valid choice. That choice is not one of the available choices.")})
@@ -246,7 +246,7 @@ def person_create(*, actor: User, organisation: Organisation | None = None, titl
             raise ValidationError({"organisation": _("Register the person with a position in your organisation.")})
         data.setdefault("jurisdiction", organisation.jurisdiction)
     if organisation is not None:
-        _require_visible_organisation(actor, organisation, "organisation")
+        require_visible_organisation(actor, organisation, "organisation")
         require(permissions.can_manage_position_in(actor, organisation),
                 _("You may not add positions in this organisation."))
         if data.get("jurisdiction") is None:
@@ -366,7 +366,7 @@ def position_create(*, actor: User, person: Person, organisation: Organisation, 
                     start_date: Any = None, end_date: Any = None) -> Position:
     if not permissions.people_visible(actor).filter(pk=person.pk).exists():
         raise ValidationError({"person": _("Select a valid choice. That choice is not one of the available choices.")})
-    _require_visible_organisation(actor, organisation, "organisation")
+    require_visible_organisation(actor, organisation, "organisation")
     require(permissions.can_manage_position_in(actor, organisation),
             _("You may not add positions in this organisation."))
     position = Position(person=person, organisation=organisation, title=title, start_date=start_date,
@@ -399,8 +399,8 @@ PARTNERSHIP_FIELDS = ("organisation", "partner", "kind", "start_date", "end_date
 @transaction.atomic
 def partnership_create(*, actor: User, **data: Any) -> Partnership:
     organisation, partner = data.get("organisation"), data.get("partner")
-    _require_visible_organisation(actor, organisation, "organisation")
-    _require_visible_organisation(actor, partner, "partner")
+    require_visible_organisation(actor, organisation, "organisation")
+    require_visible_organisation(actor, partner, "partner")
     require(organisation is None or partner is None or permissions.can_add_partnership(actor, organisation, partner),
             _("You may record partnerships only for organisations you manage."))
     partnership = Partnership()
@@ -416,7 +416,7 @@ def partnership_update(*, actor: User, partnership: Partnership, **data: Any) ->
     require(permissions.can_change_partnership(actor, partnership), _("You may not change this partnership."))
     for name in ("organisation", "partner"):
         if name in data and data[name] != getattr(partnership, name):
-            _require_visible_organisation(actor, data[name], name)
+            require_visible_organisation(actor, data[name], name)
     changes = _assign(partnership, data, PARTNERSHIP_FIELDS)
     require(permissions.can_add_partnership(actor, partnership.organisation, partnership.partner),
             _("You may record partnerships only for organisations you manage."))
@@ -440,7 +440,7 @@ def mapping_create(*, actor: User, **data: Any) -> StakeholderMapping:
     jurisdiction = data.get("jurisdiction")
     require(jurisdiction is not None and permissions.can_map_in(actor, jurisdiction),
             _("You may map stakeholders only in your own jurisdictions."))
-    _require_visible_organisation(actor, data.get("organisation"), "organisation")
+    require_visible_organisation(actor, data.get("organisation"), "organisation")
     mapping = StakeholderMapping()
     _assign(mapping, data, MAPPING_FIELDS)
     mapping.full_clean()
@@ -456,7 +456,7 @@ def mapping_update(*, actor: User, mapping: StakeholderMapping, **data: Any) -> 
         require(permissions.can_map_in(actor, data["jurisdiction"]),
                 _("You may map stakeholders only in your own jurisdictions."))
     if "organisation" in data and data["organisation"] != mapping.organisation:
-        _require_visible_organisation(actor, data["organisation"], "organisation")
+        require_visible_organisation(actor, data["organisation"], "organisation")
     changes = _assign(mapping, data, MAPPING_FIELDS)
     mapping.full_clean()
     mapping.save()
@@ -476,7 +476,7 @@ OFFER_FIELDS = (
 @transaction.atomic
 def offer_create(*, actor: User, **data: Any) -> ResourceOffer:
     organisation, jurisdiction = data.get("organisation"), data.get("jurisdiction")
-    _require_visible_organisation(actor, organisation, "organisation")
+    require_visible_organisation(actor, organisation, "organisation")
     if organisation is not None and jurisdiction is None:
         data["jurisdiction"] = jurisdiction = organisation.jurisdiction
     require(organisation is None or jurisdiction is None
@@ -494,7 +494,7 @@ def offer_create(*, actor: User, **data: Any) -> ResourceOffer:
 def offer_update(*, actor: User, offer: ResourceOffer, **data: Any) -> ResourceOffer:
     require(permissions.can_change_offer(actor, offer), _("You may not change this offer."))
     if "organisation" in data and data["organisation"] != offer.organisation:
-        _require_visible_organisation(actor, data["organisation"], "organisation")
+        require_visible_organisation(actor, data["organisation"], "organisation")
     changes = _assign(offer, data, OFFER_FIELDS)
     if {"organisation", "jurisdiction"} & set(changes):
         require(permissions.can_add_offer(actor, offer.organisation, offer.jurisdiction),

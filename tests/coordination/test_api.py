@@ -249,3 +249,26 @@ def test_schema_lists_the_resources(client_for, cw):
                  b"/api/v1/meetings/{id}/decisions/"):
         assert path in schema, path
     assert Decision.objects.count() == 0
+
+
+def test_organisations_named_in_decisions_and_memberships_must_be_visible_to_the_caller(api_for, cw):
+    from coordination.models import Decision
+
+    cw.other_org.is_active = False  # out of the public directory; the chair has no role over it
+    cw.other_org.save()
+    meeting = _meeting(cw)
+    item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
+    services.attendance_record(actor=cw.sam, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}])
+    hidden = api_for(cw.sam).post(f"{MEETINGS}{meeting.pk}/decisions/", {
+        "agenda_item": item.pk, "text": "Train teachers", "owner_organisation": cw.other_org.pk}, format="json")
+    assert hidden.status_code == 400 and "owner_organisation" in hidden.json()
+    assert not Decision.objects.exists()
+    from tests.factories import PositionFactory
+
+    newcomer = PositionFactory(organisation=cw.org).person  # in the public directory
+    member = api_for(cw.carol).post(f"/api/v1/committees/{cw.committee.pk}/members/", {
+        "person": newcomer.pk, "organisation": cw.other_org.pk, "role": "member"}, format="json")
+    assert member.status_code == 400 and "organisation" in member.json(), member.json()
+    ok = api_for(cw.carol).post(f"/api/v1/committees/{cw.committee.pk}/members/", {
+        "person": newcomer.pk, "organisation": cw.org.pk, "role": "member"}, format="json")
+    assert ok.status_code == 201, ok.json()
