@@ -74,6 +74,28 @@ class User(AbstractUser):
         return bool(self.is_active and self.is_superuser)
 
 
+ACTION_LABELS = {
+    "agenda.add": _("Agenda item added"), "agenda.propose": _("Agenda item proposed"),
+    "agenda.reorder": _("Agenda reordered"), "agenda.schedule": _("Proposed item scheduled"),
+    "agenda.update": _("Agenda item changed"), "committee.create": _("Committee created"),
+    "committee.update": _("Committee changed"), "committee.member_add": _("Member added"),
+    "committee.member_end": _("Membership ended"), "decision.record": _("Outcome recorded"),
+    "decision.update": _("Outcome changed"), "meeting.schedule": _("Meeting scheduled"),
+    "meeting.update": _("Meeting changed"), "meeting.cancel": _("Meeting cancelled"),
+    "meeting.invite": _("Invitation sent"), "meeting.reply": _("Invitation answered"),
+    "meeting.attendance": _("Attendance recorded"), "minutes.record": _("Minutes written"),
+    "minutes.approve": _("Minutes approved"), "organisation.create": _("Organisation registered"),
+    "organisation.update": _("Organisation changed"), "organisation.grant": _("Access granted"),
+    "organisation.revoke": _("Access revoked"), "membership.set": _("Member added or role changed"),
+    "membership.remove": _("Member removed"), "person.create": _("Person registered"),
+    "person.update": _("Person changed"), "person.export": _("Personal data downloaded"),
+    "person.consent_withdraw": _("Consent withdrawn"), "position.create": _("Position added"),
+    "position.update": _("Position changed"), "jurisdiction.create": _("Jurisdiction added"),
+    "jurisdiction.update": _("Jurisdiction changed"), "role.grant": _("Role given"), "role.revoke": _("Role removed"),
+    "user.invite": _("Account opened and invited"), "user.deactivate": _("Account deactivated"),
+}
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, when and why. Written by services, never by signals."""
 
@@ -94,6 +116,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+    def get_action_display(self) -> str:
+        """A readable label for the action code (``committee.member_add``: "Member added")."""
+        label = ACTION_LABELS.get(self.action)
+        if label is not None:
+            return str(label)
+        return self.action.replace(".", ": ", 1).replace("_", " ").capitalize()
 
 
 class Notification(models.Model):

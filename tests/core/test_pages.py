@@ -42,3 +42,12 @@ def test_base_layout_has_landmarks_and_skip_link(client_for, world):
     text = client_for(world.charlie).get("/").text
     for fragment in ('href="#main"', "<header", "<main", "<footer", 'aria-label="Main"'):
         assert fragment in text
+
+
+def test_history_shows_readable_actions(client_for, world):
+    from stakeholders import services
+
+    services.organisation_update(actor=world.alice, organisation=world.org, phone="+1 555 0100")
+    page = client_for(world.alice).get(world.org.get_absolute_url()).text
+    assert "Organisation changed" in page
+    assert "organisation.update" not in page
