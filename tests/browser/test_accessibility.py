@@ -94,8 +94,9 @@ def harbour(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     CommitteeMembershipFactory(committee=committee, person=pat, organisation=world.org)
 
     start = timezone.now() - timedelta(days=14)
-    held = MeetingFactory(committee=committee, title="Harbour TLCC", starts_at=start, ends_at=start + timedelta(hours=2),
-                          status=Meeting.Status.MINUTES_DRAFTED, quorum_met=True, location="Town hall")
+    held = MeetingFactory(committee=committee, title="Harbour TLCC", starts_at=start,
+                          ends_at=start + timedelta(hours=2), status=Meeting.Status.MINUTES_DRAFTED,
+                          quorum_met=True, location="Town hall")
     item = AgendaItemFactory(meeting=held, title="Youth outreach", presenter="Carol Chair", duration_minutes=20,
                              minutes="<p>Members discussed <strong>youth outreach</strong>.</p>")
     DecisionFactory(agenda_item=item, kind="action", text="Map the youth clubs", owner=pat,
@@ -106,7 +107,8 @@ def harbour(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     AttendanceFactory(meeting=held, person=pat, status=Attendance.Status.APOLOGIES)
 
     soon = timezone.now() + timedelta(days=7)
-    planned = MeetingFactory(committee=committee, title="Harbour TLCC", starts_at=soon, ends_at=soon + timedelta(hours=2))
+    planned = MeetingFactory(committee=committee, title="Harbour TLCC", starts_at=soon,
+                             ends_at=soon + timedelta(hours=2))
     AgendaItemFactory(meeting=planned, title="Partnership review", presenter="Carol Chair")
     for person in (carol_person, pat):
         InvitationFactory(meeting=planned, person=person)
