@@ -15,7 +15,7 @@ from coordination.models import (
     Invitation,
     Meeting,
 )
-from core.forms import StyledFormMixin
+from core.forms import ServiceValidatedMixin, StyledFormMixin
 from core.permissions import AnyUser
 from stakeholders.models import Jurisdiction, Person
 from stakeholders.permissions import organisations_visible
@@ -25,7 +25,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CommitteeForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Committee
         fields = [
@@ -61,7 +61,7 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
                                required=False)
 
 
-class MembershipForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MembershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CommitteeMembership
         fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
@@ -73,7 +73,7 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg
         self.fields["organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
-class MeetingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     recurrence = forms.CharField(
         label=_("Repeat (RFC 5545 rule)"), required=False, max_length=500,
         help_text=_("Leave empty for a one-off meeting. For example FREQ=MONTHLY;BYDAY=1TU;COUNT=12 (the first "
@@ -93,7 +93,7 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             del self.fields["recurrence"]
 
 
-class AgendaItemForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AgendaItem
         fields = ["title", "presenter", "duration_minutes", "description", "papers", "order"]
@@ -121,7 +121,7 @@ class MinutesForm(StyledFormMixin, forms.Form):
     )
 
 
-class DecisionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Decision
         fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
@@ -133,7 +133,7 @@ class DecisionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         self.fields["owner_organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
-class DecisionProgressForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionProgressForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Decision
         fields = ["status", "owner", "due_date"]

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +34,7 @@ from coordination.forms import (
     ReplyForm,
 )
 from coordination.models import AgendaItem, CalendarFeedToken, CommitteeMembership, Meeting
+from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
 from core.selectors import audit_list_for
@@ -42,15 +42,6 @@ from core.selectors import audit_list_for
 
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
-
-
-def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Service errors land on the form's fields where it has them, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -87,7 +78,7 @@ def committee_create(request: HttpRequest) -> HttpResponse:
         try:
             committee = services.committee_create(actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Committee “%(name)s” created.") % {"name": committee.name})
             return redirect(committee)
@@ -132,7 +123,7 @@ def committee_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.committee_update(actor=user, committee=committee, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Committee saved."))
             return redirect(committee)
@@ -153,7 +144,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             membership = services.membership_add(actor=user, committee=committee, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s added to the committee.") % {"name": membership.person})
             if "add_another" in request.POST:
@@ -215,7 +206,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             meeting = services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Meeting scheduled; invitations are on their way."))
             return redirect(meeting)
@@ -255,7 +246,7 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect(meeting)
@@ -329,7 +320,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attendance_record(actor=user, meeting=meeting, entries=form.entries())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Attendance recorded."))
             return redirect(f"{meeting.get_absolute_url()}#attendance")
@@ -361,7 +352,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_item_add(actor=user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Agenda item added."))
             return redirect(f"{meeting.get_absolute_url()}#agenda")
@@ -389,7 +380,7 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
         try:
             services.agenda_item_update(actor=user, item=item, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Agenda item saved."))
             return redirect(f"{meeting.get_absolute_url()}#agenda")
@@ -453,7 +444,7 @@ def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
                 messages.success(request, _("Outcome recorded."))
                 return redirect(reverse("coordination:item-minutes", args=[item.pk]))
         except ValidationError as exc:
-            _apply_errors(minutes_form if "save_minutes" in request.POST else decision_form, exc)
+            apply_service_errors(minutes_form if "save_minutes" in request.POST else decision_form, exc)
     return render(request, "coordination/item_minutes.html", {
         "meeting": meeting, "item": item, "minutes_form": minutes_form, "decision_form": decision_form,
         "decisions": item.decisions.select_related("owner", "owner_organisation"),
@@ -471,7 +462,7 @@ def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
         try:
             services.decision_update(actor=user, decision=decision, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Decision updated."))
             return redirect(decision)

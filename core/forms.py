@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledFormMixin:
@@ -27,3 +28,22 @@ class StyledFormMixin:
         for name in getattr(self, "errors", {}):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class ServiceValidatedMixin:
+    """For model forms whose writes go through a service: the model's own validation (``full_clean``)
+    runs once, in the service, and its field errors come back onto the form (``apply_service_errors``).
+    The instance stays untouched until the service assigns the data, so the audit record sees the change."""
+
+    def _post_clean(self) -> None:
+        return None
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """A service's ``ValidationError`` onto the form: on the field where the form has it, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            name = (field_map or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

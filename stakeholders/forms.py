@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledFormMixin
+from core.forms import ServiceValidatedMixin, StyledFormMixin
 from core.permissions import AnyUser
 from stakeholders import importing, permissions, selectors
 from stakeholders.models import (
@@ -21,15 +21,6 @@ from stakeholders.models import (
     ResourceOffer,
     StakeholderMapping,
 )
-
-
-class ServiceValidatedMixin:
-    """For model forms whose writes go through a service: the model's own validation (``full_clean``)
-    runs once, in the service, and its field errors come back onto the form (``views._save``). The
-    instance stays untouched until the service assigns the data, so the audit record sees the change."""
-
-    def _post_clean(self) -> None:
-        return None
 
 
 class JurisdictionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
 from core.selectors import audit_list_for
@@ -50,12 +51,7 @@ def _save(form: Any, call: Any) -> Any:
     try:
         return call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                name = FORM_FIELD_FOR.get(name, name)
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        apply_service_errors(form, exc, FORM_FIELD_FOR)
         return None
 
 

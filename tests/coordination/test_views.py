@@ -397,3 +397,28 @@ def test_feed_of_a_deactivated_account_is_gone(client, cw):
     cw.mike.is_active = False
     cw.mike.save()
     assert client.get(reverse("coordination:calendar-feed", args=[token])).status_code == 404
+
+
+def test_editing_a_committee_on_its_page_is_audited_with_what_changed(cw, client_for):
+    from core.models import AuditEvent
+
+    url = reverse("coordination:committee-update", args=[cw.committee.pk])
+    c = client_for(cw.alice)
+    form = c.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["expected_sectors"] = [s.pk for s in form.initial.get("expected_sectors", [])]
+    data["remit"] = "Prevent hate in the harbour wards"
+    assert c.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(action="committee.update", target_id=str(cw.committee.pk))
+    assert event.changes["remit"][1] == "Prevent hate in the harbour wards"
+    assert event.actor == cw.alice
+
+
+def test_a_meeting_ending_before_it_starts_is_refused_on_the_page(cw, client_for):
+
+    url = reverse("coordination:meeting-create", args=[cw.committee.pk])
+    response = client_for(cw.carol).post(url, {
+        "title": "Backwards", "starts_at": "2031-03-01T10:00", "ends_at": "2031-03-01T09:00"})
+    assert response.status_code == 200
+    assert "must end after it starts" in response.text
+    assert not Meeting.objects.filter(title="Backwards").exists()
