@@ -20,6 +20,7 @@ from coordination.models import (
     Invitation,
     Meeting,
 )
+from core.models import User
 from core.permissions import AnyUser, get_visible_or_404
 from stakeholders.models import Jurisdiction, Person, Sector
 from stakeholders.permissions import people_visible
@@ -338,3 +339,12 @@ def committees_review_due(user: AnyUser, *, within_days: int = 30) -> QuerySet[C
                 status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE])
         .order_by("mandate_review_date", "name")
     )
+
+
+def calendar_feed_owner(token: str) -> User | None:
+    """The active user whose personal feed ``token`` opens (none for a reset or unknown token, or a
+    deactivated account)."""
+    from coordination.models import CalendarFeedToken
+
+    feed = CalendarFeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    return feed.user if feed is not None else None

@@ -33,7 +33,7 @@ from coordination.forms import (
     ProposeItemForm,
     ReplyForm,
 )
-from coordination.models import AgendaItem, CalendarFeedToken, CommitteeMembership, Meeting
+from coordination.models import AgendaItem, CommitteeMembership, Meeting
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
@@ -510,11 +510,11 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
 @never_cache
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal iCalendar feed: no session, the secret in the URL is the key."""
-    feed = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
+    owner = selectors.calendar_feed_owner(token)
+    if owner is None:
         raise Http404
-    meetings = selectors.meetings_for_feed(feed.user)
-    body = ical.feed_ics(meetings, name=_("Roundtable meetings of %(name)s") % {"name": feed.user})
+    meetings = selectors.meetings_for_feed(owner)
+    body = ical.feed_ics(meetings, name=_("Roundtable meetings of %(name)s") % {"name": owner})
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="roundtable.ics"'
     response["X-Robots-Tag"] = "noindex"

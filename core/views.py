@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from core import services
 from core.dashboard import dashboard_panels
-from core.models import User, WorkerHeartbeat
-from core.selectors import notification_list_unread
+from core.models import User
+from core.selectors import api_token_exists, notification_list_unread, worker_last_seen
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    return render(request, "core/profile.html", {"has_token": Token.objects.filter(user=user).exists()})
+    return render(request, "core/profile.html", {"has_token": api_token_exists(user)})
 
 
 @login_required
@@ -99,7 +98,7 @@ def _broker() -> str:
 
 
 def _worker() -> str:
-    beat = WorkerHeartbeat.objects.filter(name="celery").first()
+    beat = worker_last_seen()
     if beat is None:
         return "no heartbeat yet"
     age = (timezone.now() - beat.last_seen).total_seconds()
