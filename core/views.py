@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core import services
 from core.dashboard import dashboard_panels
-from core.models import User
+from core.http import request_user
 from core.selectors import api_token_exists, notification_list_unread, worker_last_seen
 
 logger = logging.getLogger(__name__)
@@ -25,8 +25,7 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     return render(
         request,
         "core/home.html",
@@ -39,16 +38,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     return render(request, "core/profile.html", {"has_token": api_token_exists(user)})
 
 
 @login_required
 @require_POST
 def api_token_reset(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     token = services.api_token_reset(user=user)
     # Shown once, never stored in the page again or logged.
     return render(request, "core/profile.html", {"has_token": True, "new_token": token.key})
@@ -57,8 +54,7 @@ def api_token_reset(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     services.notifications_mark_read(user=user)
     messages.success(request, _("All notifications marked as read."))
     return redirect("home")
