@@ -204,3 +204,12 @@ def test_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     schema = yaml.safe_load(target.read_text())
     assert "/api/v1/organisations/" in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_api_calls_beyond_the_rate_limit_get_429(api_for, world, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "3/minute"})
+    c = api_for(world.charlie)
+    assert [c.get("/api/v1/sectors/").status_code for _ in range(4)] == [200, 200, 200, 429]
