@@ -135,3 +135,9 @@ def test_api_token_is_shown_once_and_replacing_it_revokes_the_old(client_for, wo
     assert api.get("/api/v1/organisations/").status_code == 401
     api.credentials(HTTP_AUTHORIZATION=f"Token {second}")
     assert api.get("/api/v1/organisations/").status_code == 200
+
+
+def test_login_page_does_not_invite_to_a_sign_up_that_does_not_exist(client, db):
+    page = client.get("/accounts/login/").text
+    assert "sign up" not in page.lower()
+    assert "Accounts are opened by your city coordinator" in page
