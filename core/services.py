@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -40,13 +39,13 @@ def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, li
 
 
 def user_sessions_end(*, user: User) -> int:
-    """End every session of ``user`` at once (database sessions are scanned by their decoded id)."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
+    """End every session of ``user`` at once (sessions are tracked per user at sign-in)."""
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    return len(sessions)
 
 
 @transaction.atomic

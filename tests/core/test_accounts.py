@@ -141,3 +141,13 @@ def test_login_page_does_not_invite_to_a_sign_up_that_does_not_exist(client, db)
     page = client.get("/accounts/login/").text
     assert "sign up" not in page.lower()
     assert "Accounts are opened by your city coordinator" in page
+
+
+def test_deactivation_deletes_the_sessions_opened_by_signing_in(client, world):
+    _login(client, "mona@example.org", PASSWORD)
+    assert Session.objects.count() == 1
+    assert "Where you are signed in" in client.get("/profile/").text
+    assert client.get("/accounts/sessions/").status_code == 200
+    services.user_deactivate(actor=world.admin, user=world.mona, reason="Left")
+    assert Session.objects.count() == 0
+    assert client.get("/").status_code == 302
