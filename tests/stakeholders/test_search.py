@@ -69,3 +69,27 @@ def test_search_page(client_for, world, people):
     assert "Hugo Hidden" not in page.text
     assert "0 people" in page.text
     assert "Hugo Hidden" in client_for(world.alice).get(reverse("stakeholders:search"), {"q": "hugo"}).text
+
+
+def test_postgresql_search_reads_its_index(world):
+    """The GIN indexes (migration 0006) must match the expressions the search builds, or the
+    planner ignores them and a search scans every row. Other databases use the simpler match."""
+    from django.db import connection
+
+    from stakeholders import selectors
+
+    searches = [
+        (selectors.organisation_list_visible_to(world.charlie, q="harbour"), "stakeholders_org_search_idx"),
+        (selectors.person_list_visible_to(world.charlie, q="harbour"), "stakeholders_person_search_idx"),
+    ]
+    for queryset, index in searches:
+        sql, params = queryset[:50].query.sql_with_params()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert index in plan, plan
+            else:
+                cursor.execute(sql, params)  # the fallback query runs as it is
+    assert [o.name for o in searches[0][0]] == ["Harbour Youth Forum"]
