@@ -11,6 +11,7 @@ from coordination.models import AgendaItem, Attendance, Committee, Decision, Inv
 from tests.coordination.factories import (
     AgendaItemFactory,
     AttendanceFactory,
+    CommitteeFactory,
     CommitteeMembershipFactory,
     DecisionFactory,
     InvitationFactory,
@@ -422,3 +423,26 @@ def test_a_meeting_ending_before_it_starts_is_refused_on_the_page(cw, client_for
     assert response.status_code == 200
     assert "must end after it starts" in response.text
     assert not Meeting.objects.filter(title="Backwards").exists()
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_dashboard_query_budget_does_not_grow_with_committees_decisions_or_notifications(
+    cw, client_for, django_assert_max_num_queries, rows
+):
+    """The dashboard gathers every app's panels: roles, committees with next meetings, open
+    decisions, reviews due, notifications."""
+    from core.services import notification_send
+
+    for i in range(rows):
+        committee = CommitteeFactory(name=f"Ward forum {i}", jurisdiction=cw.city,
+                                     mandate_review_date=timezone.localdate())
+        CommitteeMembershipFactory(committee=committee, person=cw.sam_person, role="secretary")
+        start = timezone.now() + timedelta(days=3 + i)
+        services.meeting_schedule(actor=cw.alice, committee=committee, title=f"Meeting {i}", starts_at=start,
+                                  ends_at=start + timedelta(hours=1))
+        notification_send(recipient=cw.sam, title=f"Note {i}")
+    c = client_for(cw.sam)
+    with django_assert_max_num_queries(12):  # 11 today, whatever the number of rows
+        page = c.get("/")
+    assert page.status_code == 200
+    assert "Ward forum 0" in page.text and "Reviews due" in page.text
