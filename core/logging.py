@@ -5,11 +5,27 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "request_id"}
+
+
+# URL paths that carry a secret: a calendar feed token, a password-reset key.
+SECRET_PATHS = re.compile(r"(/calendar/|/password/reset/key/)[^/\s.]+")
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Masks secrets carried in URL paths ("Not Found: /coordination/calendar/<token>.ics")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = SECRET_PATHS.sub(r"\1[redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 class RequestIdFilter(logging.Filter):

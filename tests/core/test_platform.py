@@ -213,3 +213,25 @@ def test_api_calls_beyond_the_rate_limit_get_429(api_for, world, monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": "3/minute"})
     c = api_for(world.charlie)
     assert [c.get("/api/v1/sectors/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_secrets_in_url_paths_never_reach_the_logs(client, caplog):
+    """A revoked calendar feed or a stale reset link answers 404/400, and Django logs the path."""
+    from core.logging import RedactSecretsFilter
+
+    configured = [f for h in logging.getLogger().handlers for f in h.filters]
+    assert any(isinstance(f, RedactSecretsFilter) for f in configured), "the console handler redacts"
+    handler_filter = RedactSecretsFilter()
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/coordination/calendar/s3cr3t-feed-token.ics")
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records, "the 404 was logged"
+    for record in records:
+        handler_filter.filter(record)
+        assert "s3cr3t-feed-token" not in record.getMessage()
+        assert "[redacted]" in record.getMessage()
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "Not Found: %s",
+                               ("/accounts/password/reset/key/3-abc123def/",), None)
+    handler_filter.filter(record)
+    assert "abc123def" not in record.getMessage()
