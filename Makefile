@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker lint typecheck check lock clean
+.PHONY: run test install chromium migrate demo worker lint typecheck check lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,18 @@ run: demo
 	echo ""; echo "Roundtable is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
+## The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: 'sudo apt-get install chromium', or set CHROMIUM_PATH."; \
+	  fi; }
+
 ## The whole test suite. Uses DATABASE_URL / REDIS_URL when set (CI: PostgreSQL and Redis).
-test: install
+test: install chromium
 	$(VENV)/bin/pytest
 
 worker: install
