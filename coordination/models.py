@@ -248,7 +248,12 @@ class Meeting(models.Model):
                 violation_error_message=_("A meeting must end after it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["committee", "starts_at"], name="coordination_meeting_when")]
+        indexes = [
+            models.Index(fields=["committee", "starts_at"], name="coordination_meeting_when"),
+            # Lists by date across committees (the API's newest first, cursor pages): the first
+            # page stops after its rows instead of sorting every visible meeting.
+            models.Index(fields=["starts_at", "id"], name="coordination_meeting_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"

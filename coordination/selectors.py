@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Count, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coordination import permissions
@@ -49,10 +50,20 @@ def committee_list_visible_to(
         qs = qs.filter(status=status)
     if jurisdiction is not None:
         qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+    # Correlated subqueries rather than Count/Min over joins: joining memberships and meetings
+    # multiplied the rows (members x meetings) and aggregated every visible committee before the
+    # page was cut; a subquery runs for the rows of the page only (bench/committee_visibility.py).
+    members = (
+        CommitteeMembership.objects.filter(permissions.current_memberships_q(), committee=OuterRef("pk"))
+        .order_by().values("committee").annotate(n=Count("pk")).values("n")
+    )
+    next_meeting = (
+        Meeting.objects.filter(committee=OuterRef("pk"), starts_at__gte=now, status=Meeting.Status.PLANNED)
+        .order_by("starts_at").values("starts_at")[:1]
+    )
     return qs.annotate(
-        member_count=Count("memberships", filter=permissions.current_memberships_q("memberships__"), distinct=True),
-        next_meeting_at=Min("meetings__starts_at", filter=Q(meetings__starts_at__gte=now,
-                                                            meetings__status=Meeting.Status.PLANNED)),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+        next_meeting_at=Subquery(next_meeting),
         can_manage=_flag(permissions.committees_manageable_q(user)),
     ).order_by("name", "id")
 
