@@ -80,49 +80,81 @@ def build(n_committees: int, n_people: int, n_logins: int, meetings_per_committe
         root = Jurisdiction.objects.create(name="Bench 2", code=ROOT_CODE, level="national", path="/x/")
         root.path = f"/{root.pk}/"
         root.save()
-        districts = Jurisdiction.objects.bulk_create([
-            Jurisdiction(name=f"D{i}", code=f"{ROOT_CODE}-{i}", level="district", parent=root, path="/x/", depth=1)
-            for i in range(N_DISTRICTS)
-        ])
+        districts = Jurisdiction.objects.bulk_create(
+            [
+                Jurisdiction(name=f"D{i}", code=f"{ROOT_CODE}-{i}", level="district", parent=root, path="/x/", depth=1)
+                for i in range(N_DISTRICTS)
+            ]
+        )
         for d in districts:
             d.path = f"{root.path}{d.pk}/"
         Jurisdiction.objects.bulk_update(districts, ["path"])
 
-        sectors = [Sector.objects.get_or_create(code=f"bench2-{i}", defaults={
-            "name": f"Bench 2 sector {i}", "is_security": i < 2})[0] for i in range(6)]
-        orgs = Organisation.objects.bulk_create([
-            Organisation(name=f"Bench2 org {i:05d}", kind="civil_society", sector=sectors[i % 6],
-                         jurisdiction=root if i % 10 == 0 else districts[i % N_DISTRICTS])
-            for i in range(2000)
-        ], batch_size=2000)
+        sectors = [
+            Sector.objects.get_or_create(
+                code=f"bench2-{i}", defaults={"name": f"Bench 2 sector {i}", "is_security": i < 2}
+            )[0]
+            for i in range(6)
+        ]
+        orgs = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=f"Bench2 org {i:05d}",
+                    kind="civil_society",
+                    sector=sectors[i % 6],
+                    jurisdiction=root if i % 10 == 0 else districts[i % N_DISTRICTS],
+                )
+                for i in range(2000)
+            ],
+            batch_size=2000,
+        )
 
-        committees = Committee.objects.bulk_create([
-            Committee(name=f"Bench2 committee {i:05d}", kind="tlcc", jurisdiction=districts[i % N_DISTRICTS],
-                      remit="Coordination of local prevention work.",
-                      status="active" if i % 17 else "dormant")
-            for i in range(n_committees)
-        ], batch_size=5000)
+        committees = Committee.objects.bulk_create(
+            [
+                Committee(
+                    name=f"Bench2 committee {i:05d}",
+                    kind="tlcc",
+                    jurisdiction=districts[i % N_DISTRICTS],
+                    remit="Coordination of local prevention work.",
+                    status="active" if i % 17 else "dormant",
+                )
+                for i in range(n_committees)
+            ],
+            batch_size=5000,
+        )
         for i, c in enumerate(committees):  # the first committee of each district is its apex
             if i >= N_DISTRICTS:
                 c.parent_id = committees[i % N_DISTRICTS].pk
         Committee.objects.bulk_update(committees[N_DISTRICTS:], ["parent"], batch_size=5000)
 
         password = make_password("bench")
-        users = User.objects.bulk_create([
-            User(email=f"bench2-user-{i}@example.org", password=password, full_name=f"User {i}")
-            for i in range(n_logins)
-        ], batch_size=5000)
-        named = {key: User.objects.create_user(f"bench2-{key}@example.org", "bench", full_name=key)
-                 for key in ("member", "coordinator", "liaison", "outsider")}
+        users = User.objects.bulk_create(
+            [
+                User(email=f"bench2-user-{i}@example.org", password=password, full_name=f"User {i}")
+                for i in range(n_logins)
+            ],
+            batch_size=5000,
+        )
+        named = {
+            key: User.objects.create_user(f"bench2-{key}@example.org", "bench", full_name=key)
+            for key in ("member", "coordinator", "liaison", "outsider")
+        }
         JurisdictionRole.objects.create(user=named["coordinator"], jurisdiction=districts[0], role="coordinator")
         JurisdictionRole.objects.create(user=named["liaison"], jurisdiction=root, role="liaison")
-        people = Person.objects.bulk_create([
-            Person(full_name=f"Person {i:05d}", jurisdiction=districts[i % N_DISTRICTS],
-                   user=named["member"] if i == 0 else (users[i] if i < n_logins else None),
-                   gender="woman" if i % 2 else "man", is_youth=i % 5 == 0,
-                   demographics_consent_at=now if i % 3 else None)
-            for i in range(n_people)
-        ], batch_size=5000)
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    full_name=f"Person {i:05d}",
+                    jurisdiction=districts[i % N_DISTRICTS],
+                    user=named["member"] if i == 0 else (users[i] if i < n_logins else None),
+                    gender="woman" if i % 2 else "man",
+                    is_youth=i % 5 == 0,
+                    demographics_consent_at=now if i % 3 else None,
+                )
+                for i in range(n_people)
+            ],
+            batch_size=5000,
+        )
 
         today = timezone.localdate()
         memberships = []
@@ -131,25 +163,30 @@ def build(n_committees: int, n_people: int, n_logins: int, meetings_per_committe
                 j = p * 3 + k
                 ended = j % 10 == 9
                 role = ["chair", "secretary", "co_chair", "permanent", "observer"][j % 12] if j % 12 < 5 else "member"
-                memberships.append(CommitteeMembership(
-                    committee=committees[_committee_of(p, k, n_committees)], person=people[p],
-                    organisation=orgs[j % len(orgs)], role=role,
-                    start_date=today - timedelta(days=800 + j % 300),
-                    end_date=today - timedelta(days=30 + j % 300) if ended else None,
-                ))
+                memberships.append(
+                    CommitteeMembership(
+                        committee=committees[_committee_of(p, k, n_committees)],
+                        person=people[p],
+                        organisation=orgs[j % len(orgs)],
+                        role=role,
+                        start_date=today - timedelta(days=800 + j % 300),
+                        end_date=today - timedelta(days=30 + j % 300) if ended else None,
+                    )
+                )
         CommitteeMembership.objects.bulk_create(memberships, batch_size=5000)
         current: dict[int, list[int]] = {}
         for ms in memberships:
             if ms.end_date is None:
                 current.setdefault(ms.committee_id, []).append(ms.person_id)
 
-        AgendaItem.objects.bulk_create([
-            AgendaItem(committee=c, title=f"Backlog {k}", status="proposed") for c in committees for k in range(2)
-        ], batch_size=5000)
+        AgendaItem.objects.bulk_create(
+            [AgendaItem(committee=c, title=f"Backlog {k}", status="proposed") for c in committees for k in range(2)],
+            batch_size=5000,
+        )
 
         span = timedelta(days=730) / meetings_per_committee
         for lo in range(0, n_committees, CHUNK):
-            chunk = committees[lo:lo + CHUNK]
+            chunk = committees[lo : lo + CHUNK]
             meetings = []
             for c_index, c in enumerate(chunk, start=lo):
                 for k in range(meetings_per_committee):
@@ -158,18 +195,27 @@ def build(n_committees: int, n_people: int, n_logins: int, meetings_per_committe
                     status = ("minutes_approved" if k % 4 else "held") if past else "planned"
                     if (c_index + k) % 33 == 0:
                         status = "cancelled"
-                    meetings.append(Meeting(
-                        committee=c, title=f"{c.name} meeting {k}", starts_at=starts,
-                        ends_at=starts + timedelta(hours=2), status=status, is_confidential=(c_index + k) % 10 == 0,
-                    ))
+                    meetings.append(
+                        Meeting(
+                            committee=c,
+                            title=f"{c.name} meeting {k}",
+                            starts_at=starts,
+                            ends_at=starts + timedelta(hours=2),
+                            status=status,
+                            is_confidential=(c_index + k) % 10 == 0,
+                        )
+                    )
             Meeting.objects.bulk_create(meetings, batch_size=5000)
             invitations, attendance, items = [], [], []
             decided: list[tuple[AgendaItem, Meeting]] = []
             for m in meetings:
                 members = current.get(m.committee_id, [])
                 for n, person_id in enumerate(members):
-                    invitations.append(Invitation(meeting=m, person_id=person_id, kind="member",
-                                                  response="accepted" if n % 3 else "pending"))
+                    invitations.append(
+                        Invitation(
+                            meeting=m, person_id=person_id, kind="member", response="accepted" if n % 3 else "pending"
+                        )
+                    )
                     if m.status in ("held", "minutes_approved"):
                         status = ["present", "present", "present", "apologies", "absent"][(m.pk + n) % 5]
                         attendance.append(Attendance(meeting=m, person_id=person_id, status=status))
@@ -177,26 +223,42 @@ def build(n_committees: int, n_people: int, n_logins: int, meetings_per_committe
                     invitations.append(Invitation(meeting=m, person=people[(m.pk * 7) % n_people], kind="summoned"))
                 held = m.status != "planned"
                 for order in (1, 2):
-                    item = AgendaItem(committee_id=m.committee_id, meeting=m, order=order, title=f"Item {order}",
-                                      minutes="Discussed." if held else "", status="closed" if held else "scheduled")
+                    item = AgendaItem(
+                        committee_id=m.committee_id,
+                        meeting=m,
+                        order=order,
+                        title=f"Item {order}",
+                        minutes="Discussed." if held else "",
+                        status="closed" if held else "scheduled",
+                    )
                     items.append(item)
                     if held and order == 1:
                         decided.append((item, m))
             Invitation.objects.bulk_create(invitations, batch_size=5000, ignore_conflicts=True)
             Attendance.objects.bulk_create(attendance, batch_size=5000)
             AgendaItem.objects.bulk_create(items, batch_size=5000)
-            Decision.objects.bulk_create([
-                Decision(agenda_item=i, meeting=m, committee_id=m.committee_id, kind="action",
-                         text="Follow up.", owner_id=current.get(m.committee_id, [None])[0],
-                         due_date=today + timedelta(days=30))
-                for i, m in decided
-            ], batch_size=5000)
+            Decision.objects.bulk_create(
+                [
+                    Decision(
+                        agenda_item=i,
+                        meeting=m,
+                        committee_id=m.committee_id,
+                        kind="action",
+                        text="Follow up.",
+                        owner_id=current.get(m.committee_id, [None])[0],
+                        due_date=today + timedelta(days=30),
+                    )
+                    for i, m in decided
+                ],
+                batch_size=5000,
+            )
             print(f"  committees {lo + len(chunk)}/{n_committees}, {time.perf_counter() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
 
 # --- Measuring -----------------------------------------------------------------------------------
+
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, int]:
     fn()  # warm: the plan cache, the template loader, the session
@@ -277,16 +339,21 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="No directory at")
     logging.getLogger("django.request").setLevel(logging.ERROR)
     build(args.committees, args.people, args.logins, args.meetings_per_committee)
-    print(f"database: {connection.vendor}; committees {Committee.objects.count()}, people {Person.objects.count()}, "
-          f"memberships {CommitteeMembership.objects.count()}, meetings {Meeting.objects.count()}, "
-          f"invitations {Invitation.objects.count()}, attendance {Attendance.objects.count()}")
+    print(
+        f"database: {connection.vendor}; committees {Committee.objects.count()}, people {Person.objects.count()}, "
+        f"memberships {CommitteeMembership.objects.count()}, meetings {Meeting.objects.count()}, "
+        f"invitations {Invitation.objects.count()}, attendance {Attendance.objects.count()}"
+    )
 
     users = {key: _user(key) for key in ("coordinator", "liaison", "member", "outsider")}
     own = Committee.objects.filter(memberships__person__user=users["member"]).order_by("pk").first()
     assert own is not None
     now = timezone.now()
-    past_meeting = Meeting.objects.filter(committee=own, starts_at__lt=now, status="minutes_approved",
-                                          is_confidential=False).order_by("-starts_at").first()
+    past_meeting = (
+        Meeting.objects.filter(committee=own, starts_at__lt=now, status="minutes_approved", is_confidential=False)
+        .order_by("-starts_at")
+        .first()
+    )
     assert past_meeting is not None
     month = timezone.localdate()
 
@@ -306,6 +373,7 @@ def main() -> None:
             response = client.get(url)
             assert response.status_code == expected, (url, response.status_code)
             return response
+
         return run
 
     for key in ("coordinator", "liaison", "member", "outsider"):
@@ -324,12 +392,16 @@ def main() -> None:
         add(f"committee page, client, {key}", get_ok(client_for(user), f"/coordination/committees/{own.pk}/"))
         add(f"meeting page, selector, {key}", functools.partial(meeting_page, user, past_meeting.pk))
         add(f"meeting page, client, {key}", get_ok(client_for(user), f"/coordination/meetings/{past_meeting.pk}/"))
-    add("committee page 404, client, outsider",
-        get_ok(client_for(users["outsider"]), f"/coordination/committees/{own.pk}/", 404))
+    add(
+        "committee page 404, client, outsider",
+        get_ok(client_for(users["outsider"]), f"/coordination/committees/{own.pk}/", 404),
+    )
     for key in ("member", "coordinator"):
         user = users[key]
-        add(f"calendar month, selector, {key}",
-            functools.partial(selectors.meetings_in_month, user, month.year, month.month))
+        add(
+            f"calendar month, selector, {key}",
+            functools.partial(selectors.meetings_in_month, user, month.year, month.month),
+        )
         add(f"calendar month, client, {key}", get_ok(client_for(user), "/coordination/calendar/"))
 
     print(f"{'':<42} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")

@@ -53,15 +53,21 @@ def build(n_orgs: int, n_grants: int) -> None:
         root.save()
         districts = []
         for i in range(200):
-            d = Jurisdiction.objects.create(name=f"D{i}", code=f"BENCH-{i}", level="district", parent=root,
-                                            path="/x/", depth=1)
+            d = Jurisdiction.objects.create(
+                name=f"D{i}", code=f"BENCH-{i}", level="district", parent=root, path="/x/", depth=1
+            )
             d.path = f"{root.path}{d.pk}/"
             d.save()
             districts.append(d)
         sector, _ = Sector.objects.get_or_create(code="bench", defaults={"name": "Bench"})
         batch = [
-            Organisation(name=f"Org {i:07d}", kind="civil_society", sector=sector, jurisdiction=districts[i % 200],
-                         is_active=i % 10 != 0)
+            Organisation(
+                name=f"Org {i:07d}",
+                kind="civil_society",
+                sector=sector,
+                jurisdiction=districts[i % 200],
+                is_active=i % 10 != 0,
+            )
             for i in range(n_orgs)
         ]
         Organisation.objects.bulk_create(batch, batch_size=5000)
@@ -98,8 +104,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     build(args.organisations, args.grants)
-    print(f"database: {connection.vendor}; organisations: {Organisation.objects.count()}; "
-          f"user grants: {OrganisationUserObjectPermission.objects.count()}")
+    print(
+        f"database: {connection.vendor}; organisations: {Organisation.objects.count()}; "
+        f"user grants: {OrganisationUserObjectPermission.objects.count()}"
+    )
     users = {u.email.split("@")[0]: u for u in User.objects.filter(email__startswith="bench-")}
     rows: list[tuple[str, Callable[[], object]]] = [
         ("no permission filter", lambda: list(Organisation.objects.order_by("name", "id")[:50]))

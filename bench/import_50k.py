@@ -24,8 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL",
-                      f"sqlite:///{Path(__file__).resolve().parents[1] / 'var' / 'bench-import.sqlite3'}")
+os.environ.setdefault(
+    "DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parents[1] / 'var' / 'bench-import.sqlite3'}"
+)
 
 import django  # noqa: E402
 
@@ -50,14 +51,16 @@ def world() -> tuple[User, list[str], list[str]]:
         district.path = f"/{district.pk}/"
         district.save(update_fields=["path"])
         for i in range(20):
-            ward = Jurisdiction.objects.create(name=f"Bench Ward {i}", code=f"BENCH-W{i:02d}", level="ward",
-                                               parent=district, path="/x/", depth=1)
+            ward = Jurisdiction.objects.create(
+                name=f"Bench Ward {i}", code=f"BENCH-W{i:02d}", level="ward", parent=district, path="/x/", depth=1
+            )
             ward.path = f"{district.path}{ward.pk}/"
             ward.save(update_fields=["path"])
     for code in ("youth", "women", "faith", "civil-society", "private-sector"):
         Sector.objects.get_or_create(code=code, defaults={"name": code.replace("-", " ").title()})
-    user, _created = User.objects.get_or_create(email="bench-importer@example.org",
-                                                defaults={"full_name": "Bench Importer"})
+    user, _created = User.objects.get_or_create(
+        email="bench-importer@example.org", defaults={"full_name": "Bench Importer"}
+    )
     JurisdictionRole.objects.get_or_create(user=user, jurisdiction=district, role=JurisdictionRole.Role.COORDINATOR)
     codes = [f"BENCH-W{i:02d}" for i in range(20)]
     sectors = ["youth", "women", "faith", "civil-society", "private-sector"]
@@ -67,14 +70,21 @@ def world() -> tuple[User, list[str], list[str]]:
 def make_csv(rows: int, codes: list[str], sectors: list[str], run: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "kind", "sector", "jurisdiction", "acronym", "email", "phone", "website",
-                     "description"])
+    writer.writerow(["name", "kind", "sector", "jurisdiction", "acronym", "email", "phone", "website", "description"])
     for i in range(rows):
-        writer.writerow([
-            f"Organisation {run}-{i:06d}", KINDS[i % len(KINDS)], sectors[i % len(sectors)], codes[i % len(codes)],
-            f"O{i}", f"contact{i}@example.org", f"+880 921 {i % 1000:03d} {i % 100:02d}",
-            f"https://org{i}.example.org", "Works with young people; runs dialogues, sport and mentoring.",
-        ])
+        writer.writerow(
+            [
+                f"Organisation {run}-{i:06d}",
+                KINDS[i % len(KINDS)],
+                sectors[i % len(sectors)],
+                codes[i % len(codes)],
+                f"O{i}",
+                f"contact{i}@example.org",
+                f"+880 921 {i % 1000:03d} {i % 100:02d}",
+                f"https://org{i}.example.org",
+                "Works with young people; runs dialogues, sport and mentoring.",
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -97,11 +107,17 @@ def main() -> None:
     data = timed("generate the CSV", args.rows, lambda: make_csv(args.rows, codes, sectors, run))
     print(f"  file size: {len(data) / 1e6:.1f} MB")
     before = Organisation.objects.count()
-    batch = timed("preview (decode, parse, check, store)", args.rows, lambda: services.import_batch_preview(
-        actor=user, kind="organisations", filename="bench.csv", data=data))
+    batch = timed(
+        "preview (decode, parse, check, store)",
+        args.rows,
+        lambda: services.import_batch_preview(actor=user, kind="organisations", filename="bench.csv", data=data),
+    )
     assert batch.errors == [], batch.errors[:3]
-    batch = timed("commit (check again, write, one transaction)", args.rows,
-                  lambda: services.import_batch_commit(actor=user, batch=batch))
+    batch = timed(
+        "commit (check again, write, one transaction)",
+        args.rows,
+        lambda: services.import_batch_commit(actor=user, batch=batch),
+    )
     assert batch.status == ImportBatch.Status.COMMITTED
     created = Organisation.objects.count() - before
     print(f"  organisations created: {created:,}")
@@ -112,14 +128,21 @@ def main() -> None:
     data = make_csv(args.rows, codes, sectors, run2)
     batch = services.import_batch_preview(actor=user, kind="organisations", filename="bench2.csv", data=data)
     last = batch.rows[-1]["values"]
-    services.organisation_create(actor=user, name=last["name"], kind="community",
-                                 sector=Sector.objects.get(code=last["sector"]),
-                                 jurisdiction=Jurisdiction.objects.get(code=last["jurisdiction"]))
+    services.organisation_create(
+        actor=user,
+        name=last["name"],
+        kind="community",
+        sector=Sector.objects.get(code=last["sector"]),
+        jurisdiction=Jurisdiction.objects.get(code=last["jurisdiction"]),
+    )
     before = Organisation.objects.count()
-    batch = timed("commit refused by a late conflict", args.rows,
-                  lambda: services.import_batch_commit(actor=user, batch=batch))
-    print(f"  status: {batch.status}; errors: {len(batch.errors)} (line {batch.errors[0]['line']}, "
-          f"column {batch.errors[0]['column']}); organisations created: {Organisation.objects.count() - before}")
+    batch = timed(
+        "commit refused by a late conflict", args.rows, lambda: services.import_batch_commit(actor=user, batch=batch)
+    )
+    print(
+        f"  status: {batch.status}; errors: {len(batch.errors)} (line {batch.errors[0]['line']}, "
+        f"column {batch.errors[0]['column']}); organisations created: {Organisation.objects.count() - before}"
+    )
     assert Organisation.objects.count() == before
 
 

@@ -20,16 +20,22 @@ def my_open_decisions(request: HttpRequest) -> dict[str, Any] | None:
     decisions = list(selectors.decisions_open_owned_by(request.user)[:10])  # type: ignore[arg-type]
     if not decisions:
         return None
-    return {"template": "coordination/partials/dashboard_decisions.html", "decisions": decisions,
-            "today": selectors.today()}
+    return {
+        "template": "coordination/partials/dashboard_decisions.html",
+        "decisions": decisions,
+        "today": selectors.today(),
+    }
 
 
 def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
     committees = list(selectors.committees_review_due(request.user)[:10])  # type: ignore[arg-type]
     if not committees:
         return None
-    return {"template": "coordination/partials/dashboard_reviews.html", "committees": committees,
-            "today": selectors.today()}
+    return {
+        "template": "coordination/partials/dashboard_reviews.html",
+        "committees": committees,
+        "today": selectors.today(),
+    }
 
 
 PANELS = [my_committees, my_open_decisions, reviews_due]

@@ -29,8 +29,19 @@ class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  #
     class Meta:
         model = Committee
         fields = [
-            "name", "acronym", "kind", "jurisdiction", "parent", "status", "remit", "mandate", "mandate_review_date",
-            "secretariat", "quorum_rule", "quorum_value", "expected_sectors",
+            "name",
+            "acronym",
+            "kind",
+            "jurisdiction",
+            "parent",
+            "status",
+            "remit",
+            "mandate",
+            "mandate_review_date",
+            "secretariat",
+            "quorum_rule",
+            "quorum_value",
+            "expected_sectors",
         ]
         widgets = {
             "remit": forms.Textarea(attrs={"rows": 3}),
@@ -57,8 +68,9 @@ class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  #
 class CommitteeFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Committee.Kind.choices], required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status")), *Committee.Status.choices],
-                               required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Committee.Status.choices], required=False
+    )
 
 
 class MembershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -75,9 +87,13 @@ class MembershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  
 
 class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     recurrence = forms.CharField(
-        label=_("Repeat (RFC 5545 rule)"), required=False, max_length=500,
-        help_text=_("Leave empty for a one-off meeting. For example FREQ=MONTHLY;BYDAY=1TU;COUNT=12 (the first "
-                    "Tuesday of the month, 12 times) or FREQ=WEEKLY;UNTIL=20271231. It must end."),
+        label=_("Repeat (RFC 5545 rule)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Leave empty for a one-off meeting. For example FREQ=MONTHLY;BYDAY=1TU;COUNT=12 (the first "
+            "Tuesday of the month, 12 times) or FREQ=WEEKLY;UNTIL=20271231. It must end."
+        ),
     )
 
     class Meta:
@@ -106,13 +122,17 @@ class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  
 
 class ProposeItemForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Item to propose"), max_length=300)
-    description = forms.CharField(label=_("Why it matters"), required=False, max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Why it matters"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MinutesForm(StyledFormMixin, forms.Form):
     minutes = forms.CharField(
-        label=_("Minutes"), required=False, max_length=100000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Minutes"),
+        required=False,
+        max_length=100000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Paragraphs, lists, bold, italics and links are kept; anything else is removed."),
     )
     status = forms.ChoiceField(
@@ -146,9 +166,10 @@ class DecisionProgressForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelFo
 
 class InviteForm(StyledFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
-    kind = forms.ChoiceField(label=_("Invited as"),
-                             choices=[(Invitation.Kind.SUMMONED, _("Summoned official")),
-                                      (Invitation.Kind.GUEST, _("Guest"))])
+    kind = forms.ChoiceField(
+        label=_("Invited as"),
+        choices=[(Invitation.Kind.SUMMONED, _("Summoned official")), (Invitation.Kind.GUEST, _("Guest"))],
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,8 +183,7 @@ class ReplyForm(forms.Form):
 class AttendanceForm(StyledFormMixin, forms.Form):
     """One attendance choice (and an optional stand-in) per invitee."""
 
-    def __init__(self, *args: Any, invitations: list[Invitation], attendance: list[Attendance],
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, invitations: list[Invitation], attendance: list[Attendance], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = {a.person_id: a for a in attendance}
         self.rows: list[tuple[Invitation, str, str]] = []
@@ -173,13 +193,17 @@ class AttendanceForm(StyledFormMixin, forms.Form):
             existing = current.get(pid)
             status_name, by_name = f"status_{pid}", f"represented_by_{pid}"
             self.fields[status_name] = forms.ChoiceField(
-                label=_("Attendance of %(name)s") % {"name": invitation.person.full_name}, required=False,
+                label=_("Attendance of %(name)s") % {"name": invitation.person.full_name},
+                required=False,
                 choices=[("", _("Not recorded")), *Attendance.Status.choices],
                 initial=existing.status if existing else "",
             )
             self.fields[by_name] = forms.TypedChoiceField(
-                label=_("%(name)s represented by") % {"name": invitation.person.full_name}, required=False,
-                coerce=int, empty_value=None, choices=[("", "—"), *[p for p in people if p[0] != pid]],
+                label=_("%(name)s represented by") % {"name": invitation.person.full_name},
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—"), *[p for p in people if p[0] != pid]],
                 initial=existing.represented_by_id if existing else None,
             )
             self.rows.append((invitation, status_name, by_name))
@@ -204,4 +228,3 @@ class MonthForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = selectors.committees_for_forms(user)  # type: ignore[attr-defined]
         self.fields["committee"].widget.attrs["class"] = "form-select"
-

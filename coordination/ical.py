@@ -107,8 +107,14 @@ def _finish(cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
-def invitation_ics(meeting: Meeting, *, attendee_email: str, attendee_name: str,
-                   series_meetings: list[Meeting] | None = None, agenda_titles: list[str] | None = None) -> bytes:
+def invitation_ics(
+    meeting: Meeting,
+    *,
+    attendee_email: str,
+    attendee_name: str,
+    series_meetings: list[Meeting] | None = None,
+    agenda_titles: list[str] | None = None,
+) -> bytes:
     """The iTIP message sent to an invitee: REQUEST for the meeting (or its whole series), CANCEL
     when the meeting was cancelled (one occurrence of a series: its RECURRENCE-ID)."""
     cancelled = meeting.status == Meeting.Status.CANCELLED

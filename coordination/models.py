@@ -49,27 +49,43 @@ class Committee(models.Model):
         Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="committees"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("reports to"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children", help_text=_("A district body reports to its apex committee, for example."),
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("A district body reports to its apex committee, for example."),
     )
     remit = models.TextField(_("remit"), blank=True, max_length=5000, help_text=_("What the body is for."))
     mandate = models.TextField(
-        _("mandate (terms of reference)"), blank=True, max_length=20000,
+        _("mandate (terms of reference)"),
+        blank=True,
+        max_length=20000,
         help_text=_("Who gave the mandate, what the body may decide, how it works."),
     )
     mandate_review_date = models.DateField(_("mandate review date"), null=True, blank=True)
     secretariat = models.ForeignKey(
-        Organisation, verbose_name=_("secretariat"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("secretariat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="secretariat_of",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    quorum_rule = models.CharField(_("quorum rule"), max_length=10, choices=QuorumRule.choices,
-                                   default=QuorumRule.NONE)
+    quorum_rule = models.CharField(_("quorum rule"), max_length=10, choices=QuorumRule.choices, default=QuorumRule.NONE)
     quorum_value = models.PositiveSmallIntegerField(
-        _("quorum"), null=True, blank=True, help_text=_("A number of members, or a percentage (1 to 100)."),
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_("A number of members, or a percentage (1 to 100)."),
     )
     expected_sectors = models.ManyToManyField(
-        Sector, verbose_name=_("expected sectors"), blank=True, related_name="+",
+        Sector,
+        verbose_name=_("expected sectors"),
+        blank=True,
+        related_name="+",
         help_text=_("Sectors the body should bring together; missing ones are flagged."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -81,7 +97,9 @@ class Committee(models.Model):
         verbose_name_plural = _("committees")
         constraints = [
             models.UniqueConstraint(
-                "name", "jurisdiction", name="coordination_committee_name_per_jurisdiction",
+                "name",
+                "jurisdiction",
+                name="coordination_committee_name_per_jurisdiction",
                 violation_error_message=_("A committee with this name already exists in this jurisdiction."),
             ),
             models.CheckConstraint(
@@ -150,10 +168,15 @@ class CommitteeMembership(models.Model):
     CHAIR_ROLES = (Role.CHAIR, Role.CO_CHAIR)
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="committee_memberships")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="committee_memberships"
+    )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("representing"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("representing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="committee_memberships",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
@@ -173,7 +196,8 @@ class CommitteeMembership(models.Model):
                 violation_error_message=_("A membership cannot end before it starts."),
             ),
             models.UniqueConstraint(
-                fields=["committee", "person"], condition=Q(end_date__isnull=True),
+                fields=["committee", "person"],
+                condition=Q(end_date__isnull=True),
                 name="coordination_one_open_membership",
                 violation_error_message=_("This person is already a member of this committee."),
             ),
@@ -214,8 +238,7 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
-    series = models.ForeignKey(MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="meetings")
+    series = models.ForeignKey(MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
     # The start the recurrence rule gave this occurrence (RFC 5545 RECURRENCE-ID), kept if it moves.
     occurrence_start = models.DateTimeField(null=True, blank=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -224,14 +247,16 @@ class Meeting(models.Model):
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     is_confidential = models.BooleanField(
-        _("confidential (safe space)"), default=False,
+        _("confidential (safe space)"),
+        default=False,
         help_text=_("Its minutes are shown to those who attended only."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     quorum_met = models.BooleanField(_("quorum met"), null=True, blank=True)
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
-    minutes_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                            on_delete=models.SET_NULL, related_name="+")
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -283,8 +308,7 @@ class AgendaItem(models.Model):
         CLOSED = "closed", _("Closed")
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="agenda_items")
-    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="agenda_items")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=5000)
@@ -293,12 +317,15 @@ class AgendaItem(models.Model):
     papers = models.TextField(_("papers"), blank=True, max_length=2000, help_text=_("One link or reference a line."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     minutes = models.TextField(_("minutes"), blank=True, max_length=100000)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="carried_to")
-    follow_up_of = models.ForeignKey("Decision", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="follow_up_items")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    follow_up_of = models.ForeignKey(
+        "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_items"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -308,7 +335,8 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("agenda items")
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "order"], name="coordination_agenda_order_unique",
+                fields=["meeting", "order"],
+                name="coordination_agenda_order_unique",
                 violation_error_message=_("Another agenda item already has this place in the order."),
             ),
         ]
@@ -344,10 +372,20 @@ class Decision(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DECISION)
     text = models.TextField(_("text"), max_length=5000)
-    owner = models.ForeignKey(Person, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="owned_decisions")
+    owner = models.ForeignKey(
+        Person,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_decisions",
+    )
     owner_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("lead organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("lead organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="owned_decisions",
     )
     due_date = models.DateField(_("due"), null=True, blank=True)
@@ -389,8 +427,9 @@ class Invitation(models.Model):
         DECLINED = "declined", _("Declined")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="meeting_invitations")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="meeting_invitations"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MEMBER)
     response = models.CharField(_("reply"), max_length=16, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -402,8 +441,11 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="coordination_one_invitation",
-                                    violation_error_message=_("This person is already invited.")),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="coordination_one_invitation",
+                violation_error_message=_("This person is already invited."),
+            ),
         ]
         indexes = [models.Index(fields=["person", "meeting"], name="coordination_invitation_person")]
 
@@ -421,11 +463,16 @@ class Attendance(models.Model):
     ATTENDED = (Status.PRESENT, Status.REPRESENTED)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
-                               related_name="meeting_attendance")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="meeting_attendance"
+    )
     status = models.CharField(_("attendance"), max_length=16, choices=Status.choices)
     represented_by = models.ForeignKey(
-        Person, verbose_name=_("represented by"), null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name=_("represented by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now=True)

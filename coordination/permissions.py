@@ -39,6 +39,7 @@ NOTHING = Q(pk__in=[])
 
 # --- Memberships: the committee roles of a user ---------------------------------------------
 
+
 def current_memberships_q(prefix: str = "") -> Q:
     """Memberships in force today (``prefix`` to use it across a relation)."""
     today = timezone.localdate()
@@ -70,6 +71,7 @@ def fellow_member_person_ids(user: AnyUser) -> QuerySet[Any]:
 
 
 # --- Committees --------------------------------------------------------------------------------
+
 
 def _in_subtrees(paths: tuple[str, ...]) -> Q:
     """Committees whose jurisdiction lies in one of the subtrees ``paths``: ``jurisdiction_id IN
@@ -145,6 +147,7 @@ def can_propose_agenda_item(user: AnyUser, committee: Committee) -> bool:
 
 # --- Meetings ----------------------------------------------------------------------------------
 
+
 def _invited_meeting_ids(user: AnyUser) -> QuerySet[Any]:
     return Invitation.objects.filter(person__user_id=user.pk or 0).values("meeting_id")
 
@@ -181,6 +184,7 @@ def can_manage_meeting(user: AnyUser, meeting: Meeting) -> bool:
 
 # --- Minutes (the confidentiality rule, once) ------------------------------------------------
 
+
 def attended_meeting_ids(user: AnyUser) -> QuerySet[Any]:
     """Meetings the user attended: present, represented, or representing someone."""
     # The user's person (at most one: Person.user is one-to-one) as a scalar subquery, so each
@@ -216,6 +220,7 @@ def can_write_minutes(user: AnyUser, meeting: Meeting) -> bool:
 
 
 # --- Agenda items and decisions ------------------------------------------------------------
+
 
 def agenda_items_visible(user: AnyUser) -> QuerySet[AgendaItem]:
     """Items of visible meetings, and the backlog of visible committees (titles, not minutes)."""

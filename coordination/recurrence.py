@@ -24,7 +24,7 @@ _PART = re.compile(r"^[A-Z]+=[A-Z0-9,+\-:]+$")
 def normalise_rule(rule: str) -> str:
     """Upper case, without the ``RRULE:`` prefix or surrounding spaces."""
     text = rule.strip().upper()
-    return text[len("RRULE:"):] if text.startswith("RRULE:") else text
+    return text[len("RRULE:") :] if text.startswith("RRULE:") else text
 
 
 def _local_until(value: str) -> str:
@@ -55,8 +55,9 @@ def expand(rule: str, starts_at: datetime, *, field: str = "recurrence") -> tupl
     if "FREQ" not in keys:
         raise ValidationError({field: _("The recurrence rule needs a FREQ (DAILY, WEEKLY, MONTHLY or YEARLY).")})
     if not keys & {"COUNT", "UNTIL"}:
-        raise ValidationError({field: _("The recurrence never ends: add COUNT (how many meetings) or UNTIL "
-                                        "(the last date).")})
+        raise ValidationError(
+            {field: _("The recurrence never ends: add COUNT (how many meetings) or UNTIL (the last date).")}
+        )
     parts = [f"UNTIL={_local_until(p[6:])}" if p.startswith("UNTIL=") else p for p in parts]
     local_start = timezone.localtime(starts_at).replace(tzinfo=None)
     try:
@@ -65,13 +66,15 @@ def expand(rule: str, starts_at: datetime, *, field: str = "recurrence") -> tupl
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError({field: _("The recurrence rule is malformed: %(error)s.") % {"error": exc}}) from None
     if len(found) > MAX_OCCURRENCES:
-        raise ValidationError({field: _("The recurrence gives more than %(max)d meetings; schedule fewer.")
-                               % {"max": MAX_OCCURRENCES}})
+        raise ValidationError(
+            {field: _("The recurrence gives more than %(max)d meetings; schedule fewer.") % {"max": MAX_OCCURRENCES}}
+        )
     if not found:
         raise ValidationError({field: _("The recurrence rule gives no date at all.")})
     canonical = [
         f"UNTIL={timezone.make_aware(datetime.strptime(p[6:], '%Y%m%dT%H%M%S')).astimezone(UTC):%Y%m%dT%H%M%SZ}"
-        if p.startswith("UNTIL=") and re.fullmatch(r"\d{8}T\d{6}", p[6:]) else p
+        if p.startswith("UNTIL=") and re.fullmatch(r"\d{8}T\d{6}", p[6:])
+        else p
         for p in parts
     ]
     return ";".join(canonical), [timezone.make_aware(occ) for occ in found]

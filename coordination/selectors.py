@@ -35,8 +35,14 @@ def _flag(q: Q | None) -> Any:
 
 # --- Committees --------------------------------------------------------------------------------
 
+
 def committee_list_visible_to(
-    user: AnyUser, *, q: str = "", kind: str = "", status: str = "", jurisdiction: Jurisdiction | None = None,
+    user: AnyUser,
+    *,
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    jurisdiction: Jurisdiction | None = None,
 ) -> QuerySet[Committee]:
     """Visible committees with their number of current members, their next meeting and whether the
     user manages them (the same rules as the object checks, evaluated in the one query)."""
@@ -55,11 +61,15 @@ def committee_list_visible_to(
     # page was cut; a subquery runs for the rows of the page only (bench/committee_visibility.py).
     members = (
         CommitteeMembership.objects.filter(permissions.current_memberships_q(), committee=OuterRef("pk"))
-        .order_by().values("committee").annotate(n=Count("pk")).values("n")
+        .order_by()
+        .values("committee")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     next_meeting = (
         Meeting.objects.filter(committee=OuterRef("pk"), starts_at__gte=now, status=Meeting.Status.PLANNED)
-        .order_by("starts_at").values("starts_at")[:1]
+        .order_by("starts_at")
+        .values("starts_at")[:1]
     )
     return qs.annotate(
         member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
@@ -75,11 +85,10 @@ def committee_get_for_user(user: AnyUser, pk: Any) -> Committee:
 
 
 def committee_members(committee: Committee, *, current: bool = True) -> QuerySet[CommitteeMembership]:
-    qs = committee.memberships.select_related(
-        "person", "organisation__sector", "organisation__jurisdiction"
-    ).order_by(
+    qs = committee.memberships.select_related("person", "organisation__sector", "organisation__jurisdiction").order_by(
         Case(*[When(role=r, then=Value(i)) for i, r in enumerate(CommitteeMembership.Role.values)]),
-        "person__full_name", "id",
+        "person__full_name",
+        "id",
     )
     if current:
         qs = qs.filter(permissions.current_memberships_q())
@@ -93,8 +102,11 @@ def committee_children_visible_to(user: AnyUser, committee: Committee) -> QueryS
 def committee_meetings(committee: Committee, *, upcoming: bool, limit: int = 10) -> list[Meeting]:
     now = timezone.now()
     qs = committee.meetings.all()
-    qs = qs.filter(ends_at__gte=now).order_by("starts_at") if upcoming else qs.filter(ends_at__lt=now).order_by(
-        "-starts_at")
+    qs = (
+        qs.filter(ends_at__gte=now).order_by("starts_at")
+        if upcoming
+        else qs.filter(ends_at__lt=now).order_by("-starts_at")
+    )
     return list(qs[:limit])
 
 
@@ -186,8 +198,13 @@ def committee_composition(committee: Committee, members: list[CommitteeMembershi
 
 # --- Meetings ----------------------------------------------------------------------------------
 
+
 def meeting_list_visible_to(
-    user: AnyUser, *, committee: Committee | None = None, start: datetime | None = None, end: datetime | None = None,
+    user: AnyUser,
+    *,
+    committee: Committee | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
     status: str = "",
 ) -> QuerySet[Meeting]:
     qs = permissions.meetings_visible(user).select_related("committee", "series")
@@ -243,8 +260,14 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     user_id = getattr(user, "pk", None)
     mine = next((i for i in invitations if i.person.user_id == user_id and user_id is not None), None)
     page = MeetingPage(
-        meeting=meeting, agenda=agenda, invitations=invitations, attendance=attendance, my_invitation=mine,
-        can_manage=can_manage, can_read_minutes=can_read, can_write_minutes=can_manage and can_read,
+        meeting=meeting,
+        agenda=agenda,
+        invitations=invitations,
+        attendance=attendance,
+        my_invitation=mine,
+        can_manage=can_manage,
+        can_read_minutes=can_read,
+        can_write_minutes=can_manage and can_read,
         attended_count=sum(1 for a in attendance if a.status in Attendance.ATTENDED),
     )
     if can_manage and meeting.status == Meeting.Status.PLANNED:
@@ -268,9 +291,7 @@ def decision_list_visible_to(user: AnyUser, *, meeting: Meeting | None = None) -
 
 
 def decision_get_for_user(user: AnyUser, pk: Any) -> Decision:
-    return get_visible_or_404(
-        permissions.decisions_visible(user).select_related("meeting__committee", "owner"), pk=pk
-    )
+    return get_visible_or_404(permissions.decisions_visible(user).select_related("meeting__committee", "owner"), pk=pk)
 
 
 def decisions_open_owned_by(user: AnyUser) -> QuerySet[Decision]:
@@ -290,8 +311,9 @@ def my_committees(user: AnyUser) -> list[CommitteeMembership]:
     now = timezone.now()
     next_meetings: dict[int, Meeting] = {}
     ids = [m.committee_id for m in memberships]
-    for meeting in Meeting.objects.filter(committee_id__in=ids, status=Meeting.Status.PLANNED,
-                                          starts_at__gte=now).order_by("starts_at"):
+    for meeting in Meeting.objects.filter(
+        committee_id__in=ids, status=Meeting.Status.PLANNED, starts_at__gte=now
+    ).order_by("starts_at"):
         next_meetings.setdefault(meeting.committee_id, meeting)
     for m in memberships:
         m.next_meeting = next_meetings.get(m.committee_id)  # type: ignore[attr-defined]
@@ -300,15 +322,18 @@ def my_committees(user: AnyUser) -> list[CommitteeMembership]:
 
 def invitation_list_visible_to(user: AnyUser, meeting: Meeting) -> QuerySet[Invitation]:
     return Invitation.objects.filter(meeting__in=permissions.meetings_visible(user), meeting=meeting).select_related(
-        "person")
+        "person"
+    )
 
 
 def attendance_list_visible_to(user: AnyUser, meeting: Meeting) -> QuerySet[Attendance]:
     return Attendance.objects.filter(meeting__in=permissions.meetings_visible(user), meeting=meeting).select_related(
-        "person", "represented_by")
+        "person", "represented_by"
+    )
 
 
 # --- Calendar ----------------------------------------------------------------------------------
+
 
 def meetings_in_month(user: AnyUser, year: int, month: int, *, committee: Committee | None = None) -> list[Meeting]:
     start = timezone.make_aware(datetime(year, month, 1))
@@ -331,8 +356,12 @@ def meetings_for_feed(user: AnyUser) -> QuerySet[Meeting]:
 def people_for_forms(user: AnyUser) -> QuerySet[Person]:
     """People to seat on a committee, summon, or make owner of a decision: those the user may see in
     the registry (stakeholders' rule), with the committee's own fellow members."""
-    return (people_visible(user) | Person.objects.filter(pk__in=permissions.fellow_member_person_ids(user))).only(
-        "id", "full_name").order_by("full_name", "id").distinct()
+    return (
+        (people_visible(user) | Person.objects.filter(pk__in=permissions.fellow_member_person_ids(user)))
+        .only("id", "full_name")
+        .order_by("full_name", "id")
+        .distinct()
+    )
 
 
 def today() -> date:
@@ -345,9 +374,11 @@ def committees_review_due(user: AnyUser, *, within_days: int = 30) -> QuerySet[C
 
     return (
         permissions.committees_manageable(user)
-        .filter(mandate_review_date__isnull=False,
-                mandate_review_date__lte=today() + timedelta(days=within_days),
-                status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE])
+        .filter(
+            mandate_review_date__isnull=False,
+            mandate_review_date__lte=today() + timedelta(days=within_days),
+            status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE],
+        )
         .order_by("mandate_review_date", "name")
     )
 

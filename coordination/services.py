@@ -36,8 +36,18 @@ from stakeholders.models import Organisation, Person
 from stakeholders.services import require_visible_organisation
 
 COMMITTEE_FIELDS = (
-    "name", "acronym", "kind", "jurisdiction", "parent", "remit", "mandate", "mandate_review_date", "secretariat",
-    "status", "quorum_rule", "quorum_value",
+    "name",
+    "acronym",
+    "kind",
+    "jurisdiction",
+    "parent",
+    "remit",
+    "mandate",
+    "mandate_review_date",
+    "secretariat",
+    "status",
+    "quorum_rule",
+    "quorum_value",
 )
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url", "is_confidential")
 AGENDA_FIELDS = ("title", "description", "presenter", "duration_minutes", "papers", "order")
@@ -47,8 +57,27 @@ DECISION_PROGRESS_FIELDS = ("owner", "owner_organisation", "due_date", "status")
 # Rich-text minutes: a small allowlist; nh3 drops <script>/<style> with their content and any
 # URL scheme other than these (so no javascript: links).
 MINUTES_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote", "h3", "h4", "a", "table",
-    "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 MINUTES_URL_SCHEMES = {"http", "https", "mailto"}
@@ -58,7 +87,10 @@ MANDATE_REVIEW_NOTICE = timedelta(days=30)
 
 def sanitise_minutes(html: str) -> str:
     return nh3.clean(
-        html or "", tags=MINUTES_TAGS, attributes=MINUTES_ATTRIBUTES, url_schemes=MINUTES_URL_SCHEMES,
+        html or "",
+        tags=MINUTES_TAGS,
+        attributes=MINUTES_ATTRIBUTES,
+        url_schemes=MINUTES_URL_SCHEMES,
         link_rel="noopener noreferrer",
     ).strip()
 
@@ -85,6 +117,7 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 # --- Committees --------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
     require(permissions.can_create_committee(actor), "You may not create committees.")
@@ -103,8 +136,10 @@ def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) 
 @transaction.atomic
 def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
     require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
-    if "jurisdiction" in data and data["jurisdiction"] != committee.jurisdiction and not (
-        permissions.can_create_committee(actor, data["jurisdiction"])
+    if (
+        "jurisdiction" in data
+        and data["jurisdiction"] != committee.jurisdiction
+        and not (permissions.can_create_committee(actor, data["jurisdiction"]))
     ):
         raise ValidationError({"jurisdiction": _("You may only move committees to your own jurisdictions.")})
     changes = _assign(committee, data, COMMITTEE_FIELDS)
@@ -119,6 +154,7 @@ def committee_update(*, actor: User, committee: Committee, expected_sectors: Any
 
 # --- Members -----------------------------------------------------------------------------------
 
+
 def _is_current(membership: CommitteeMembership, on: date) -> bool:
     return (membership.start_date is None or membership.start_date <= on) and (
         membership.end_date is None or membership.end_date >= on
@@ -127,21 +163,33 @@ def _is_current(membership: CommitteeMembership, on: date) -> bool:
 
 @transaction.atomic
 def membership_add(
-    *, actor: User, committee: Committee, person: Person, role: str = CommitteeMembership.Role.MEMBER,
-    organisation: Organisation | None = None, designation: str = "", start_date: date | None = None,
+    *,
+    actor: User,
+    committee: Committee,
+    person: Person,
+    role: str = CommitteeMembership.Role.MEMBER,
+    organisation: Organisation | None = None,
+    designation: str = "",
+    start_date: date | None = None,
     end_date: date | None = None,
 ) -> CommitteeMembership:
     """Seat a person on the committee; they are invited to its planned meetings from now on."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
     require_visible_organisation(actor, organisation, "organisation")
     membership = CommitteeMembership(
-        committee=committee, person=person, role=role, organisation=organisation, designation=designation,
-        start_date=start_date, end_date=end_date,
+        committee=committee,
+        person=person,
+        role=role,
+        organisation=organisation,
+        designation=designation,
+        start_date=start_date,
+        end_date=end_date,
     )
     membership.full_clean()
     membership.save()
-    audit_record(actor=actor, action="committee.member_add", target=committee,
-                 changes={"person": str(person), "role": role})
+    audit_record(
+        actor=actor, action="committee.member_add", target=committee, changes={"person": str(person), "role": role}
+    )
     now = timezone.now()
     future = Meeting.objects.filter(committee=committee, status=Meeting.Status.PLANNED, starts_at__gt=now).exclude(
         invitations__person=person
@@ -163,55 +211,98 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(*, actor: User, membership: CommitteeMembership, end_date: date | None = None) -> None:
-    require(permissions.can_manage_committee(actor, membership.committee),
-            "You may not manage this committee's members.")
+    require(
+        permissions.can_manage_committee(actor, membership.committee), "You may not manage this committee's members."
+    )
     membership.end_date = end_date or timezone.localdate()
     membership.full_clean()
     membership.save(update_fields=["end_date"])
-    audit_record(actor=actor, action="committee.member_end", target=membership.committee,
-                 changes={"person": str(membership.person), "end_date": str(membership.end_date)})
+    audit_record(
+        actor=actor,
+        action="committee.member_end",
+        target=membership.committee,
+        changes={"person": str(membership.person), "end_date": str(membership.end_date)},
+    )
 
 
 # --- Meetings ----------------------------------------------------------------------------------
+
 
 def _current_member_ids(committee: Committee, on: date) -> list[int]:
     return list(
         committee.memberships.filter(
             Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        ).values_list("person_id", flat=True).distinct()
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
     )
 
 
 @transaction.atomic
 def meeting_schedule(
-    *, actor: User, committee: Committee, title: str, starts_at: datetime, ends_at: datetime, location: str = "",
-    online_url: str = "", is_confidential: bool = False, recurrence: str = "",
+    *,
+    actor: User,
+    committee: Committee,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str = "",
+    online_url: str = "",
+    is_confidential: bool = False,
+    recurrence: str = "",
 ) -> Meeting:
     """Schedule a meeting, or a series (RFC 5545 RRULE): one Meeting row per occurrence, each with
     its own agenda and attendance. Current members are invited; invitations go out after commit.
     Returns the first meeting."""
     require(permissions.can_manage_committee(actor, committee), "You may not schedule this committee's meetings.")
-    first = Meeting(committee=committee, title=title, starts_at=starts_at, ends_at=ends_at, location=location,
-                    online_url=online_url, is_confidential=is_confidential)
+    first = Meeting(
+        committee=committee,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        online_url=online_url,
+        is_confidential=is_confidential,
+    )
     first.full_clean()  # times in order, fields valid: checked before the rule is expanded
     rule, starts = expand(recurrence, starts_at)
     duration = ends_at - starts_at
     series = None
     if rule:
-        series = MeetingSeries.objects.create(committee=committee, title=title, location=location,
-                                              online_url=online_url, rrule=rule, dtstart=starts_at,
-                                              duration=duration)
-    meetings = Meeting.objects.bulk_create([
-        Meeting(committee=committee, series=series, occurrence_start=start if series else None, title=title,
-                starts_at=start, ends_at=start + duration, location=location, online_url=online_url,
-                is_confidential=is_confidential)
-        for start in starts
-    ])
+        series = MeetingSeries.objects.create(
+            committee=committee,
+            title=title,
+            location=location,
+            online_url=online_url,
+            rrule=rule,
+            dtstart=starts_at,
+            duration=duration,
+        )
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                committee=committee,
+                series=series,
+                occurrence_start=start if series else None,
+                title=title,
+                starts_at=start,
+                ends_at=start + duration,
+                location=location,
+                online_url=online_url,
+                is_confidential=is_confidential,
+            )
+            for start in starts
+        ]
+    )
     meetings = list(Meeting.objects.filter(uid__in=[m.uid for m in meetings]).order_by("starts_at"))
     people = _current_member_ids(committee, timezone.localdate())
     Invitation.objects.bulk_create([Invitation(meeting=m, person_id=pid) for m in meetings for pid in people])
-    audit_record(actor=actor, action="meeting.schedule", target=meetings[0],
-                 changes={"occurrences": len(meetings), "recurrence": rule})
+    audit_record(
+        actor=actor,
+        action="meeting.schedule",
+        target=meetings[0],
+        changes={"occurrences": len(meetings), "recurrence": rule},
+    )
     # A series goes out as one invitation (the RRULE) per person: queue its first meeting only.
     _queue_invitations([meetings[0].pk])
     return meetings[0]
@@ -256,8 +347,9 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
 
 
 @transaction.atomic
-def invitation_add(*, actor: User, meeting: Meeting, person: Person,
-                   kind: str = Invitation.Kind.SUMMONED) -> Invitation:
+def invitation_add(
+    *, actor: User, meeting: Meeting, person: Person, kind: str = Invitation.Kind.SUMMONED
+) -> Invitation:
     """Invite someone to this one meeting (summoning an official does not make them a member)."""
     require(permissions.can_manage_meeting(actor, meeting), "You may not invite people to this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
@@ -287,11 +379,14 @@ def invitation_respond(*, actor: User, meeting: Meeting, response: str) -> Invit
 
 # --- Agenda ------------------------------------------------------------------------------------
 
+
 def _require_free_place(item: AgendaItem) -> None:
     """The unique (meeting, order) constraint, reported on the ``order`` field."""
-    if item.meeting_id and item.order is not None and AgendaItem.objects.filter(
-        meeting_id=item.meeting_id, order=item.order
-    ).exclude(pk=item.pk).exists():
+    if (
+        item.meeting_id
+        and item.order is not None
+        and AgendaItem.objects.filter(meeting_id=item.meeting_id, order=item.order).exclude(pk=item.pk).exists()
+    ):
         raise ValidationError({"order": _("Another agenda item already has this place in the order.")})
 
 
@@ -303,8 +398,9 @@ def _next_order(meeting: Meeting) -> int:
 def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Any) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
     _require_unlocked(meeting)
-    item = AgendaItem(committee_id=meeting.committee_id, meeting=meeting, title=title,
-                      status=AgendaItem.Status.SCHEDULED)
+    item = AgendaItem(
+        committee_id=meeting.committee_id, meeting=meeting, title=title, status=AgendaItem.Status.SCHEDULED
+    )
     _assign(item, data, AGENDA_FIELDS)
     item.order = order if order is not None else _next_order(meeting)
     _require_free_place(item)
@@ -316,9 +412,13 @@ def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | N
 
 @transaction.atomic
 def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaItem:
-    require(item.meeting is not None and permissions.can_manage_meeting(actor, item.meeting)
-            or item.meeting is None and permissions.can_manage_committee(actor, item.committee),
-            "You may not change this agenda.")
+    require(
+        item.meeting is not None
+        and permissions.can_manage_meeting(actor, item.meeting)
+        or item.meeting is None
+        and permissions.can_manage_committee(actor, item.committee),
+        "You may not change this agenda.",
+    )
     if item.meeting is not None:
         _require_unlocked(item.meeting)
     changes = _assign(item, data, AGENDA_FIELDS)
@@ -356,8 +456,9 @@ def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> lis
 def agenda_item_propose(*, actor: User, committee: Committee, title: str, description: str = "") -> AgendaItem:
     """A member proposes an item to the committee's backlog; the chair or secretary schedules it."""
     require(permissions.can_propose_agenda_item(actor, committee), "You may not propose agenda items here.")
-    item = AgendaItem(committee=committee, title=title, description=description, status=AgendaItem.Status.PROPOSED,
-                      proposed_by=actor)
+    item = AgendaItem(
+        committee=committee, title=title, description=description, status=AgendaItem.Status.PROPOSED, proposed_by=actor
+    )
     item.full_clean()
     item.save()
     audit_record(actor=actor, action="agenda.propose", target=committee, changes={"item": title})
@@ -381,6 +482,7 @@ def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> 
 
 # --- Attendance, minutes, decisions ----------------------------------------------------------
 
+
 def _quorum_met(meeting: Meeting) -> bool | None:
     committee = meeting.committee
     if committee.quorum_rule == Committee.QuorumRule.NONE:
@@ -389,7 +491,9 @@ def _quorum_met(meeting: Meeting) -> bool | None:
     eligible = set(
         committee.memberships.filter(
             Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        ).exclude(role=CommitteeMembership.Role.OBSERVER).values_list("person_id", flat=True)
+        )
+        .exclude(role=CommitteeMembership.Role.OBSERVER)
+        .values_list("person_id", flat=True)
     )
     attended = set(meeting.attendance.filter(status__in=Attendance.ATTENDED).values_list("person_id", flat=True))
     return len(eligible & attended) >= committee.quorum_required(len(eligible))
@@ -408,14 +512,16 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
     for entry in entries:
         person = entry["person"]
         if person.pk not in invited:
-            raise ValidationError({"person": _("%(name)s is not invited to this meeting: invite them first.")
-                                   % {"name": person}})
+            raise ValidationError(
+                {"person": _("%(name)s is not invited to this meeting: invite them first.") % {"name": person}}
+            )
         status = entry.get("status")
         represented_by = entry.get("represented_by") if status == Attendance.Status.REPRESENTED else None
         if represented_by is not None and represented_by.pk not in invited:
             # A stand-in reads the minutes (of a confidential meeting too): only another invitee can be one.
-            raise ValidationError({"represented_by": _("The stand-in must be invited to this meeting: invite them "
-                                                       "first.")})
+            raise ValidationError(
+                {"represented_by": _("The stand-in must be invited to this meeting: invite them first.")}
+            )
         attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
             meeting=meeting, person=person
         )
@@ -428,8 +534,12 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
     if meeting.status == Meeting.Status.PLANNED:
         meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["quorum_met", "status", "updated_at"])
-    audit_record(actor=actor, action="meeting.attendance", target=meeting,
-                 changes={"recorded": len(saved), "quorum_met": meeting.quorum_met})
+    audit_record(
+        actor=actor,
+        action="meeting.attendance",
+        target=meeting,
+        changes={"recorded": len(saved), "quorum_met": meeting.quorum_met},
+    )
     return saved
 
 
@@ -437,8 +547,10 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
 def minutes_record(*, actor: User, item: AgendaItem, minutes: str, status: str | None = None) -> AgendaItem:
     """Minutes of one agenda item, sanitised (no scripts, no javascript: links)."""
     meeting = item.meeting
-    require(meeting is not None and permissions.can_write_minutes(actor, meeting),
-            "You may not write the minutes of this meeting.")
+    require(
+        meeting is not None and permissions.can_write_minutes(actor, meeting),
+        "You may not write the minutes of this meeting.",
+    )
     assert meeting is not None
     _require_unlocked(meeting)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
@@ -459,20 +571,37 @@ def minutes_record(*, actor: User, item: AgendaItem, minutes: str, status: str |
 
 @transaction.atomic
 def decision_record(
-    *, actor: User, item: AgendaItem, text: str, kind: str = Decision.Kind.DECISION, owner: Person | None = None,
-    owner_organisation: Organisation | None = None, due_date: date | None = None,
+    *,
+    actor: User,
+    item: AgendaItem,
+    text: str,
+    kind: str = Decision.Kind.DECISION,
+    owner: Person | None = None,
+    owner_organisation: Organisation | None = None,
+    due_date: date | None = None,
     status: str = Decision.Status.OPEN,
 ) -> Decision:
     meeting = item.meeting
-    require(meeting is not None and permissions.can_write_minutes(actor, meeting),
-            "You may not record outcomes of this meeting.")
+    require(
+        meeting is not None and permissions.can_write_minutes(actor, meeting),
+        "You may not record outcomes of this meeting.",
+    )
     assert meeting is not None
     _require_unlocked(meeting)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         raise ValidationError(_("Record attendance first: outcomes are recorded for a meeting that was held."))
     require_visible_organisation(actor, owner_organisation, "owner_organisation")
-    decision = Decision(agenda_item=item, meeting=meeting, committee_id=meeting.committee_id, kind=kind, text=text,
-                        owner=owner, owner_organisation=owner_organisation, due_date=due_date, status=status)
+    decision = Decision(
+        agenda_item=item,
+        meeting=meeting,
+        committee_id=meeting.committee_id,
+        kind=kind,
+        text=text,
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+        status=status,
+    )
     decision.full_clean()
     decision.save()
     audit_record(actor=actor, action="decision.record", target=decision)
@@ -482,9 +611,12 @@ def decision_record(
         url = decision.get_absolute_url()
         # A notification outlives the ownership (and is readable in the admin): a confidential
         # meeting's decision is announced without its text, which the owner reads on the meeting page.
-        title = (_("A decision of the confidential meeting of %(date)s was assigned to you") % {
-            "date": timezone.localtime(meeting.starts_at).date().isoformat()} if meeting.is_confidential
-            else _("A decision was assigned to you: %(text)s") % {"text": text[:120]})
+        title = (
+            _("A decision of the confidential meeting of %(date)s was assigned to you")
+            % {"date": timezone.localtime(meeting.starts_at).date().isoformat()}
+            if meeting.is_confidential
+            else _("A decision was assigned to you: %(text)s") % {"text": text[:120]}
+        )
         transaction.on_commit(lambda: notification_send(recipient=user, title=title, url=url))
     return decision
 
@@ -531,8 +663,11 @@ def minutes_approve(*, actor: User, meeting: Meeting) -> Meeting:
 
 def _carry_over(meeting: Meeting) -> int:
     target = (
-        Meeting.objects.filter(committee_id=meeting.committee_id, status=Meeting.Status.PLANNED,
-                               starts_at__gt=meeting.starts_at).order_by("starts_at", "id").first()
+        Meeting.objects.filter(
+            committee_id=meeting.committee_id, status=Meeting.Status.PLANNED, starts_at__gt=meeting.starts_at
+        )
+        .order_by("starts_at", "id")
+        .first()
     )
     existing = AgendaItem.objects.filter(committee_id=meeting.committee_id)
     existing = existing.filter(meeting=target) if target else existing.filter(meeting__isnull=True)
@@ -543,26 +678,41 @@ def _carry_over(meeting: Meeting) -> int:
 
     def add(**fields: Any) -> None:
         nonlocal order
-        new.append(AgendaItem(
-            committee_id=meeting.committee_id, meeting=target, order=order,
-            status=AgendaItem.Status.SCHEDULED if target else AgendaItem.Status.PROPOSED, **fields,
-        ))
+        new.append(
+            AgendaItem(
+                committee_id=meeting.committee_id,
+                meeting=target,
+                order=order,
+                status=AgendaItem.Status.SCHEDULED if target else AgendaItem.Status.PROPOSED,
+                **fields,
+            )
+        )
         if order is not None:
             order += 1
 
-    open_items = meeting.agenda_items.filter(
-        status__in=[AgendaItem.Status.SCHEDULED, AgendaItem.Status.OPEN]
-    ).exclude(pk__in=already_items).order_by("order", "id")
+    open_items = (
+        meeting.agenda_items.filter(status__in=[AgendaItem.Status.SCHEDULED, AgendaItem.Status.OPEN])
+        .exclude(pk__in=already_items)
+        .order_by("order", "id")
+    )
     for item in open_items:
         add(title=item.title[:300], description=item.description, presenter=item.presenter, carried_from=item)
-    undone = Decision.objects.filter(
-        committee_id=meeting.committee_id, kind__in=Decision.TRACKED_KINDS, status__in=Decision.UNDONE,
-        meeting__starts_at__lte=meeting.starts_at,
-    ).exclude(pk__in=already_decisions).select_related("meeting").order_by("meeting__starts_at", "id")
+    undone = (
+        Decision.objects.filter(
+            committee_id=meeting.committee_id,
+            kind__in=Decision.TRACKED_KINDS,
+            status__in=Decision.UNDONE,
+            meeting__starts_at__lte=meeting.starts_at,
+        )
+        .exclude(pk__in=already_decisions)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "id")
+    )
     for decision in undone:
         if decision.meeting.is_confidential:
             title = _("Follow-up of a decision of the confidential meeting of %(date)s") % {
-                "date": timezone.localtime(decision.meeting.starts_at).date().isoformat()}
+                "date": timezone.localtime(decision.meeting.starts_at).date().isoformat()
+            }
         else:
             title = _("Follow-up: %(text)s") % {"text": decision.text}
         add(title=title[:300], follow_up_of=decision)
@@ -572,9 +722,9 @@ def _carry_over(meeting: Meeting) -> int:
 
 # --- Calendar feed -------------------------------------------------------------------------------
 
+
 def calendar_feed_token_get(*, user: User) -> CalendarFeedToken:
-    token, _created = CalendarFeedToken.objects.get_or_create(user=user,
-                                                              defaults={"token": secrets.token_urlsafe(32)})
+    token, _created = CalendarFeedToken.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
     return token
 
 
@@ -588,6 +738,7 @@ def calendar_feed_token_reset(*, user: User) -> CalendarFeedToken:
 
 
 # --- Emails (called by tasks) ------------------------------------------------------------------
+
 
 def _address(person: Person) -> str:
     return person.email or (person.user.email if person.user else "")
@@ -605,10 +756,20 @@ def _send_invitation_email(invitation: Invitation, meeting: Meeting, series_meet
     person = invitation.person
     address = _address(person)
     titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
-    ics = invitation_ics(meeting, attendee_email=address, attendee_name=person.full_name,
-                         series_meetings=series_meetings, agenda_titles=titles)
-    context = {"meeting": meeting, "person": person, "series_meetings": series_meetings,
-               "kind": invitation.get_kind_display(), "site_url": getattr(settings, "ROUNDTABLE_SITE_URL", "")}
+    ics = invitation_ics(
+        meeting,
+        attendee_email=address,
+        attendee_name=person.full_name,
+        series_meetings=series_meetings,
+        agenda_titles=titles,
+    )
+    context = {
+        "meeting": meeting,
+        "person": person,
+        "series_meetings": series_meetings,
+        "kind": invitation.get_kind_display(),
+        "site_url": getattr(settings, "ROUNDTABLE_SITE_URL", ""),
+    }
     cancelled = meeting.status == Meeting.Status.CANCELLED
     subject = (_("Cancelled: %(title)s") if cancelled else _("Invitation: %(title)s")) % {"title": meeting.title}
     template = "coordination/email/cancellation.txt" if cancelled else "coordination/email/invitation.txt"
@@ -627,21 +788,27 @@ def invitations_send(*, meeting_id: int) -> int:
     if meeting is None or meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         return 0
     cancelled = meeting.status == Meeting.Status.CANCELLED
-    series_meetings = (list(meeting.series.meetings.select_related("committee"))
-                       if meeting.series and not cancelled else None)
+    series_meetings = (
+        list(meeting.series.meetings.select_related("committee")) if meeting.series and not cancelled else None
+    )
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
         with transaction.atomic():
-            invitation = (Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-                          .select_related("person__user").filter(pk=pk, sent_at__isnull=True).first())
+            invitation = (
+                Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("person__user")
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
             if invitation is None or not _address(invitation.person):
                 continue
             _send_invitation_email(invitation, meeting, series_meetings)
             now = timezone.now()
             if meeting.series_id and not cancelled:
-                Invitation.objects.filter(meeting__series_id=meeting.series_id, person_id=invitation.person_id,
-                                          sent_at__isnull=True).update(sent_at=now)
+                Invitation.objects.filter(
+                    meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
+                ).update(sent_at=now)
             else:
                 Invitation.objects.filter(pk=pk).update(sent_at=now)
             sent += 1
@@ -658,12 +825,14 @@ def reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = (
         Invitation.objects.filter(
-            meeting__status=Meeting.Status.PLANNED, meeting__starts_at__gt=now,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__starts_at__gt=now,
             meeting__starts_at__lte=now + REMINDER_BEFORE,
         )
         .exclude(response=Invitation.Response.DECLINED)
-        .filter(~Exists(MeetingReminder.objects.filter(invitation=OuterRef("pk"),
-                                                       starts_at=OuterRef("meeting__starts_at"))))
+        .filter(
+            ~Exists(MeetingReminder.objects.filter(invitation=OuterRef("pk"), starts_at=OuterRef("meeting__starts_at")))
+        )
         .select_related("meeting__committee", "person__user")
     )
     sent = 0
@@ -678,8 +847,9 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 MeetingReminder.objects.create(invitation=invitation, starts_at=meeting.starts_at)
                 EmailMessage(
                     subject=_("Reminder: %(title)s") % {"title": meeting.title},
-                    body=render_to_string("coordination/email/reminder.txt", {"meeting": meeting,
-                                                                              "person": invitation.person}),
+                    body=render_to_string(
+                        "coordination/email/reminder.txt", {"meeting": meeting, "person": invitation.person}
+                    ),
                     to=[address],
                 ).send()
         except IntegrityError:
@@ -697,38 +867,43 @@ def mandate_reviews_remind(*, today: date | None = None) -> int:
     from django.template.loader import render_to_string
 
     today = today or timezone.localdate()
-    due = (
-        Committee.objects.filter(
-            mandate_review_date__isnull=False, mandate_review_date__lte=today + MANDATE_REVIEW_NOTICE,
-            status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE],
+    due = Committee.objects.filter(
+        mandate_review_date__isnull=False,
+        mandate_review_date__lte=today + MANDATE_REVIEW_NOTICE,
+        status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE],
+    ).filter(
+        ~Exists(
+            MandateReviewReminder.objects.filter(committee=OuterRef("pk"), review_date=OuterRef("mandate_review_date"))
         )
-        .filter(~Exists(MandateReviewReminder.objects.filter(committee=OuterRef("pk"),
-                                                            review_date=OuterRef("mandate_review_date"))))
     )
     announced = 0
     for committee in list(due):
         review_date = committee.mandate_review_date
         assert review_date is not None  # filtered above
-        managers = (
-            CommitteeMembership.objects.filter(
-                permissions.current_memberships_q(), committee=committee,
-                role__in=CommitteeMembership.MANAGING_ROLES, person__user__is_active=True,
-            ).select_related("person__user")
-        )
+        managers = CommitteeMembership.objects.filter(
+            permissions.current_memberships_q(),
+            committee=committee,
+            role__in=CommitteeMembership.MANAGING_ROLES,
+            person__user__is_active=True,
+        ).select_related("person__user")
         try:
             with transaction.atomic():
                 # The unique (committee, review_date) row is the claim: a concurrent or repeated run fails here.
                 MandateReviewReminder.objects.create(committee=committee, review_date=review_date)
                 title = _("Terms of reference of %(committee)s are due for review on %(date)s") % {
-                    "committee": committee.name, "date": review_date}
+                    "committee": committee.name,
+                    "date": review_date,
+                }
                 for membership in managers:
                     user = membership.person.user
                     assert user is not None
                     notification_send(recipient=user, title=title, url=committee.get_absolute_url())
                     EmailMessage(
                         subject=title,
-                        body=render_to_string("coordination/email/mandate_review.txt",
-                                              {"committee": committee, "person": membership.person}),
+                        body=render_to_string(
+                            "coordination/email/mandate_review.txt",
+                            {"committee": committee, "person": membership.person},
+                        ),
                         to=[user.email],
                     ).send()
         except IntegrityError:

@@ -51,6 +51,7 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
 
 # --- Committees --------------------------------------------------------------------------------
 
+
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -62,8 +63,12 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(committees, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode(),
-               "can_add": permissions.can_create_committee(user)}
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "can_add": permissions.can_create_committee(user),
+    }
     template = "coordination/partials/committee_table.html" if _htmx(request) else "coordination/committee_list.html"
     return render(request, template, context)
 
@@ -82,8 +87,11 @@ def committee_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Committee “%(name)s” created.") % {"name": committee.name})
             return redirect(committee)
-    return render(request, "coordination/form.html", {"form": form, "title": _("Create a committee"),
-                                                       "cancel_url": reverse("coordination:committee-list")})
+    return render(
+        request,
+        "coordination/form.html",
+        {"form": form, "title": _("Create a committee"), "cancel_url": reverse("coordination:committee-list")},
+    )
 
 
 @login_required
@@ -94,22 +102,26 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     composition = selectors.committee_composition(committee, members)
     can_manage = permissions.can_manage_committee(user, committee)
     can_change = permissions.can_change_committee(user, committee)
-    return render(request, "coordination/committee_detail.html", {
-        "committee": committee,
-        "members": members,
-        "co_chairs": [m for m in members if m.role in CommitteeMembership.CHAIR_ROLES],
-        "composition": composition,
-        "chart_data": composition.chart_data(),
-        "children": selectors.committee_children_visible_to(user, committee),
-        "upcoming": selectors.committee_meetings(committee, upcoming=True),
-        "past": selectors.committee_meetings(committee, upcoming=False),
-        "backlog": selectors.committee_backlog(committee),
-        "can_manage": can_manage,
-        "can_change": can_change,
-        "can_propose": can_manage or any(m.person.user_id == user.pk for m in members),
-        "propose_form": ProposeItemForm(),
-        "history": audit_list_for(committee)[:15] if can_change else [],
-    })
+    return render(
+        request,
+        "coordination/committee_detail.html",
+        {
+            "committee": committee,
+            "members": members,
+            "co_chairs": [m for m in members if m.role in CommitteeMembership.CHAIR_ROLES],
+            "composition": composition,
+            "chart_data": composition.chart_data(),
+            "children": selectors.committee_children_visible_to(user, committee),
+            "upcoming": selectors.committee_meetings(committee, upcoming=True),
+            "past": selectors.committee_meetings(committee, upcoming=False),
+            "backlog": selectors.committee_backlog(committee),
+            "can_manage": can_manage,
+            "can_change": can_change,
+            "can_propose": can_manage or any(m.person.user_id == user.pk for m in members),
+            "propose_form": ProposeItemForm(),
+            "history": audit_list_for(committee)[:15] if can_change else [],
+        },
+    )
 
 
 @login_required
@@ -127,10 +139,15 @@ def committee_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Committee saved."))
             return redirect(committee)
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": committee.name},
-        "cancel_url": committee.get_absolute_url(),
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": committee.name},
+            "cancel_url": committee.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -150,10 +167,16 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
             if "add_another" in request.POST:
                 return redirect("coordination:membership-add", pk=committee.pk)
             return redirect(committee)
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Add a member to %(name)s") % {"name": committee.name},
-        "cancel_url": committee.get_absolute_url(), "add_another": True,
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Add a member to %(name)s") % {"name": committee.name},
+            "cancel_url": committee.get_absolute_url(),
+            "add_another": True,
+        },
+    )
 
 
 @login_required
@@ -195,6 +218,7 @@ def backlog_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Meetings ----------------------------------------------------------------------------------
 
+
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
@@ -210,10 +234,15 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Meeting scheduled; invitations are on their way."))
             return redirect(meeting)
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
-        "cancel_url": committee.get_absolute_url(),
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
+            "cancel_url": committee.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -221,10 +250,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     meeting = selectors.meeting_get_for_user(user, pk)
     page = selectors.meeting_page_for_user(user, meeting)
-    return render(request, "coordination/meeting_detail.html", {
-        "meeting": meeting, "page": page, "agenda_form": AgendaItemForm(),
-        "invite_form": InviteForm(user=user) if page.can_manage else None,
-    })
+    return render(
+        request,
+        "coordination/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "page": page,
+            "agenda_form": AgendaItemForm(),
+            "invite_form": InviteForm(user=user) if page.can_manage else None,
+        },
+    )
 
 
 @login_required
@@ -250,9 +285,15 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Meeting saved."))
             return redirect(meeting)
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Edit %(title)s") % {"title": meeting.title}, "cancel_url": meeting.get_absolute_url(),
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(title)s") % {"title": meeting.title},
+            "cancel_url": meeting.get_absolute_url(),
+        },
+    )
 
 
 def _meeting_post(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
@@ -283,8 +324,9 @@ def meeting_reply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(meeting)
     invitation = services.invitation_respond(actor=user, meeting=meeting, response=form.cleaned_data["response"])
     if _htmx(request):
-        return render(request, "coordination/partials/reply.html", {"meeting": meeting, "invitation": invitation,
-                                                                     "saved": True})
+        return render(
+            request, "coordination/partials/reply.html", {"meeting": meeting, "invitation": invitation, "saved": True}
+        )
     messages.success(request, _("Your reply is saved: %(reply)s.") % {"reply": invitation.get_response_display()})
     return redirect(meeting)
 
@@ -342,6 +384,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Agenda items ------------------------------------------------------------------------------
 
+
 @login_required
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
@@ -356,9 +399,15 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Agenda item added."))
             return redirect(f"{meeting.get_absolute_url()}#agenda")
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Add an agenda item"), "cancel_url": meeting.get_absolute_url(),
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Add an agenda item"),
+            "cancel_url": meeting.get_absolute_url(),
+        },
+    )
 
 
 def _item_for(request: HttpRequest, item_pk: int) -> tuple[User, AgendaItem, Meeting]:
@@ -384,9 +433,15 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Agenda item saved."))
             return redirect(f"{meeting.get_absolute_url()}#agenda")
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Edit agenda item"), "cancel_url": meeting.get_absolute_url(),
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Edit agenda item"),
+            "cancel_url": meeting.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -428,11 +483,12 @@ def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
         raise PermissionDenied
     minutes_form = MinutesForm(
         request.POST if "save_minutes" in request.POST else None,
-        initial={"minutes": item.minutes, "status": item.status if item.status == AgendaItem.Status.OPEN else
-                 AgendaItem.Status.CLOSED},
+        initial={
+            "minutes": item.minutes,
+            "status": item.status if item.status == AgendaItem.Status.OPEN else AgendaItem.Status.CLOSED,
+        },
     )
-    decision_form = DecisionForm(request.POST if "add_decision" in request.POST else None, user=user,
-                                 prefix="decision")
+    decision_form = DecisionForm(request.POST if "add_decision" in request.POST else None, user=user, prefix="decision")
     if request.method == "POST":
         try:
             if "save_minutes" in request.POST and minutes_form.is_valid():
@@ -445,10 +501,17 @@ def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
                 return redirect(reverse("coordination:item-minutes", args=[item.pk]))
         except ValidationError as exc:
             apply_service_errors(minutes_form if "save_minutes" in request.POST else decision_form, exc)
-    return render(request, "coordination/item_minutes.html", {
-        "meeting": meeting, "item": item, "minutes_form": minutes_form, "decision_form": decision_form,
-        "decisions": item.decisions.select_related("owner", "owner_organisation"),
-    })
+    return render(
+        request,
+        "coordination/item_minutes.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "minutes_form": minutes_form,
+            "decision_form": decision_form,
+            "decisions": item.decisions.select_related("owner", "owner_organisation"),
+        },
+    )
 
 
 @login_required
@@ -466,13 +529,20 @@ def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Decision updated."))
             return redirect(decision)
-    return render(request, "coordination/form.html", {
-        "form": form, "title": _("Follow-up of a decision"), "intro": decision.text,
-        "cancel_url": decision.get_absolute_url(),
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Follow-up of a decision"),
+            "intro": decision.text,
+            "cancel_url": decision.get_absolute_url(),
+        },
+    )
 
 
 # --- Calendar ----------------------------------------------------------------------------------
+
 
 @login_required
 def calendar_month(request: HttpRequest) -> HttpResponse:
@@ -488,8 +558,13 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     context: dict[str, Any] = {
-        "form": form, "month": first, "days": sorted(days.items()), "previous": previous, "following": following,
-        "committee": committee, "meeting_count": len(meetings),
+        "form": form,
+        "month": first,
+        "days": sorted(days.items()),
+        "previous": previous,
+        "following": following,
+        "committee": committee,
+        "meeting_count": len(meetings),
     }
     template = "coordination/partials/calendar_month.html" if _htmx(request) else "coordination/calendar.html"
     return render(request, template, context)

@@ -14,7 +14,11 @@ from core.permissions import require
 
 
 def audit_record(
-    *, actor: User | None, action: str, target: models.Model, changes: dict[str, Any] | None = None,
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
     return AuditEvent.objects.create(

@@ -12,11 +12,14 @@ from stakeholders.models import JurisdictionRole, OrganisationMembership
 class _InviteForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     full_name = forms.CharField(
-        label=_("Full name"), max_length=200, required=False,
+        label=_("Full name"),
+        max_length=200,
+        required=False,
         help_text=_("Used when the person has no account yet: one is opened and a link to set a password is sent."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500,
-                             help_text=_("Recorded in the audit trail with your name."))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, help_text=_("Recorded in the audit trail with your name.")
+    )
 
 
 class JurisdictionRoleGrantForm(_InviteForm):

@@ -35,15 +35,22 @@ def jurisdiction_access(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(user)s is now %(role)s of %(place)s.") % {
-                "user": granted.user, "role": granted.get_role_display().lower(), "place": jurisdiction.name})
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s of %(place)s.")
+                % {"user": granted.user, "role": granted.get_role_display().lower(), "place": jurisdiction.name},
+            )
             return redirect("stakeholders:jurisdiction-access", pk=jurisdiction.pk)
-    return render(request, "stakeholders/access/jurisdiction.html", {
-        "jurisdiction": jurisdiction,
-        "roles": selectors.jurisdiction_roles_for_user(user, jurisdiction),
-        "form": form,
-        "revoke_form": RevokeForm(),
-    })
+    return render(
+        request,
+        "stakeholders/access/jurisdiction.html",
+        {
+            "jurisdiction": jurisdiction,
+            "roles": selectors.jurisdiction_roles_for_user(user, jurisdiction),
+            "form": form,
+            "revoke_form": RevokeForm(),
+        },
+    )
 
 
 @login_required
@@ -76,15 +83,20 @@ def organisation_people(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(user)s now belongs to %(org)s.") % {
-                "user": membership.user, "org": organisation.name})
+            messages.success(
+                request, _("%(user)s now belongs to %(org)s.") % {"user": membership.user, "org": organisation.name}
+            )
             return redirect("stakeholders:organisation-people", pk=organisation.pk)
-    return render(request, "stakeholders/access/organisation.html", {
-        "organisation": organisation,
-        "members": selectors.organisation_members_for_user(user, organisation),
-        "form": form,
-        "revoke_form": RevokeForm(),
-    })
+    return render(
+        request,
+        "stakeholders/access/organisation.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members_for_user(user, organisation),
+            "form": form,
+            "revoke_form": RevokeForm(),
+        },
+    )
 
 
 @login_required
@@ -98,6 +110,7 @@ def organisation_member_remove(request: HttpRequest, pk: int, membership_pk: int
         messages.error(request, _("Give a reason to remove someone."))
     else:
         services.organisation_membership_remove(actor=user, membership=membership, reason=form.cleaned_data["reason"])
-        messages.success(request, _("%(user)s no longer belongs to %(org)s.") % {
-            "user": membership.user, "org": organisation.name})
+        messages.success(
+            request, _("%(user)s no longer belongs to %(org)s.") % {"user": membership.user, "org": organisation.name}
+        )
     return redirect("stakeholders:organisation-people", pk=organisation.pk)

@@ -88,8 +88,18 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["filename", "kind", "owner", "status", "row_count", "created_count", "created_at"]
     list_filter = ["kind", "status"]
     exclude = ["rows"]
-    readonly_fields = ["owner", "kind", "filename", "encoding", "status", "errors", "notices", "row_count",
-                       "created_count", "committed_at"]
+    readonly_fields = [
+        "owner",
+        "kind",
+        "filename",
+        "encoding",
+        "status",
+        "errors",
+        "notices",
+        "row_count",
+        "created_count",
+        "committed_at",
+    ]
 
     def has_add_permission(self, request: object) -> bool:
         return False  # imports go through the portal's preview and commit

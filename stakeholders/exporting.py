@@ -18,12 +18,34 @@ from stakeholders.importing import FORMULA_PREFIXES
 from stakeholders.models import Organisation, Person, Position
 
 ORGANISATION_EXPORT_COLUMNS = (
-    "name", "acronym", "kind", "sector", "jurisdiction", "description", "email", "phone", "website", "address",
-    "is_active", "id", "sector_name", "jurisdiction_name",
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "jurisdiction",
+    "description",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "is_active",
+    "id",
+    "sector_name",
+    "jurisdiction_name",
 )
 PERSON_EXPORT_COLUMNS = (
-    "full_name", "organisation", "jurisdiction", "title", "start_date", "pronouns", "email", "phone",
-    "contact_consent_date", "languages", "expertise", "id",
+    "full_name",
+    "organisation",
+    "jurisdiction",
+    "title",
+    "start_date",
+    "pronouns",
+    "email",
+    "phone",
+    "contact_consent_date",
+    "languages",
+    "expertise",
+    "id",
 )
 
 
@@ -40,8 +62,20 @@ def organisation_rows(organisations: QuerySet[Organisation]) -> Iterator[list[An
     """Rows in the import's column order first (a file exported can be edited and imported again)."""
     for o in organisations.iterator(chunk_size=2000):
         yield [
-            o.name, o.acronym, o.kind, o.sector.code, o.jurisdiction.code, o.description, o.email, o.phone,
-            o.website, o.address, "yes" if o.is_active else "no", o.pk, o.sector.name, o.jurisdiction.name,
+            o.name,
+            o.acronym,
+            o.kind,
+            o.sector.code,
+            o.jurisdiction.code,
+            o.description,
+            o.email,
+            o.phone,
+            o.website,
+            o.address,
+            "yes" if o.is_active else "no",
+            o.pk,
+            o.sector.name,
+            o.jurisdiction.name,
         ]
 
 
@@ -50,16 +84,26 @@ def person_rows(people: Iterable[Person]) -> Iterator[list[Any]]:
     only where the row says they are visible."""
     for p in people:
         contact = bool(getattr(p, "contact_visible", False))
-        personal = [p.pronouns, p.email if contact else "", p.phone if contact else "",
-                    p.contact_consent_at.date().isoformat() if contact and p.contact_consent_at else "",
-                    p.languages, p.expertise, p.pk]
+        personal = [
+            p.pronouns,
+            p.email if contact else "",
+            p.phone if contact else "",
+            p.contact_consent_at.date().isoformat() if contact and p.contact_consent_at else "",
+            p.languages,
+            p.expertise,
+            p.pk,
+        ]
         positions: list[Position] = list(getattr(p, "visible_positions", []))
         if not positions:
             yield [p.full_name, "", p.jurisdiction.code if p.jurisdiction else "", "", "", *personal]
         for position in positions:
             yield [
-                p.full_name, position.organisation.name, position.organisation.jurisdiction.code, position.title,
-                position.start_date.isoformat() if position.start_date else "", *personal,
+                p.full_name,
+                position.organisation.name,
+                position.organisation.jurisdiction.code,
+                position.title,
+                position.start_date.isoformat() if position.start_date else "",
+                *personal,
             ]
 
 
@@ -126,8 +170,10 @@ def popolo(organisations: Iterable[Organisation], people: Iterable[Person]) -> d
             if position.organisation_id not in exported:
                 continue
             membership: dict[str, Any] = {
-                "id": f"membership/{position.pk}", "person_id": f"person/{p.pk}",
-                "organization_id": f"organization/{position.organisation_id}", "role": position.title,
+                "id": f"membership/{position.pk}",
+                "person_id": f"person/{p.pk}",
+                "organization_id": f"organization/{position.organisation_id}",
+                "role": position.title,
             }
             if position.start_date:
                 membership["start_date"] = position.start_date.isoformat()
@@ -147,7 +193,8 @@ def popolo(organisations: Iterable[Organisation], people: Iterable[Person]) -> d
                 **({"parent_id": f"organization/{o.parent_id}"} if o.parent_id else {}),
                 **({"description": o.description} if o.description else {}),
                 "contact_details": [
-                    {"type": t, "value": v} for t, v in (("email", o.email), ("voice", o.phone), ("address", o.address))
+                    {"type": t, "value": v}
+                    for t, v in (("email", o.email), ("voice", o.phone), ("address", o.address))
                     if v
                 ],
                 "links": [{"url": o.website}] if o.website else [],

@@ -38,8 +38,18 @@ class OrganisationForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "acronym", "kind", "sector", "jurisdiction", "parent", "description", "email", "phone",
-            "website", "address", "is_active",
+            "name",
+            "acronym",
+            "kind",
+            "sector",
+            "jurisdiction",
+            "parent",
+            "description",
+            "email",
+            "phone",
+            "website",
+            "address",
+            "is_active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -59,20 +69,28 @@ class OrganisationForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
 
 class DirectoryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    engaged_in = forms.ModelChoiceField(label=_("Engaged in (stakeholder map)"), queryset=Jurisdiction.objects.none(),
-                                        required=False, widget=forms.HiddenInput())
-    here_only = forms.BooleanField(label=_("Only at this level, not in its parts"), required=False,
-                                   widget=forms.HiddenInput())
+    engaged_in = forms.ModelChoiceField(
+        label=_("Engaged in (stakeholder map)"),
+        queryset=Jurisdiction.objects.none(),
+        required=False,
+        widget=forms.HiddenInput(),
+    )
+    here_only = forms.BooleanField(
+        label=_("Only at this level, not in its parts"), required=False, widget=forms.HiddenInput()
+    )
     min_engagement = forms.TypedChoiceField(
-        label=_("At least"), coerce=int, required=False, empty_value=None, widget=forms.HiddenInput(),
+        label=_("At least"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.HiddenInput(),
         choices=[("", _("Any engagement")), *StakeholderMapping.Engagement.choices],
     )
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=selectors.sector_list(), required=False)
     jurisdiction = forms.ModelChoiceField(
         label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(), required=False
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Organisation.Kind.choices],
-                             required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Organisation.Kind.choices], required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,16 +102,19 @@ class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # ty
     """A person; on creation optionally (for organisation admins necessarily) with a first position."""
 
     contact_consent_date = forms.DateField(
-        label=_("Consent to hold contact details given on"), required=False,
+        label=_("Consent to hold contact details given on"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Required when an email or phone number is recorded. Clear it, and the contact details, if "
-                    "consent is withdrawn."),
+        help_text=_(
+            "Required when an email or phone number is recorded. Clear it, and the contact details, if "
+            "consent is withdrawn."
+        ),
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
     title = forms.CharField(label=_("Position title"), max_length=200, required=False)
-    start_date = forms.DateField(label=_("In this position since"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("In this position since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = Person
@@ -115,7 +136,8 @@ class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # ty
                 self.initial["contact_consent_date"] = timezone.localtime(self.instance.contact_consent_at).date()
         else:
             self.fields["organisation"].queryset = permissions.organisations_changeable(  # type: ignore[attr-defined]
-                user).select_related("jurisdiction")
+                user
+            ).select_related("jurisdiction")
             if not (scopes.is_platform_admin or scopes.coordinator_paths):
                 self.fields["organisation"].required = True
                 self.fields["title"].required = True
@@ -150,10 +172,10 @@ class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # ty
 
 class PersonFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          required=False)
-    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(),
-                                          required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(), required=False
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,8 +189,10 @@ class PositionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # 
     class Meta:
         model = Position
         fields = ["organisation", "title", "start_date", "end_date"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
-                   "end_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,18 +200,23 @@ class PositionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # 
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = permissions.organisations_changeable(  # type: ignore[attr-defined]
-                user).select_related("jurisdiction")
+                user
+            ).select_related("jurisdiction")
 
 
 class PartnershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Partnership
         fields = ["organisation", "partner", "kind", "start_date", "end_date", "notes"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
-                   "end_date": forms.DateInput(attrs={"type": "date"}),
-                   "notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"organisation": _("For a referral pathway: the organisation that refers."),
-                      "partner": _("For a referral pathway: the organisation referred to.")}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "organisation": _("For a referral pathway: the organisation that refers."),
+            "partner": _("For a referral pathway: the organisation referred to."),
+        }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,28 +228,58 @@ class PartnershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm): 
 class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = StakeholderMapping
-        fields = ["organisation", "influence", "interest", "engagement_level", "prevention_primary",
-                  "prevention_secondary", "prevention_tertiary", "services_offered", "notes"]
-        widgets = {"services_offered": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3}),
-                   "influence": forms.Select(choices=StakeholderMapping.SCALE),
-                   "interest": forms.Select(choices=StakeholderMapping.SCALE)}
+        fields = [
+            "organisation",
+            "influence",
+            "interest",
+            "engagement_level",
+            "prevention_primary",
+            "prevention_secondary",
+            "prevention_tertiary",
+            "services_offered",
+            "notes",
+        ]
+        widgets = {
+            "services_offered": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "influence": forms.Select(choices=StakeholderMapping.SCALE),
+            "interest": forms.Select(choices=StakeholderMapping.SCALE),
+        }
 
     def __init__(self, *args: Any, user: AnyUser, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ancestors = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
-        self.fields["organisation"].queryset = permissions.organisations_visible(user).filter(  # type: ignore[attr-defined]
-            Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors)
-        ).select_related("jurisdiction")
+        self.fields["organisation"].queryset = (
+            permissions.organisations_visible(user)
+            .filter(  # type: ignore[attr-defined]
+                Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors)
+            )
+            .select_related("jurisdiction")
+        )
 
 
 class OfferForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ResourceOffer
-        fields = ["organisation", "jurisdiction", "kind", "title", "description", "quantity", "unit", "value",
-                  "currency", "start_date", "end_date", "status"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
-                   "end_date": forms.DateInput(attrs={"type": "date"}),
-                   "description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "organisation",
+            "jurisdiction",
+            "kind",
+            "title",
+            "description",
+            "quantity",
+            "unit",
+            "value",
+            "currency",
+            "start_date",
+            "end_date",
+            "status",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -238,12 +297,15 @@ class OfferForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # typ
 
 
 class OfferFilterForm(StyledFormMixin, forms.Form):
-    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(),
-                                          required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *ResourceOffer.Status.choices])
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("Any kind")), *ResourceOffer.Kind.choices])
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ResourceOffer.Status.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *ResourceOffer.Kind.choices]
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,16 +316,19 @@ class ImportForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("The file lists"), choices=ImportBatch.Kind.choices)
     file = forms.FileField(
         label=_("CSV or XLSX file"),
-        help_text=_("The first row names the columns. CSV in UTF-8, UTF-16 or Latin-1, separated by commas or "
-                    "semicolons."),
+        help_text=_(
+            "The first row names the columns. CSV in UTF-8, UTF-16 or Latin-1, separated by commas or semicolons."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > importing.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB: split it into several files.")
-                                        % {"mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB: split it into several files.")
+                % {"mb": importing.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         return upload
 
 

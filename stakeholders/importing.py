@@ -108,17 +108,21 @@ class FileProblem(Exception):
 
 # --- Reading bytes into a table ----------------------------------------------------------------
 
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the name of the encoding it was read with."""
     try:
         if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8 (with byte-order mark)"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (with byte-order mark)"
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return data.decode("utf-16"), "UTF-16"
     except UnicodeDecodeError as exc:
         raise FileProblem(
-            _("The file starts like a Unicode file but byte %(at)d cannot be read (%(reason)s). Save it again as "
-              "“CSV UTF-8”.") % {"at": exc.start + 1, "reason": exc.reason}
+            _(
+                "The file starts like a Unicode file but byte %(at)d cannot be read (%(reason)s). Save it again as "
+                "“CSV UTF-8”."
+            )
+            % {"at": exc.start + 1, "reason": exc.reason}
         ) from None
     head = data[:4000]
     if len(head) >= 4 and head.count(b"\x00") * 3 >= len(head):
@@ -150,8 +154,10 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
     nul = text.find("\x00")
     if nul >= 0:
         raise FileProblem(
-            _("The file contains a NUL byte (an invisible zero character), so it is not a plain text CSV file. "
-              "Open it in a spreadsheet and save it again as CSV."),
+            _(
+                "The file contains a NUL byte (an invisible zero character), so it is not a plain text CSV file. "
+                "Open it in a spreadsheet and save it again as CSV."
+            ),
             line=text.count("\n", 0, nul) + 1,
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True)
@@ -168,8 +174,8 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
                 message = _("A cell is too long (more than %(n)d characters).") % {"n": csv.field_size_limit()}
             else:
                 message = _(
-                    "Unbalanced quotes: a cell that opens with a quote mark (\") is not closed, or has text after "
-                    "its closing quote. Inside a quoted cell, write a quote mark twice (\"\")."
+                    'Unbalanced quotes: a cell that opens with a quote mark (") is not closed, or has text after '
+                    'its closing quote. Inside a quoted cell, write a quote mark twice ("").'
                 )
             raise FileProblem(message, line=start) from None
         previous_line = reader.line_num
@@ -220,6 +226,7 @@ def _records(filename: str, data: bytes, result: ParseResult) -> Iterator[tuple[
 
 # --- Cells -------------------------------------------------------------------------------------
 
+
 def formula_problem(value: str) -> str | None:
     """Why a cell would be dangerous in a spreadsheet (formula injection), or ``None``."""
     if value.startswith(FORMULA_PREFIXES) and not NUMBER_OR_PHONE.match(value):
@@ -242,8 +249,12 @@ def parse_upload(kind: str, filename: str, data: bytes) -> ParseResult:
         result.error(None, "", _("The file is empty."))
         return result
     if len(data) > MAX_UPLOAD_BYTES:
-        result.error(None, "", _("The file is larger than %(mb)d MB: split it into several files.")
-                     % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        result.error(
+            None,
+            "",
+            _("The file is larger than %(mb)d MB: split it into several files.")
+            % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        )
         return result
     try:
         records = _records(filename, data, result)
@@ -258,8 +269,9 @@ def parse_upload(kind: str, filename: str, data: bytes) -> ParseResult:
             if not any(c.strip() for c in cells):
                 continue
             if len(result.rows) >= MAX_ROWS:
-                result.error(line, "", _("The file has more than %(n)d rows: split it into several files.")
-                             % {"n": MAX_ROWS})
+                result.error(
+                    line, "", _("The file has more than %(n)d rows: split it into several files.") % {"n": MAX_ROWS}
+                )
                 break
             _read_row(line, cells, header, positions, result)
     except FileProblem as problem:
@@ -282,25 +294,43 @@ def _read_header(header: list[str], line: int, columns: tuple[Column, ...], resu
                 result.notices.append(_("Column “%(col)s” is not used and was ignored.") % {"col": raw.strip()})
             continue
         if name in positions:
-            result.error(line, name, _("Column “%(col)s” appears more than once (columns %(a)d and %(b)d). Keep "
-                                       "one of them.") % {"col": name, "a": positions[name] + 1, "b": index + 1})
+            result.error(
+                line,
+                name,
+                _("Column “%(col)s” appears more than once (columns %(a)d and %(b)d). Keep one of them.")
+                % {"col": name, "a": positions[name] + 1, "b": index + 1},
+            )
             continue
         positions[name] = index
     missing = [c.name for c in columns if c.required and c.name not in positions]
     for name in missing:
-        result.error(line, name, _("Column “%(col)s” is missing. The first row must name the columns: "
-                                   "%(required)s (required) and optionally %(optional)s.") % {
-            "col": name,
-            "required": ", ".join(c.name for c in columns if c.required),
-            "optional": ", ".join(c.name for c in columns if not c.required),
-        })
+        result.error(
+            line,
+            name,
+            _(
+                "Column “%(col)s” is missing. The first row must name the columns: "
+                "%(required)s (required) and optionally %(optional)s."
+            )
+            % {
+                "col": name,
+                "required": ", ".join(c.name for c in columns if c.required),
+                "optional": ", ".join(c.name for c in columns if not c.required),
+            },
+        )
     return positions
 
 
 def _read_row(line: int, cells: list[str], header: list[str], positions: dict[str, int], result: ParseResult) -> None:
-    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-        result.error(line, "", _("This row has %(cells)d cells but the header has %(columns)d columns: check for an "
-                                 "unquoted comma or a shifted cell.") % {"cells": len(cells), "columns": len(header)})
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+        result.error(
+            line,
+            "",
+            _(
+                "This row has %(cells)d cells but the header has %(columns)d columns: check for an "
+                "unquoted comma or a shifted cell."
+            )
+            % {"cells": len(cells), "columns": len(header)},
+        )
         return
     values: dict[str, str] = {}
     ok = True
@@ -323,6 +353,7 @@ def _read_row(line: int, cells: list[str], header: list[str], positions: dict[st
 
 
 # --- Checking rows against the database --------------------------------------------------------
+
 
 @dataclass
 class Prepared:
@@ -375,15 +406,18 @@ def _jurisdictions_by_code(rows: list[dict[str, Any]]) -> dict[str, Jurisdiction
     found: dict[str, Jurisdiction] = {}
     code_list = sorted(codes)
     for i in range(0, len(code_list), 500):
-        found.update({j.code: j for j in Jurisdiction.objects.filter(code__in=code_list[i:i + 500])})
+        found.update({j.code: j for j in Jurisdiction.objects.filter(code__in=code_list[i : i + 500])})
     return found
 
 
 def _prepare_organisations(rows: list[dict[str, Any]], actor: AnyUser) -> Prepared:
     prepared = Prepared()
     jurisdictions = _jurisdictions_by_code(rows)
-    allowed = set(permissions.jurisdictions_manageable(actor).filter(
-        pk__in=[j.pk for j in jurisdictions.values()]).values_list("pk", flat=True))
+    allowed = set(
+        permissions.jurisdictions_manageable(actor)
+        .filter(pk__in=[j.pk for j in jurisdictions.values()])
+        .values_list("pk", flat=True)
+    )
     sectors: dict[str, Sector] = {}
     for known in Sector.objects.all():
         sectors[known.code.lower()] = known
@@ -404,38 +438,61 @@ def _prepare_organisations(rows: list[dict[str, Any]], actor: AnyUser) -> Prepar
         elif jurisdiction is None:
             prepared.error(line, "jurisdiction", _("No jurisdiction has the code “%(code)s”.") % {"code": code})
         elif jurisdiction.pk not in allowed:
-            prepared.error(line, "jurisdiction", _("You may only import into your own jurisdictions; “%(code)s” is "
-                                                   "not one of them.") % {"code": code})
+            prepared.error(
+                line,
+                "jurisdiction",
+                _("You may only import into your own jurisdictions; “%(code)s” is not one of them.") % {"code": code},
+            )
             jurisdiction = None
         kind = _choice(values.get("kind", ""), kinds)
         if kind is None:
-            prepared.error(line, "kind", _("“%(value)s” is not a kind of organisation. Use one of: %(codes)s.")
-                           % {"value": values.get("kind", ""), "codes": ", ".join(c for c, _ in kinds)})
+            prepared.error(
+                line,
+                "kind",
+                _("“%(value)s” is not a kind of organisation. Use one of: %(codes)s.")
+                % {"value": values.get("kind", ""), "codes": ", ".join(c for c, _ in kinds)},
+            )
         sector: Sector | None = sectors.get(values.get("sector", "").strip().lower())
         if sector is None:
-            prepared.error(line, "sector", _("“%(value)s” is not a sector (use its code or its name).")
-                           % {"value": values.get("sector", "")})
+            prepared.error(
+                line,
+                "sector",
+                _("“%(value)s” is not a sector (use its code or its name).") % {"value": values.get("sector", "")},
+            )
         active = values.get("is_active", "yes").strip().lower()
         if active not in TRUE | FALSE:
             prepared.error(line, "is_active", _("Write yes or no."))
         organisation = Organisation(
-            name=values.get("name", ""), acronym=values.get("acronym", ""), kind=kind or "",
-            description=values.get("description", ""), email=values.get("email", ""),
-            phone=values.get("phone", ""), website=values.get("website", ""), address=values.get("address", ""),
-            is_active=active in TRUE, sector=sector, jurisdiction=jurisdiction,
+            name=values.get("name", ""),
+            acronym=values.get("acronym", ""),
+            kind=kind or "",
+            description=values.get("description", ""),
+            email=values.get("email", ""),
+            phone=values.get("phone", ""),
+            website=values.get("website", ""),
+            address=values.get("address", ""),
+            is_active=active in TRUE,
+            sector=sector,
+            jurisdiction=jurisdiction,
         )
         try:
-            organisation.full_clean(exclude=["sector", "jurisdiction", "parent", "kind"], validate_unique=False,
-                                    validate_constraints=False)
+            organisation.full_clean(
+                exclude=["sector", "jurisdiction", "parent", "kind"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             _model_errors(prepared, line, exc, {})
         if jurisdiction is not None and organisation.name:
             key = (organisation.name.lower(), jurisdiction.pk)
             if key in seen:
                 where = seen[key]
-                prepared.error(line, "name", _("“%(name)s” is already registered in %(place)s.") % {
-                    "name": organisation.name, "place": jurisdiction.name} if where == 0 else
-                    _("Same organisation as on line %(line)d.") % {"line": where})
+                prepared.error(
+                    line,
+                    "name",
+                    _("“%(name)s” is already registered in %(place)s.")
+                    % {"name": organisation.name, "place": jurisdiction.name}
+                    if where == 0
+                    else _("Same organisation as on line %(line)d.") % {"line": where},
+                )
             else:
                 seen[key] = line
         if len(prepared.errors) == errors_before:
@@ -470,29 +527,40 @@ def _prepare_people(rows: list[dict[str, Any]], actor: AnyUser) -> Prepared:
         else:
             organisation = organisations.get((values.get("organisation", "").lower(), jurisdiction.pk))
             if organisation is None:
-                prepared.error(line, "organisation", _(
-                    "No organisation “%(name)s” in %(place)s that you may manage. Import or register the "
-                    "organisation first.") % {"name": values.get("organisation", ""), "place": jurisdiction.name})
+                prepared.error(
+                    line,
+                    "organisation",
+                    _(
+                        "No organisation “%(name)s” in %(place)s that you may manage. Import or register the "
+                        "organisation first."
+                    )
+                    % {"name": values.get("organisation", ""), "place": jurisdiction.name},
+                )
         dates: dict[str, date | None] = {}
         for column in ("start_date", "contact_consent_date"):
             try:
                 dates[column] = _parse_date(values[column]) if values.get(column) else None
             except ValueError:
-                prepared.error(line, column, _("“%(value)s” is not a date: write it as YYYY-MM-DD.")
-                               % {"value": values[column]})
+                prepared.error(
+                    line, column, _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": values[column]}
+                )
                 dates[column] = None
         consent = dates["contact_consent_date"]
         if consent is not None and consent > now.date():
             prepared.error(line, "contact_consent_date", _("The date of consent cannot be in the future."))
         person = Person(
-            full_name=values.get("full_name", ""), pronouns=values.get("pronouns", ""), email=values.get("email", ""),
-            phone=values.get("phone", ""), languages=values.get("languages", ""),
-            expertise=values.get("expertise", ""), jurisdiction=organisation.jurisdiction if organisation else None,
-            contact_consent_at=(timezone.make_aware(datetime.combine(consent, time(12)))
-                                if consent is not None else None),
+            full_name=values.get("full_name", ""),
+            pronouns=values.get("pronouns", ""),
+            email=values.get("email", ""),
+            phone=values.get("phone", ""),
+            languages=values.get("languages", ""),
+            expertise=values.get("expertise", ""),
+            jurisdiction=organisation.jurisdiction if organisation else None,
+            contact_consent_at=(
+                timezone.make_aware(datetime.combine(consent, time(12))) if consent is not None else None
+            ),
         )
-        position = Position(organisation=organisation, title=values.get("title", ""),
-                            start_date=dates["start_date"])
+        position = Position(organisation=organisation, title=values.get("title", ""), start_date=dates["start_date"])
         try:
             person.full_clean(exclude=["user", "jurisdiction"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -505,9 +573,14 @@ def _prepare_people(rows: list[dict[str, Any]], actor: AnyUser) -> Prepared:
             key = (person.full_name.lower(), organisation.pk)
             if key in seen:
                 where = seen[key]
-                prepared.error(line, "full_name", _("%(name)s already holds a position in %(org)s.") % {
-                    "name": person.full_name, "org": organisation.name} if where == 0 else
-                    _("Same person and organisation as on line %(line)d.") % {"line": where})
+                prepared.error(
+                    line,
+                    "full_name",
+                    _("%(name)s already holds a position in %(org)s.")
+                    % {"name": person.full_name, "org": organisation.name}
+                    if where == 0
+                    else _("Same person and organisation as on line %(line)d.") % {"line": where},
+                )
             else:
                 seen[key] = line
         if len(prepared.errors) == errors_before:

@@ -69,8 +69,10 @@ class Jurisdiction(models.Model):
             raise ValidationError({"parent": _("A jurisdiction cannot be part of itself or of one of its own parts.")})
         if self.level and self.LEVEL_RANK[self.Level(self.level)] <= self.LEVEL_RANK[self.Level(parent.level)]:
             raise ValidationError(
-                {"level": _("A %(level)s cannot be part of a %(parent)s.")
-                 % {"level": self.get_level_display().lower(), "parent": parent.get_level_display().lower()}}
+                {
+                    "level": _("A %(level)s cannot be part of a %(parent)s.")
+                    % {"level": self.get_level_display().lower(), "parent": parent.get_level_display().lower()}
+                }
             )
 
 
@@ -118,7 +120,11 @@ class Organisation(models.Model):
         Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="organisations"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True, max_length=5000)
@@ -136,7 +142,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "jurisdiction", name="stakeholders_org_name_per_jurisdiction",
+                Lower("name"),
+                "jurisdiction",
+                name="stakeholders_org_name_per_jurisdiction",
                 violation_error_message=_("An organisation with this name already exists in this jurisdiction."),
             )
         ]
@@ -235,18 +243,28 @@ class Person(models.Model):
     languages = models.CharField(_("languages"), max_length=200, blank=True, help_text=_("Comma-separated."))
     expertise = models.TextField(_("expertise"), blank=True, max_length=2000)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("registered in"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="people", help_text=_("The jurisdiction whose registry keeps this record."),
+        Jurisdiction,
+        verbose_name=_("registered in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text=_("The jurisdiction whose registry keeps this record."),
     )
     contact_consent_at = models.DateTimeField(_("consent to hold contact details given"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
     is_youth = models.BooleanField(_("youth"), null=True, blank=True)
-    demographics_consent_at = models.DateTimeField(_("consent to record gender and age group given"), null=True,
-                                                   blank=True)
+    demographics_consent_at = models.DateTimeField(
+        _("consent to record gender and age group given"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -263,13 +281,21 @@ class Person(models.Model):
 
     def clean(self) -> None:
         if (self.email or self.phone) and self.contact_consent_at is None:
-            raise ValidationError({"contact_consent_at": _(
-                "Contact details may only be recorded once the person has consented: record the date of consent."
-            )})
+            raise ValidationError(
+                {
+                    "contact_consent_at": _(
+                        "Contact details may only be recorded once the person has consented: record the date of consent."
+                    )
+                }
+            )
         if (self.gender or self.is_youth is not None) and self.demographics_consent_at is None:
-            raise ValidationError({"demographics_consent_at": _(
-                "Gender and age group may only be recorded with the person's consent: record the date of consent."
-            )})
+            raise ValidationError(
+                {
+                    "demographics_consent_at": _(
+                        "Gender and age group may only be recorded with the person's consent: record the date of consent."
+                    )
+                }
+            )
 
 
 class Position(models.Model):
@@ -288,7 +314,8 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="stakeholders_position_dates_in_order",
                 violation_error_message=_("A position cannot end before it starts."),
@@ -344,13 +371,15 @@ class Partnership(models.Model):
                 violation_error_message=_("An organisation cannot be its own partner."),
             ),
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="stakeholders_partnership_dates_in_order",
                 violation_error_message=_("A partnership cannot end before it starts."),
             ),
             models.UniqueConstraint(
-                fields=["organisation", "partner", "kind"], name="stakeholders_one_partnership_per_kind",
+                fields=["organisation", "partner", "kind"],
+                name="stakeholders_one_partnership_per_kind",
                 violation_error_message=_("These organisations already have a partnership of this kind."),
             ),
         ]
@@ -386,11 +415,13 @@ class StakeholderMapping(models.Model):
     )
     # A 1-5 scale by validators rather than choices: one number, not an enumeration, in the API schema.
     influence = models.PositiveSmallIntegerField(
-        _("influence"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        _("influence"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (little) to 5 (decisive) power over prevention outcomes."),
     )
     interest = models.PositiveSmallIntegerField(
-        _("interest"), validators=[MinValueValidator(1), MaxValueValidator(5)],
+        _("interest"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (little) to 5 (very high) interest in prevention."),
     )
     engagement_level = models.PositiveSmallIntegerField(_("engagement level"), choices=Engagement.choices)
@@ -414,7 +445,8 @@ class StakeholderMapping(models.Model):
         verbose_name_plural = _("stakeholder mappings")
         constraints = [
             models.UniqueConstraint(
-                fields=["jurisdiction", "organisation"], name="stakeholders_one_mapping_per_jurisdiction",
+                fields=["jurisdiction", "organisation"],
+                name="stakeholders_one_mapping_per_jurisdiction",
                 violation_error_message=_("This organisation is already mapped in this jurisdiction."),
             ),
             models.CheckConstraint(
@@ -434,19 +466,25 @@ class StakeholderMapping(models.Model):
         here = self.jurisdiction.path
         there = self.organisation.jurisdiction.path
         if not (there.startswith(here) or here.startswith(there)):
-            raise ValidationError({"organisation": _(
-                "Only organisations of this jurisdiction, of its parts or of the jurisdictions above it can be "
-                "mapped here."
-            )})
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Only organisations of this jurisdiction, of its parts or of the jurisdictions above it can be "
+                        "mapped here."
+                    )
+                }
+            )
 
     @property
     def prevention_levels(self) -> list[str]:
         return [
-            str(label) for flag, label in (
+            str(label)
+            for flag, label in (
                 (self.prevention_primary, _("primary")),
                 (self.prevention_secondary, _("secondary")),
                 (self.prevention_tertiary, _("tertiary")),
-            ) if flag
+            )
+            if flag
         ]
 
 
@@ -473,7 +511,9 @@ class ResourceOffer(models.Model):
         Organisation, verbose_name=_("offered by"), on_delete=models.CASCADE, related_name="resource_offers"
     )
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("offered to (jurisdiction)"), on_delete=models.PROTECT,
+        Jurisdiction,
+        verbose_name=_("offered to (jurisdiction)"),
+        on_delete=models.PROTECT,
         related_name="resource_offers",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -484,11 +524,17 @@ class ResourceOffer(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("For example: places, hours, rooms."))
     value = models.DecimalField(
-        _("estimated value"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("estimated value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(
-        _("currency"), max_length=3, blank=True,
+        _("currency"),
+        max_length=3,
+        blank=True,
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, such as USD or BDT."))],
     )
     start_date = models.DateField(_("from"), null=True, blank=True)
@@ -503,7 +549,8 @@ class ResourceOffer(models.Model):
         verbose_name_plural = _("resource offers")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="stakeholders_offer_dates_in_order",
                 violation_error_message=_("An offer cannot end before it starts."),

@@ -94,6 +94,7 @@ def scopes_forget(user: AnyUser) -> None:
 
 # --- Jurisdictions ----------------------------------------------------------------------------
 
+
 def jurisdictions_visible(user: AnyUser) -> QuerySet[Jurisdiction]:
     """The jurisdiction tree is public to every signed-in user."""
     if not user.is_authenticated:
@@ -130,11 +131,13 @@ def can_grant_roles_in(user: AnyUser, jurisdiction: Jurisdiction) -> bool:
 
 # --- Sectors -----------------------------------------------------------------------------------
 
+
 def can_manage_sectors(user: AnyUser) -> bool:
     return scopes_for(user).is_platform_admin
 
 
 # --- Organisations -----------------------------------------------------------------------------
+
 
 def organisations_visible(user: AnyUser) -> QuerySet[Organisation]:
     """Active organisations are the public directory; inactive ones are seen by those responsible."""
@@ -188,6 +191,7 @@ def can_see_organisation_people(user: AnyUser, organisation: Organisation) -> bo
 
 
 # --- People ------------------------------------------------------------------------------------
+
 
 def current_positions_q(prefix: str = "") -> Q:
     """Positions that have not ended (``prefix`` is the lookup path to the position, e.g. ``positions__``)."""
@@ -340,6 +344,7 @@ def can_manage_position_in(user: AnyUser, organisation: Organisation) -> bool:
 
 # --- Partnerships ------------------------------------------------------------------------------
 
+
 def partnerships_visible(user: AnyUser) -> QuerySet[Partnership]:
     """A partnership is seen by whoever may see both organisations."""
     if not user.is_authenticated:
@@ -368,6 +373,7 @@ def can_add_partnership(user: AnyUser, organisation: Organisation, partner: Orga
 
 
 # --- Stakeholder mapping -----------------------------------------------------------------------
+
 
 def mapping_jurisdictions(user: AnyUser) -> QuerySet[Jurisdiction]:
     """Jurisdictions whose stakeholder map the user may read: coordinators' and liaisons' subtrees."""
@@ -399,6 +405,7 @@ def can_map_in(user: AnyUser, jurisdiction: Jurisdiction) -> bool:
 
 
 # --- Resource offers ---------------------------------------------------------------------------
+
 
 def offers_visible(user: AnyUser) -> QuerySet[ResourceOffer]:
     """Offers (with their values) are seen by coordinators and liaisons of the jurisdiction offered to,
@@ -449,6 +456,7 @@ def can_add_offer(user: AnyUser, organisation: Organisation, jurisdiction: Juris
 
 
 # --- Import ------------------------------------------------------------------------------------
+
 
 def can_import(user: AnyUser) -> bool:
     """Only coordinators (into their own jurisdictions, checked row by row) and platform admins import."""

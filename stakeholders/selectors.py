@@ -49,9 +49,11 @@ class TreeNode:
 def jurisdiction_tree_for_user(user: AnyUser) -> list[TreeNode]:
     """The whole visible tree in one query, with the number of organisations each node holds."""
     visible_orgs = permissions.organisations_visible(user).values("pk")
-    rows = jurisdiction_list_visible_to(user).annotate(
-        org_count=Count("organisations", filter=Q(organisations__in=visible_orgs))
-    ).order_by("path")  # explicit: a model's default ordering is not kept in an aggregate on every database
+    rows = (
+        jurisdiction_list_visible_to(user)
+        .annotate(org_count=Count("organisations", filter=Q(organisations__in=visible_orgs)))
+        .order_by("path")
+    )  # explicit: a model's default ordering is not kept in an aggregate on every database
     nodes: dict[int, TreeNode] = {}
     roots: list[TreeNode] = []
     for j in rows:  # ordered by path, so a parent always comes before its children
@@ -103,8 +105,11 @@ def organisation_list_visible_to(
     if sector is not None:
         qs = qs.filter(sector=sector)
     if jurisdiction is not None:
-        qs = qs.filter(jurisdiction=jurisdiction) if here_only else qs.filter(
-            jurisdiction__path__startswith=jurisdiction.path)
+        qs = (
+            qs.filter(jurisdiction=jurisdiction)
+            if here_only
+            else qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+        )
     if kind:
         qs = qs.filter(kind=kind)
     if not include_inactive:
@@ -128,7 +133,6 @@ def organisation_members_for_user(user: AnyUser, organisation: Organisation) -> 
     if not permissions.can_see_organisation_people(user, organisation):
         return OrganisationMembership.objects.none()
     return organisation.memberships.select_related("user").order_by("role", "user__email")
-
 
 
 def roles_for_user(user: AnyUser) -> dict[str, Any]:
@@ -186,6 +190,7 @@ def text_search(qs: QuerySet[M], q: str, fields: Sequence[str]) -> QuerySet[M]:
 
 # --- People ------------------------------------------------------------------------------------
 
+
 def _flag(q: Q | None) -> Any:
     """A boolean column evaluating a rule ``Q`` in the query (``None``: always true)."""
     if q is None:
@@ -221,20 +226,25 @@ def person_list_visible_to(
 
 
 def person_filter(
-    user: AnyUser, qs: QuerySet[Person], *, organisation: Organisation | None = None,
+    user: AnyUser,
+    qs: QuerySet[Person],
+    *,
+    organisation: Organisation | None = None,
     jurisdiction: Jurisdiction | None = None,
 ) -> QuerySet[Person]:
     """Narrow ``qs`` to the people of an organisation, or of a jurisdiction's subtree, through the
     positions the user may see: filtering must not reveal a position (an ended one, one in an
     organisation the user cannot see) that the person's page hides. Pages and the API use this."""
     if organisation is not None:
-        qs = qs.filter(pk__in=permissions.positions_visible(user).filter(organisation=organisation)
-                       .values("person_id"))
+        qs = qs.filter(pk__in=permissions.positions_visible(user).filter(organisation=organisation).values("person_id"))
     if jurisdiction is not None:
         qs = qs.filter(
             Q(jurisdiction__path__startswith=jurisdiction.path)
-            | Q(pk__in=permissions.positions_visible(user)
-                .filter(organisation__jurisdiction__path__startswith=jurisdiction.path).values("person_id"))
+            | Q(
+                pk__in=permissions.positions_visible(user)
+                .filter(organisation__jurisdiction__path__startswith=jurisdiction.path)
+                .values("person_id")
+            )
         )
     return qs
 
@@ -259,6 +269,7 @@ def position_get_for_user(user: AnyUser, pk: Any) -> Position:
 
 
 # --- Partnerships ------------------------------------------------------------------------------
+
 
 def partnership_list_visible_to(
     user: AnyUser,
@@ -340,6 +351,7 @@ def organisation_network(user: AnyUser, organisation: Organisation, partnerships
 
 
 # --- Stakeholder mapping -----------------------------------------------------------------------
+
 
 def mapping_jurisdiction_list(user: AnyUser) -> QuerySet[Jurisdiction]:
     return permissions.mapping_jurisdictions(user)
@@ -485,9 +497,11 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
     columns = [HeatmapColumn(jurisdiction, exact=True), *parts] if parts else [HeatmapColumn(jurisdiction)]
     sectors = list(sector_list())
     visible = permissions.organisations_visible(user).filter(is_active=True)
-    engaged_ids = permissions.mappings_visible(user).filter(
-        jurisdiction__path__startswith=jurisdiction.path, engagement_level__gte=min_engagement
-    ).values("organisation_id")
+    engaged_ids = (
+        permissions.mappings_visible(user)
+        .filter(jurisdiction__path__startswith=jurisdiction.path, engagement_level__gte=min_engagement)
+        .values("organisation_id")
+    )
     per_column = {f"c{i}": Count("pk", filter=c.q) for i, c in enumerate(columns)}
     engaged: dict[tuple[int, str], list[int]] = {}
     counted: Any = visible.filter(pk__in=engaged_ids).values("sector_id", "kind").annotate(**per_column).order_by()
@@ -499,14 +513,22 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
         registered[group["sector_id"]] = [group[f"c{i}"] for i in range(len(columns))]
 
     def engaged_in(i: int, *, sector_id: int | None = None, kind: str | None = None) -> int:
-        return sum(counts[i] for (s, k), counts in engaged.items()
-                   if (sector_id is None or s == sector_id) and (kind is None or k == kind))
+        return sum(
+            counts[i]
+            for (s, k), counts in engaged.items()
+            if (sector_id is None or s == sector_id) and (kind is None or k == kind)
+        )
 
     rows = [
-        HeatmapRow(sector, [
-            HeatmapCell(column, engaged_in(i, sector_id=sector.pk), registered.get(sector.pk, [0] * len(columns))[i])
-            for i, column in enumerate(columns)
-        ])
+        HeatmapRow(
+            sector,
+            [
+                HeatmapCell(
+                    column, engaged_in(i, sector_id=sector.pk), registered.get(sector.pk, [0] * len(columns))[i]
+                )
+                for i, column in enumerate(columns)
+            ],
+        )
         for sector in sectors
     ]
     max_count = max([cell.engaged for row in rows for cell in row.cells] or [0])
@@ -523,6 +545,7 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
 
 
 # --- Resource offers ---------------------------------------------------------------------------
+
 
 def offer_list_visible_to(
     user: AnyUser,
@@ -550,6 +573,7 @@ def offer_get_for_user(user: AnyUser, pk: Any) -> ResourceOffer:
 
 
 # --- Import ------------------------------------------------------------------------------------
+
 
 def import_batch_get_for_user(user: AnyUser, pk: Any) -> ImportBatch:
     """An upload is seen only by whoever uploaded it."""

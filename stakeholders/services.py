@@ -35,8 +35,18 @@ from stakeholders.models import (
 JURISDICTION_FIELDS = ("name", "code", "level", "parent", "population")
 SECTOR_FIELDS = ("name", "code", "is_security", "description")
 ORGANISATION_FIELDS = (
-    "name", "acronym", "kind", "sector", "jurisdiction", "parent", "description", "email", "phone", "website",
-    "address", "is_active",
+    "name",
+    "acronym",
+    "kind",
+    "sector",
+    "jurisdiction",
+    "parent",
+    "description",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "is_active",
 )
 
 
@@ -50,10 +60,10 @@ def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dic
 
 # --- Jurisdictions ----------------------------------------------------------------------------
 
+
 @transaction.atomic
 def jurisdiction_create(*, actor: User, **data: Any) -> Jurisdiction:
-    require(permissions.can_add_jurisdiction_under(actor, data.get("parent")),
-            "You may not add a jurisdiction there.")
+    require(permissions.can_add_jurisdiction_under(actor, data.get("parent")), "You may not add a jurisdiction there.")
     jurisdiction = Jurisdiction()
     _assign(jurisdiction, data, JURISDICTION_FIELDS)
     jurisdiction.full_clean(exclude=["path", "depth"])
@@ -93,12 +103,18 @@ def jurisdiction_update(*, actor: User, jurisdiction: Jurisdiction, **data: Any)
 
 
 @transaction.atomic
-def jurisdiction_role_grant(*, actor: User, user: User, jurisdiction: Jurisdiction, role: str,
-                            reason: str = "") -> JurisdictionRole:
+def jurisdiction_role_grant(
+    *, actor: User, user: User, jurisdiction: Jurisdiction, role: str, reason: str = ""
+) -> JurisdictionRole:
     require(permissions.can_grant_roles_in(actor, jurisdiction), "You may not grant roles in this jurisdiction.")
     granted, _created = JurisdictionRole.objects.get_or_create(user=user, jurisdiction=jurisdiction, role=role)
-    audit_record(actor=actor, action="role.grant", target=user,
-                 changes={"role": role, "jurisdiction": jurisdiction.code}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        target=user,
+        changes={"role": role, "jurisdiction": jurisdiction.code},
+        reason=reason,
+    )
     permissions.scopes_forget(user)
     return granted
 
@@ -106,12 +122,18 @@ def jurisdiction_role_grant(*, actor: User, user: User, jurisdiction: Jurisdicti
 @transaction.atomic
 def jurisdiction_role_revoke(*, actor: User, role: JurisdictionRole, reason: str = "") -> None:
     require(permissions.can_grant_roles_in(actor, role.jurisdiction), "You may not revoke roles in this jurisdiction.")
-    audit_record(actor=actor, action="role.revoke", target=role.user,
-                 changes={"role": role.role, "jurisdiction": role.jurisdiction.code}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        target=role.user,
+        changes={"role": role.role, "jurisdiction": role.jurisdiction.code},
+        reason=reason,
+    )
     role.delete()
 
 
 # --- Sectors -----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def sector_create(*, actor: User, **data: Any) -> Sector:
@@ -135,6 +157,7 @@ def sector_update(*, actor: User, sector: Sector, **data: Any) -> Sector:
 
 
 # --- Organisations -----------------------------------------------------------------------------
+
 
 def _require_jurisdiction_in_scope(actor: User, jurisdiction: Jurisdiction | None) -> None:
     if jurisdiction is not None and not permissions.jurisdictions_manageable(actor).filter(pk=jurisdiction.pk).exists():
@@ -167,42 +190,70 @@ def organisation_update(*, actor: User, organisation: Organisation, **data: Any)
 
 
 @transaction.atomic
-def organisation_membership_set(*, actor: User, organisation: Organisation, user: User, role: str,
-                                reason: str = "") -> OrganisationMembership:
+def organisation_membership_set(
+    *, actor: User, organisation: Organisation, user: User, role: str, reason: str = ""
+) -> OrganisationMembership:
     require(permissions.can_change_organisation(actor, organisation), "You may not manage this organisation.")
     membership, _created = OrganisationMembership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )
-    audit_record(actor=actor, action="membership.set", target=organisation,
-                 changes={"user": user.email, "role": role}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="membership.set",
+        target=organisation,
+        changes={"user": user.email, "role": role},
+        reason=reason,
+    )
     permissions.scopes_forget(user)
     return membership
 
 
 @transaction.atomic
-def organisation_grant(*, actor: User, organisation: Organisation, grantee: User | Group, perm: str,
-                       reason: str) -> None:
+def organisation_grant(
+    *, actor: User, organisation: Organisation, grantee: User | Group, perm: str, reason: str
+) -> None:
     """Grant one object permission (``view_organisation``/``change_organisation``) and record why."""
     require(permissions.can_change_organisation(actor, organisation), "You may not grant access to this organisation.")
     assign_perm(f"stakeholders.{perm}", grantee, organisation)
-    audit_record(actor=actor, action="organisation.grant", target=organisation,
-                 changes={"grantee": str(grantee), "perm": perm}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="organisation.grant",
+        target=organisation,
+        changes={"grantee": str(grantee), "perm": perm},
+        reason=reason,
+    )
 
 
 @transaction.atomic
-def organisation_revoke(*, actor: User, organisation: Organisation, grantee: User | Group, perm: str,
-                        reason: str) -> None:
+def organisation_revoke(
+    *, actor: User, organisation: Organisation, grantee: User | Group, perm: str, reason: str
+) -> None:
     require(permissions.can_change_organisation(actor, organisation), "You may not revoke access to this organisation.")
     remove_perm(f"stakeholders.{perm}", grantee, organisation)
-    audit_record(actor=actor, action="organisation.revoke", target=organisation,
-                 changes={"grantee": str(grantee), "perm": perm}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="organisation.revoke",
+        target=organisation,
+        changes={"grantee": str(grantee), "perm": perm},
+        reason=reason,
+    )
 
 
 # --- People ------------------------------------------------------------------------------------
 
 PERSON_FIELDS = (
-    "full_name", "pronouns", "email", "phone", "languages", "expertise", "jurisdiction", "contact_consent_at",
-    "gender", "is_youth", "demographics_consent_at", "user",
+    "full_name",
+    "pronouns",
+    "email",
+    "phone",
+    "languages",
+    "expertise",
+    "jurisdiction",
+    "contact_consent_at",
+    "gender",
+    "is_youth",
+    "demographics_consent_at",
+    "user",
 )
 PERSONAL_DATA_FIELDS = {"email", "phone", "gender", "is_youth", "user"}
 POSITION_FIELDS = ("title", "start_date", "end_date")
@@ -219,8 +270,9 @@ def require_visible_organisation(actor: User, organisation: Organisation | None,
         raise ValidationError({field: _("Select a valid choice. That choice is not one of the available choices.")})
 
 
-def _check_person_scope(actor: User, data: dict[str, Any], organisation: Organisation | None,
-                        person: Person | None = None) -> None:
+def _check_person_scope(
+    actor: User, data: dict[str, Any], organisation: Organisation | None, person: Person | None = None
+) -> None:
     scopes = permissions.scopes_for(actor)
     if scopes.is_platform_admin:
         return
@@ -235,8 +287,9 @@ def _check_person_scope(actor: User, data: dict[str, Any], organisation: Organis
 
 
 @transaction.atomic
-def person_create(*, actor: User, organisation: Organisation | None = None, title: str = "",
-                  start_date: Any = None, **data: Any) -> Person:
+def person_create(
+    *, actor: User, organisation: Organisation | None = None, title: str = "", start_date: Any = None, **data: Any
+) -> Person:
     """Register a person, with a first position when ``organisation`` is given. Organisation admins
     register people of their own organisation (the position is then required)."""
     require(permissions.can_add_person(actor), _("You may not register people."))
@@ -247,8 +300,10 @@ def person_create(*, actor: User, organisation: Organisation | None = None, titl
         data.setdefault("jurisdiction", organisation.jurisdiction)
     if organisation is not None:
         require_visible_organisation(actor, organisation, "organisation")
-        require(permissions.can_manage_position_in(actor, organisation),
-                _("You may not add positions in this organisation."))
+        require(
+            permissions.can_manage_position_in(actor, organisation),
+            _("You may not add positions in this organisation."),
+        )
         if data.get("jurisdiction") is None:
             data["jurisdiction"] = organisation.jurisdiction
     _check_person_scope(actor, data, organisation)
@@ -307,8 +362,9 @@ def _related_records(person: Person, *, with_text: bool) -> dict[str, list[dict[
         else:
             objects = list(getattr(person, name).all()[:1000])
         if objects:
-            out[name] = [{"model": o._meta.label, "id": o.pk, **({"text": str(o)} if with_text else {})}
-                         for o in objects]
+            out[name] = [
+                {"model": o._meta.label, "id": o.pk, **({"text": str(o)} if with_text else {})} for o in objects
+            ]
     return out
 
 
@@ -318,8 +374,9 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
     details and for the person themself. Audited."""
     from core.selectors import audit_list_for
 
-    require(permissions.can_see_person_contact(actor, person),
-            _("You may not download what is held about this person."))
+    require(
+        permissions.can_see_person_contact(actor, person), _("You may not download what is held about this person.")
+    )
     audit_record(actor=actor, action="person.export", target=person)
 
     def when(value: Any) -> str | None:
@@ -329,8 +386,8 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         "exported_by": str(actor),
         "purpose": "Registry of the local prevention network: who is who, so that partners can coordinate. "
-                   "Contact details are held with the person's consent; gender and age group only with a "
-                   "separate consent, for composition analytics.",
+        "Contact details are held with the person's consent; gender and age group only with a "
+        "separate consent, for composition analytics.",
         "person": {
             "id": person.pk,
             "full_name": person.full_name,
@@ -349,8 +406,7 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
             "updated_at": when(person.updated_at),
         },
         "positions": [
-            {"organisation": p.organisation.name, "title": p.title, "from": when(p.start_date),
-             "to": when(p.end_date)}
+            {"organisation": p.organisation.name, "title": p.title, "from": when(p.start_date), "to": when(p.end_date)}
             for p in person.positions.select_related("organisation").order_by("start_date", "id")
         ],
         "other_records": _related_records(person, with_text=person.user_id is not None and person.user_id == actor.pk),
@@ -362,32 +418,43 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
 
 
 @transaction.atomic
-def position_create(*, actor: User, person: Person, organisation: Organisation, title: str,
-                    start_date: Any = None, end_date: Any = None) -> Position:
+def position_create(
+    *, actor: User, person: Person, organisation: Organisation, title: str, start_date: Any = None, end_date: Any = None
+) -> Position:
     if not permissions.people_visible(actor).filter(pk=person.pk).exists():
         raise ValidationError({"person": _("Select a valid choice. That choice is not one of the available choices.")})
     require_visible_organisation(actor, organisation, "organisation")
-    require(permissions.can_manage_position_in(actor, organisation),
-            _("You may not add positions in this organisation."))
-    position = Position(person=person, organisation=organisation, title=title, start_date=start_date,
-                        end_date=end_date)
+    require(
+        permissions.can_manage_position_in(actor, organisation), _("You may not add positions in this organisation.")
+    )
+    position = Position(person=person, organisation=organisation, title=title, start_date=start_date, end_date=end_date)
     position.full_clean()
     position.save()
-    audit_record(actor=actor, action="position.create", target=person,
-                 changes={"organisation": organisation.name, "title": title})
+    audit_record(
+        actor=actor,
+        action="position.create",
+        target=person,
+        changes={"organisation": organisation.name, "title": title},
+    )
     return position
 
 
 @transaction.atomic
 def position_update(*, actor: User, position: Position, **data: Any) -> Position:
-    require(permissions.can_manage_position_in(actor, position.organisation),
-            _("You may not change positions in this organisation."))
+    require(
+        permissions.can_manage_position_in(actor, position.organisation),
+        _("You may not change positions in this organisation."),
+    )
     changes = _assign(position, data, POSITION_FIELDS)
     position.full_clean()
     position.save()
     if changes:
-        audit_record(actor=actor, action="position.update", target=position.person,
-                     changes={"organisation": position.organisation.name, **changes})
+        audit_record(
+            actor=actor,
+            action="position.update",
+            target=position.person,
+            changes={"organisation": position.organisation.name, **changes},
+        )
     return position
 
 
@@ -401,8 +468,10 @@ def partnership_create(*, actor: User, **data: Any) -> Partnership:
     organisation, partner = data.get("organisation"), data.get("partner")
     require_visible_organisation(actor, organisation, "organisation")
     require_visible_organisation(actor, partner, "partner")
-    require(organisation is None or partner is None or permissions.can_add_partnership(actor, organisation, partner),
-            _("You may record partnerships only for organisations you manage."))
+    require(
+        organisation is None or partner is None or permissions.can_add_partnership(actor, organisation, partner),
+        _("You may record partnerships only for organisations you manage."),
+    )
     partnership = Partnership()
     _assign(partnership, data, PARTNERSHIP_FIELDS)
     partnership.full_clean()
@@ -418,8 +487,10 @@ def partnership_update(*, actor: User, partnership: Partnership, **data: Any) ->
         if name in data and data[name] != getattr(partnership, name):
             require_visible_organisation(actor, data[name], name)
     changes = _assign(partnership, data, PARTNERSHIP_FIELDS)
-    require(permissions.can_add_partnership(actor, partnership.organisation, partnership.partner),
-            _("You may record partnerships only for organisations you manage."))
+    require(
+        permissions.can_add_partnership(actor, partnership.organisation, partnership.partner),
+        _("You may record partnerships only for organisations you manage."),
+    )
     partnership.full_clean()
     partnership.save()
     if changes:
@@ -430,16 +501,26 @@ def partnership_update(*, actor: User, partnership: Partnership, **data: Any) ->
 # --- Stakeholder mapping -----------------------------------------------------------------------
 
 MAPPING_FIELDS = (
-    "jurisdiction", "organisation", "influence", "interest", "engagement_level", "prevention_primary",
-    "prevention_secondary", "prevention_tertiary", "services_offered", "notes",
+    "jurisdiction",
+    "organisation",
+    "influence",
+    "interest",
+    "engagement_level",
+    "prevention_primary",
+    "prevention_secondary",
+    "prevention_tertiary",
+    "services_offered",
+    "notes",
 )
 
 
 @transaction.atomic
 def mapping_create(*, actor: User, **data: Any) -> StakeholderMapping:
     jurisdiction = data.get("jurisdiction")
-    require(jurisdiction is not None and permissions.can_map_in(actor, jurisdiction),
-            _("You may map stakeholders only in your own jurisdictions."))
+    require(
+        jurisdiction is not None and permissions.can_map_in(actor, jurisdiction),
+        _("You may map stakeholders only in your own jurisdictions."),
+    )
     require_visible_organisation(actor, data.get("organisation"), "organisation")
     mapping = StakeholderMapping()
     _assign(mapping, data, MAPPING_FIELDS)
@@ -453,8 +534,10 @@ def mapping_create(*, actor: User, **data: Any) -> StakeholderMapping:
 def mapping_update(*, actor: User, mapping: StakeholderMapping, **data: Any) -> StakeholderMapping:
     require(permissions.can_change_mapping(actor, mapping), _("You may not change this stakeholder map."))
     if "jurisdiction" in data and data["jurisdiction"] != mapping.jurisdiction:
-        require(permissions.can_map_in(actor, data["jurisdiction"]),
-                _("You may map stakeholders only in your own jurisdictions."))
+        require(
+            permissions.can_map_in(actor, data["jurisdiction"]),
+            _("You may map stakeholders only in your own jurisdictions."),
+        )
     if "organisation" in data and data["organisation"] != mapping.organisation:
         require_visible_organisation(actor, data["organisation"], "organisation")
     changes = _assign(mapping, data, MAPPING_FIELDS)
@@ -468,8 +551,18 @@ def mapping_update(*, actor: User, mapping: StakeholderMapping, **data: Any) -> 
 # --- Resource offers ---------------------------------------------------------------------------
 
 OFFER_FIELDS = (
-    "organisation", "jurisdiction", "kind", "title", "description", "quantity", "unit", "value", "currency",
-    "start_date", "end_date", "status",
+    "organisation",
+    "jurisdiction",
+    "kind",
+    "title",
+    "description",
+    "quantity",
+    "unit",
+    "value",
+    "currency",
+    "start_date",
+    "end_date",
+    "status",
 )
 
 
@@ -479,9 +572,10 @@ def offer_create(*, actor: User, **data: Any) -> ResourceOffer:
     require_visible_organisation(actor, organisation, "organisation")
     if organisation is not None and jurisdiction is None:
         data["jurisdiction"] = jurisdiction = organisation.jurisdiction
-    require(organisation is None or jurisdiction is None
-            or permissions.can_add_offer(actor, organisation, jurisdiction),
-            _("You may record offers only from your own organisation or to your own jurisdictions."))
+    require(
+        organisation is None or jurisdiction is None or permissions.can_add_offer(actor, organisation, jurisdiction),
+        _("You may record offers only from your own organisation or to your own jurisdictions."),
+    )
     offer = ResourceOffer()
     _assign(offer, data, OFFER_FIELDS)
     offer.full_clean()
@@ -497,8 +591,10 @@ def offer_update(*, actor: User, offer: ResourceOffer, **data: Any) -> ResourceO
         require_visible_organisation(actor, data["organisation"], "organisation")
     changes = _assign(offer, data, OFFER_FIELDS)
     if {"organisation", "jurisdiction"} & set(changes):
-        require(permissions.can_add_offer(actor, offer.organisation, offer.jurisdiction),
-                _("You may record offers only from your own organisation or to your own jurisdictions."))
+        require(
+            permissions.can_add_offer(actor, offer.organisation, offer.jurisdiction),
+            _("You may record offers only from your own organisation or to your own jurisdictions."),
+        )
     offer.full_clean()
     offer.save()
     if changes:
@@ -524,8 +620,14 @@ def import_batch_preview(*, actor: User, kind: str, filename: str, data: bytes) 
     if not errors:
         errors = importing.prepare_rows(kind, parsed.rows, actor).errors
     return ImportBatch.objects.create(
-        owner=actor, kind=kind, filename=filename[:255], encoding=parsed.encoding, rows=parsed.rows,
-        errors=errors, notices=parsed.notices, row_count=len(parsed.rows),
+        owner=actor,
+        kind=kind,
+        filename=filename[:255],
+        encoding=parsed.encoding,
+        rows=parsed.rows,
+        errors=errors,
+        notices=parsed.notices,
+        row_count=len(parsed.rows),
     )
 
 
@@ -547,8 +649,10 @@ def import_batch_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     The rows are checked again (the registry may have changed since the preview); if any row fails,
     nothing is written and the batch keeps the new errors, still waiting for a corrected file.
     """
-    require(permissions.can_import(actor) and batch.owner_id == actor.pk,
-            _("Only the person who uploaded the file may import it."))
+    require(
+        permissions.can_import(actor) and batch.owner_id == actor.pk,
+        _("Only the person who uploaded the file may import it."),
+    )
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PENDING:
         raise ValidationError(_("This file has already been imported or discarded."))
@@ -574,8 +678,12 @@ def import_batch_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     batch.created_count = created
     batch.rows = []  # the registry now holds them; the raw upload is not kept
     batch.save(update_fields=["status", "committed_at", "created_count", "rows"])
-    audit_record(actor=actor, action="import.commit", target=batch,
-                 changes={"kind": batch.kind, "file": batch.filename, "created": created})
+    audit_record(
+        actor=actor,
+        action="import.commit",
+        target=batch,
+        changes={"kind": batch.kind, "file": batch.filename, "created": created},
+    )
     return batch
 
 
@@ -590,14 +698,16 @@ def import_batch_discard(*, actor: User, batch: ImportBatch) -> None:
 
 # --- Access: roles and memberships given to people by e-mail ------------------------------------
 
+
 def _require_reason(reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why: the reason is recorded in the audit trail.")})
 
 
 @transaction.atomic
-def jurisdiction_access_grant(*, actor: User, jurisdiction: Jurisdiction, email: str, role: str, reason: str,
-                              base_url: str, full_name: str = "") -> JurisdictionRole:
+def jurisdiction_access_grant(
+    *, actor: User, jurisdiction: Jurisdiction, email: str, role: str, reason: str, base_url: str, full_name: str = ""
+) -> JurisdictionRole:
     """Give ``email`` a role over ``jurisdiction``, opening (and inviting) an account if needed."""
     from core.services import user_get_or_invite
 
@@ -608,8 +718,9 @@ def jurisdiction_access_grant(*, actor: User, jurisdiction: Jurisdiction, email:
 
 
 @transaction.atomic
-def organisation_member_invite(*, actor: User, organisation: Organisation, email: str, role: str, reason: str,
-                               base_url: str, full_name: str = "") -> OrganisationMembership:
+def organisation_member_invite(
+    *, actor: User, organisation: Organisation, email: str, role: str, reason: str, base_url: str, full_name: str = ""
+) -> OrganisationMembership:
     from core.services import user_get_or_invite
 
     require(permissions.can_change_organisation(actor, organisation), "You may not manage this organisation.")
@@ -620,10 +731,16 @@ def organisation_member_invite(*, actor: User, organisation: Organisation, email
 
 @transaction.atomic
 def organisation_membership_remove(*, actor: User, membership: OrganisationMembership, reason: str) -> None:
-    require(permissions.can_change_organisation(actor, membership.organisation),
-            "You may not manage this organisation.")
+    require(
+        permissions.can_change_organisation(actor, membership.organisation), "You may not manage this organisation."
+    )
     _require_reason(reason)
-    audit_record(actor=actor, action="membership.remove", target=membership.organisation,
-                 changes={"user": membership.user.email, "role": membership.role}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="membership.remove",
+        target=membership.organisation,
+        changes={"user": membership.user.email, "role": membership.role},
+        reason=reason,
+    )
     permissions.scopes_forget(membership.user)
     membership.delete()

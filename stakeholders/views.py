@@ -113,15 +113,23 @@ def jurisdiction_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_change_jurisdiction(user, jurisdiction):
         raise PermissionDenied
     form = JurisdictionForm(request.POST or None, instance=jurisdiction, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.jurisdiction_update(actor=user, jurisdiction=jurisdiction, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form, lambda: services.jurisdiction_update(actor=user, jurisdiction=jurisdiction, **form.cleaned_data)
+        )
     ):
         messages.success(request, _("Jurisdiction saved."))
         return redirect(jurisdiction)
     return render(
-        request, "stakeholders/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": jurisdiction.name},
-         "cancel_url": jurisdiction.get_absolute_url()},
+        request,
+        "stakeholders/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": jurisdiction.name},
+            "cancel_url": jurisdiction.get_absolute_url(),
+        },
     )
 
 
@@ -163,7 +171,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "can_import": permissions.can_import(user),
     }
     template = (
-        "stakeholders/partials/organisation_table.html" if request.htmx  # type: ignore[attr-defined]
+        "stakeholders/partials/organisation_table.html"
+        if request.htmx  # type: ignore[attr-defined]
         else "stakeholders/organisation_list.html"
     )
     return render(request, template, context)
@@ -214,15 +223,23 @@ def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_change_organisation(user, organisation):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.organisation_update(actor=user, organisation=organisation, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form, lambda: services.organisation_update(actor=user, organisation=organisation, **form.cleaned_data)
+        )
     ):
         messages.success(request, _("Organisation saved."))
         return redirect(organisation)
     return render(
-        request, "stakeholders/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": organisation.name},
-         "cancel_url": organisation.get_absolute_url()},
+        request,
+        "stakeholders/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": organisation.name},
+            "cancel_url": organisation.get_absolute_url(),
+        },
     )
 
 
@@ -251,16 +268,22 @@ def organisation_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         return _attachment(HttpResponse(data, content_type=XLSX_TYPE), _export_name("organisations", "xlsx"))
     if fmt == "json":
         people = selectors.person_list_visible_to(user).filter(
-            pk__in=permissions.positions_visible(user).filter(organisation__in=organisations.values("pk"))
+            pk__in=permissions.positions_visible(user)
+            .filter(organisation__in=organisations.values("pk"))
             .values("person_id")
         )
-        body = json.dumps(exporting.popolo(organisations.select_related("sector", "jurisdiction"), people),
-                          cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        body = json.dumps(
+            exporting.popolo(organisations.select_related("sector", "jurisdiction"), people),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=1,
+        )
         return _attachment(HttpResponse(body, content_type="application/json"), _export_name("popolo", "json"))
     raise Http404
 
 
 # --- People ------------------------------------------------------------------------------------
+
 
 def _people(request: HttpRequest, user: User) -> tuple[PersonFilterForm, QuerySet[Any]]:
     filters = PersonFilterForm(request.GET or None, user=user)
@@ -283,7 +306,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "can_import": permissions.can_import(user),
     }
     template = (
-        "stakeholders/partials/person_table.html" if request.htmx  # type: ignore[attr-defined]
+        "stakeholders/partials/person_table.html"
+        if request.htmx  # type: ignore[attr-defined]
         else "stakeholders/person_list.html"
     )
     return render(request, template, context)
@@ -296,11 +320,15 @@ def person_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     header = exporting.PERSON_EXPORT_COLUMNS
     rows = exporting.person_rows(people.iterator(chunk_size=1000))
     if fmt == "csv":
-        return _attachment(StreamingHttpResponse(exporting.csv_stream(header, rows), content_type="text/csv"),
-                           _export_name("people", "csv"))
+        return _attachment(
+            StreamingHttpResponse(exporting.csv_stream(header, rows), content_type="text/csv"),
+            _export_name("people", "csv"),
+        )
     if fmt == "xlsx":
-        return _attachment(HttpResponse(exporting.xlsx_bytes("People", header, rows), content_type=XLSX_TYPE),
-                           _export_name("people", "xlsx"))
+        return _attachment(
+            HttpResponse(exporting.xlsx_bytes("People", header, rows), content_type=XLSX_TYPE),
+            _export_name("people", "xlsx"),
+        )
     raise Http404
 
 
@@ -309,13 +337,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     person = selectors.person_get_for_user(user, pk)
     can_change = bool(person.can_change)  # type: ignore[attr-defined]
-    return render(request, "stakeholders/person_detail.html", {
-        "person": person,
-        "contact_visible": person.contact_visible,  # type: ignore[attr-defined]
-        "can_change": can_change,
-        "can_add_position": permissions.organisations_changeable(user).exists(),
-        "history": audit_list_for(person)[:20] if can_change else [],
-    })
+    return render(
+        request,
+        "stakeholders/person_detail.html",
+        {
+            "person": person,
+            "contact_visible": person.contact_visible,  # type: ignore[attr-defined]
+            "can_change": can_change,
+            "can_add_position": permissions.organisations_changeable(user).exists(),
+            "history": audit_list_for(person)[:20] if can_change else [],
+        },
+    )
 
 
 @login_required
@@ -340,8 +372,10 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not person.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=person, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.person_update(actor=user, person=person, **form.service_data())
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.person_update(actor=user, person=person, **form.service_data()))
     ):
         messages.success(request, _("Saved."))
         return redirect(person)
@@ -366,8 +400,9 @@ def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = selectors.person_get_for_user(user, pk)
     data = services.person_data_export(actor=user, person=person)
     name = slugify(person.full_name) or "person"
-    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
-                            content_type="application/json")
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
+    )
     return _attachment(response, _export_name(f"data-{name}", "json"))
 
 
@@ -378,13 +413,16 @@ def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     if not permissions.organisations_changeable(user).exists():
         raise PermissionDenied
     form = PositionForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.position_create(actor=user, person=person, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.position_create(actor=user, person=person, **form.cleaned_data))
     ):
         messages.success(request, _("Position added."))
         return redirect(person)
-    return _form_page(request, form, _("Add a position for %(name)s") % {"name": person.full_name},
-                      person.get_absolute_url())
+    return _form_page(
+        request, form, _("Add a position for %(name)s") % {"name": person.full_name}, person.get_absolute_url()
+    )
 
 
 @login_required
@@ -394,16 +432,23 @@ def position_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_position_in(user, position.organisation):
         raise PermissionDenied
     form = PositionForm(request.POST or None, instance=position, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.position_update(actor=user, position=position, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.position_update(actor=user, position=position, **form.cleaned_data))
     ):
         messages.success(request, _("Position saved."))
         return redirect(position.person)
-    return _form_page(request, form, _("Edit the position: %(title)s, %(org)s") % {
-        "title": position.title, "org": position.organisation.name}, position.person.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        _("Edit the position: %(title)s, %(org)s") % {"title": position.title, "org": position.organisation.name},
+        position.person.get_absolute_url(),
+    )
 
 
 # --- Partnerships ------------------------------------------------------------------------------
+
 
 @login_required
 def partnership_list(request: HttpRequest) -> HttpResponse:
@@ -411,13 +456,17 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Partnership.Kind.values else ""
     partnerships = selectors.partnership_list_visible_to(user, kind=kind)
-    return render(request, "stakeholders/partnership_list.html", {
-        "page": Paginator(partnerships, 50).get_page(request.GET.get("page")),
-        "kinds": Partnership.Kind.choices,
-        "kind": kind,
-        "query": _query_without_page(request),
-        "can_add": permissions.organisations_changeable(user).exists(),
-    })
+    return render(
+        request,
+        "stakeholders/partnership_list.html",
+        {
+            "page": Paginator(partnerships, 50).get_page(request.GET.get("page")),
+            "kinds": Partnership.Kind.choices,
+            "kind": kind,
+            "query": _query_without_page(request),
+            "can_add": permissions.organisations_changeable(user).exists(),
+        },
+    )
 
 
 @login_required
@@ -441,8 +490,10 @@ def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not partnership.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
     form = PartnershipForm(request.POST or None, instance=partnership, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.partnership_update(actor=user, partnership=partnership, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.partnership_update(actor=user, partnership=partnership, **form.cleaned_data))
     ):
         messages.success(request, _("Partnership saved."))
         return redirect(partnership.organisation)
@@ -451,11 +502,13 @@ def partnership_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Stakeholder mapping -----------------------------------------------------------------------
 
+
 @login_required
 def mapping_index(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    jurisdictions = selectors.mapping_jurisdiction_list(user).filter(level__in=["national", "province", "district",
-                                                                              "city"])
+    jurisdictions = selectors.mapping_jurisdiction_list(user).filter(
+        level__in=["national", "province", "district", "city"]
+    )
     return render(request, "stakeholders/mapping_index.html", {"jurisdictions": jurisdictions[:200]})
 
 
@@ -472,16 +525,21 @@ def mapping_list(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
     user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     influence, interest = _int_param(request, "influence"), _int_param(request, "interest")
-    mappings = selectors.mapping_list_visible_to(user, jurisdiction=jurisdiction, influence=influence,
-                                                 interest=interest)
-    return render(request, "stakeholders/mapping_list.html", {
-        "jurisdiction": jurisdiction,
-        "page": Paginator(mappings, 50).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
-        "influence": influence,
-        "interest": interest,
-        "can_change": permissions.can_map_in(user, jurisdiction),
-    })
+    mappings = selectors.mapping_list_visible_to(
+        user, jurisdiction=jurisdiction, influence=influence, interest=interest
+    )
+    return render(
+        request,
+        "stakeholders/mapping_list.html",
+        {
+            "jurisdiction": jurisdiction,
+            "page": Paginator(mappings, 50).get_page(request.GET.get("page")),
+            "query": _query_without_page(request),
+            "influence": influence,
+            "interest": interest,
+            "can_change": permissions.can_map_in(user, jurisdiction),
+        },
+    )
 
 
 @login_required
@@ -490,15 +548,25 @@ def mapping_create(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     if not permissions.can_map_in(user, jurisdiction):
         raise PermissionDenied
-    form = MappingForm(request.POST or None, user=user, jurisdiction=jurisdiction,
-                       initial={"organisation": request.GET.get("organisation")})
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.mapping_create(actor=user, jurisdiction=jurisdiction, **form.cleaned_data)
+    form = MappingForm(
+        request.POST or None,
+        user=user,
+        jurisdiction=jurisdiction,
+        initial={"organisation": request.GET.get("organisation")},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.mapping_create(actor=user, jurisdiction=jurisdiction, **form.cleaned_data))
     ):
         messages.success(request, _("Stakeholder mapped."))
         return redirect("stakeholders:mapping-list", jurisdiction.pk)
-    return _form_page(request, form, _("Map a stakeholder in %(place)s") % {"place": jurisdiction.name},
-                      reverse("stakeholders:mapping-list", args=[jurisdiction.pk]))
+    return _form_page(
+        request,
+        form,
+        _("Map a stakeholder in %(place)s") % {"place": jurisdiction.name},
+        reverse("stakeholders:mapping-list", args=[jurisdiction.pk]),
+    )
 
 
 @login_required
@@ -508,24 +576,34 @@ def mapping_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not mapping.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
     form = MappingForm(request.POST or None, instance=mapping, user=user, jurisdiction=mapping.jurisdiction)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.mapping_update(actor=user, mapping=mapping, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.mapping_update(actor=user, mapping=mapping, **form.cleaned_data))
     ):
         messages.success(request, _("Stakeholder map saved."))
         return redirect("stakeholders:mapping-list", mapping.jurisdiction_id)
-    return _form_page(request, form, _("Edit the mapping of %(org)s") % {"org": mapping.organisation.name},
-                      reverse("stakeholders:mapping-list", args=[mapping.jurisdiction_id]))
+    return _form_page(
+        request,
+        form,
+        _("Edit the mapping of %(org)s") % {"org": mapping.organisation.name},
+        reverse("stakeholders:mapping-list", args=[mapping.jurisdiction_id]),
+    )
 
 
 @login_required
 def mapping_grid(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
     user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
-    return render(request, "stakeholders/mapping_grid.html", {
-        "jurisdiction": jurisdiction,
-        "grid": selectors.power_interest_grid(user, jurisdiction),
-        "interests": range(1, 6),
-    })
+    return render(
+        request,
+        "stakeholders/mapping_grid.html",
+        {
+            "jurisdiction": jurisdiction,
+            "grid": selectors.power_interest_grid(user, jurisdiction),
+            "interests": range(1, 6),
+        },
+    )
 
 
 @login_required
@@ -533,15 +611,20 @@ def mapping_heatmap(request: HttpRequest, jurisdiction_pk: int) -> HttpResponse:
     user = request_user(request)
     jurisdiction = selectors.mapping_jurisdiction_get_for_user(user, jurisdiction_pk)
     min_engagement = _int_param(request, "min_engagement") or 1
-    return render(request, "stakeholders/mapping_heatmap.html", {
-        "jurisdiction": jurisdiction,
-        "heatmap": selectors.coverage_heatmap(user, jurisdiction, min_engagement=min_engagement),
-        "engagement_levels": StakeholderMapping.Engagement.choices,
-        "directory_url": reverse("stakeholders:organisation-list"),
-    })
+    return render(
+        request,
+        "stakeholders/mapping_heatmap.html",
+        {
+            "jurisdiction": jurisdiction,
+            "heatmap": selectors.coverage_heatmap(user, jurisdiction, min_engagement=min_engagement),
+            "engagement_levels": StakeholderMapping.Engagement.choices,
+            "directory_url": reverse("stakeholders:organisation-list"),
+        },
+    )
 
 
 # --- Resource offers ---------------------------------------------------------------------------
+
 
 @login_required
 def offer_list(request: HttpRequest) -> HttpResponse:
@@ -551,12 +634,16 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     offers = selectors.offer_list_visible_to(
         user, jurisdiction=data.get("jurisdiction"), status=data.get("status") or "", kind=data.get("kind") or ""
     )
-    return render(request, "stakeholders/offer_list.html", {
-        "filters": filters,
-        "page": Paginator(offers, 50).get_page(request.GET.get("page")),
-        "query": _query_without_page(request),
-        "can_add": permissions.can_record_offers(user),
-    })
+    return render(
+        request,
+        "stakeholders/offer_list.html",
+        {
+            "filters": filters,
+            "page": Paginator(offers, 50).get_page(request.GET.get("page")),
+            "query": _query_without_page(request),
+            "can_add": permissions.can_record_offers(user),
+        },
+    )
 
 
 @login_required
@@ -565,8 +652,10 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_record_offers(user):
         raise PermissionDenied
     form = OfferForm(request.POST or None, user=user, initial={"organisation": request.GET.get("organisation")})
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.offer_create(actor=user, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.offer_create(actor=user, **form.cleaned_data))
     ):
         messages.success(request, _("Offer recorded."))
         return redirect("stakeholders:offer-list")
@@ -580,8 +669,10 @@ def offer_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not offer.can_change:  # type: ignore[attr-defined]
         raise PermissionDenied
     form = OfferForm(request.POST or None, instance=offer, user=user)
-    if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.offer_update(actor=user, offer=offer, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda: services.offer_update(actor=user, offer=offer, **form.cleaned_data))
     ):
         messages.success(request, _("Offer saved."))
         return redirect("stakeholders:offer-list")
@@ -589,6 +680,7 @@ def offer_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Import ------------------------------------------------------------------------------------
+
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -598,15 +690,23 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = _save(form, lambda: services.import_batch_preview(
-            actor=user, kind=form.cleaned_data["kind"], filename=upload.name, data=upload.read()))
+        batch = _save(
+            form,
+            lambda: services.import_batch_preview(
+                actor=user, kind=form.cleaned_data["kind"], filename=upload.name, data=upload.read()
+            ),
+        )
         if batch is not None:
             return redirect(batch)
-    return render(request, "stakeholders/import_upload.html", {
-        "form": form,
-        "columns": {kind: importing.columns_for(kind) for kind in ImportBatch.Kind.values},
-        "recent": selectors.import_batch_list_for_user(user)[:10],
-    })
+    return render(
+        request,
+        "stakeholders/import_upload.html",
+        {
+            "form": form,
+            "columns": {kind: importing.columns_for(kind) for kind in ImportBatch.Kind.values},
+            "recent": selectors.import_batch_list_for_user(user)[:10],
+        },
+    )
 
 
 PREVIEW_ROWS = 50
@@ -626,20 +726,29 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(batch)
         if batch.status == ImportBatch.Status.COMMITTED:
             messages.success(request, _("%(n)d rows imported.") % {"n": batch.created_count})
-            target = "stakeholders:organisation-list" if batch.kind == ImportBatch.Kind.ORGANISATIONS else \
-                "stakeholders:person-list"
+            target = (
+                "stakeholders:organisation-list"
+                if batch.kind == ImportBatch.Kind.ORGANISATIONS
+                else "stakeholders:person-list"
+            )
             return redirect(target)
         messages.error(request, _("The registry changed since the preview: nothing was imported. See the errors."))
         return redirect(batch)
     columns = [c.name for c in importing.columns_for(batch.kind)]
-    return render(request, "stakeholders/import_preview.html", {
-        "batch": batch,
-        "columns": columns,
-        "sample": [[row["values"].get(c, "") for c in columns] + [row["line"]] for row in batch.rows[:PREVIEW_ROWS]],
-        "errors": batch.errors[:ERRORS_SHOWN],
-        "more_errors": max(0, len(batch.errors) - ERRORS_SHOWN),
-        "more_rows": max(0, batch.row_count - PREVIEW_ROWS),
-    })
+    return render(
+        request,
+        "stakeholders/import_preview.html",
+        {
+            "batch": batch,
+            "columns": columns,
+            "sample": [
+                [row["values"].get(c, "") for c in columns] + [row["line"]] for row in batch.rows[:PREVIEW_ROWS]
+            ],
+            "errors": batch.errors[:ERRORS_SHOWN],
+            "more_errors": max(0, len(batch.errors) - ERRORS_SHOWN),
+            "more_rows": max(0, batch.row_count - PREVIEW_ROWS),
+        },
+    )
 
 
 @login_required
@@ -654,6 +763,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Search ------------------------------------------------------------------------------------
 
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -663,6 +773,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if q:
         organisations = selectors.organisation_list_visible_to(user, q=q)
         people = selectors.person_list_visible_to(user, q=q)
-        context.update(organisations=organisations[:20], organisation_count=organisations.count(),
-                       people=people[:20], person_count=people.count())
+        context.update(
+            organisations=organisations[:20],
+            organisation_count=organisations.count(),
+            people=people[:20],
+            person_count=people.count(),
+        )
     return render(request, "stakeholders/search.html", context)

@@ -45,8 +45,9 @@ def world(db) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     civil = SectorFactory(name="Civil society", code="civil-society")
     police = SectorFactory(name="Law enforcement", code="law-enforcement", is_security=True)
     org = OrganisationFactory(name="Harbour Youth Forum", acronym="HYF", sector=civil, jurisdiction=city, kind="youth")
-    other_org = OrganisationFactory(name="South Police", sector=police, jurisdiction=other_district,
-                                    kind="law_enforcement")
+    other_org = OrganisationFactory(
+        name="South Police", sector=police, jurisdiction=other_district, kind="law_enforcement"
+    )
     admin = UserFactory(email="admin@example.org", full_name="Ada Admin", is_staff=True, is_superuser=True)
     alice = UserFactory(email="alice@example.org", full_name="Alice Coordinator")
     bob = UserFactory(email="bob@example.org", full_name="Bob Liaison")
@@ -58,8 +59,20 @@ def world(db) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     OrganisationMembershipFactory(user=olga, organisation=org, role=OrganisationMembership.Role.ADMIN)
     OrganisationMembershipFactory(user=mona, organisation=org, role=OrganisationMembership.Role.MEMBER)
     return SimpleNamespace(
-        country=country, district=district, city=city, other_district=other_district, civil=civil, police=police,
-        org=org, other_org=other_org, admin=admin, alice=alice, bob=bob, olga=olga, mona=mona, charlie=charlie,
+        country=country,
+        district=district,
+        city=city,
+        other_district=other_district,
+        civil=civil,
+        police=police,
+        org=org,
+        other_org=other_org,
+        admin=admin,
+        alice=alice,
+        bob=bob,
+        olga=olga,
+        mona=mona,
+        charlie=charlie,
     )
 
 
@@ -98,8 +111,10 @@ def _celery_eager() -> None:
 
 
 def pytest_report_header(config) -> str:  # type: ignore[no-untyped-def]
-    return (f"database: {os.environ.get('DATABASE_URL', 'sqlite (embedded)')}; "
-            f"broker/cache: {os.environ.get('REDIS_URL', 'filesystem/locmem (embedded)')}")
+    return (
+        f"database: {os.environ.get('DATABASE_URL', 'sqlite (embedded)')}; "
+        f"broker/cache: {os.environ.get('REDIS_URL', 'filesystem/locmem (embedded)')}"
+    )
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:  # type: ignore[no-untyped-def]

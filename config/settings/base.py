@@ -106,9 +106,7 @@ TEMPLATES = [
 
 # --- Data -----------------------------------------------------------------------------------
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": environ.Env.db_url_config(
-        env_or_file("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}"
-    ),
+    "default": environ.Env.db_url_config(env_or_file("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -272,7 +270,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {"task": "core.tasks.clear_expired_sessions_task", "schedule": 3600.0},
     "send-meeting-reminders": {"task": "coordination.tasks.send_meeting_reminders_task", "schedule": 900.0},
     "send-mandate-review-reminders": {
-        "task": "coordination.tasks.send_mandate_review_reminders_task", "schedule": 3600.0 * 6,
+        "task": "coordination.tasks.send_mandate_review_reminders_task",
+        "schedule": 3600.0 * 6,
     },
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
 }

@@ -17,9 +17,26 @@ class CommitteeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     class Meta:
         model = Committee
         fields = [
-            "id", "name", "acronym", "kind", "jurisdiction", "jurisdiction_name", "parent", "remit", "mandate",
-            "mandate_review_date", "secretariat", "status", "quorum_rule", "quorum_value", "expected_sectors",
-            "member_count", "next_meeting_at", "can_manage", "created_at", "updated_at",
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "jurisdiction",
+            "jurisdiction_name",
+            "parent",
+            "remit",
+            "mandate",
+            "mandate_review_date",
+            "secretariat",
+            "status",
+            "quorum_rule",
+            "quorum_value",
+            "expected_sectors",
+            "member_count",
+            "next_meeting_at",
+            "can_manage",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness and cycles are validated once, by the model, inside the service.
@@ -32,8 +49,17 @@ class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
     class Meta:
         model = CommitteeMembership
-        fields = ["id", "person", "person_name", "organisation", "organisation_name", "role", "designation",
-                  "start_date", "end_date"]
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "role",
+            "designation",
+            "start_date",
+            "end_date",
+        ]
         validators: list[object] = []
 
 
@@ -46,12 +72,34 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Meeting
         fields = [
-            "id", "committee", "committee_name", "series", "recurrence", "title", "starts_at", "ends_at",
-            "location", "online_url", "is_confidential", "status", "quorum_met", "minutes_approved_at",
-            "can_manage", "can_read_minutes", "created_at", "updated_at",
+            "id",
+            "committee",
+            "committee_name",
+            "series",
+            "recurrence",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "is_confidential",
+            "status",
+            "quorum_met",
+            "minutes_approved_at",
+            "can_manage",
+            "can_read_minutes",
+            "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["committee", "series", "status", "quorum_met", "minutes_approved_at", "created_at",
-                            "updated_at"]
+        read_only_fields = [
+            "committee",
+            "series",
+            "status",
+            "quorum_met",
+            "minutes_approved_at",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -61,8 +109,16 @@ class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[ty
 
     class Meta:
         model = Meeting
-        fields = ["committee", "title", "starts_at", "ends_at", "location", "online_url", "is_confidential",
-                  "recurrence"]
+        fields = [
+            "committee",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "is_confidential",
+            "recurrence",
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return attrs  # model rules (times in order, the rule's end) are checked once, in the service
@@ -71,8 +127,20 @@ class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[ty
 class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = AgendaItem
-        fields = ["id", "meeting", "order", "title", "description", "presenter", "duration_minutes", "papers",
-                  "status", "minutes", "carried_from", "follow_up_of"]
+        fields = [
+            "id",
+            "meeting",
+            "order",
+            "title",
+            "description",
+            "presenter",
+            "duration_minutes",
+            "papers",
+            "status",
+            "minutes",
+            "carried_from",
+            "follow_up_of",
+        ]
         read_only_fields = ["meeting", "status", "minutes", "carried_from", "follow_up_of"]
         validators: list[object] = []
 
@@ -108,8 +176,7 @@ class ReplySerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     person_name = serializers.CharField(source="person.full_name", read_only=True)
-    represented_by = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False,
-                                                        allow_null=True)
+    represented_by = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Attendance
@@ -122,6 +189,19 @@ class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Decision
-        fields = ["id", "agenda_item", "meeting", "committee", "kind", "text", "owner", "owner_name",
-                  "owner_organisation", "due_date", "status", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "agenda_item",
+            "meeting",
+            "committee",
+            "kind",
+            "text",
+            "owner",
+            "owner_name",
+            "owner_organisation",
+            "due_date",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["meeting", "committee", "created_at", "updated_at"]

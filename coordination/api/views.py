@@ -198,8 +198,7 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
             serializer.is_valid(raise_exception=True)
             invitation = services.invitation_add(actor=self.actor, meeting=meeting, **serializer.validated_data)
             return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
-        return Response(InvitationSerializer(selectors.invitation_list_visible_to(self.actor, meeting),
-                                             many=True).data)
+        return Response(InvitationSerializer(selectors.invitation_list_visible_to(self.actor, meeting), many=True).data)
 
     @extend_schema(request=ReplySerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"], url_path="reply")
@@ -221,8 +220,10 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
             serializer.is_valid(raise_exception=True)
             services.attendance_record(actor=self.actor, meeting=meeting, entries=list(serializer.validated_data))
         rows = selectors.attendance_list_visible_to(self.actor, meeting)
-        return Response(AttendanceSerializer(rows, many=True).data,
-                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+        return Response(
+            AttendanceSerializer(rows, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=DecisionSerializer, responses=DecisionSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="decisions")
@@ -239,16 +240,16 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
                 raise serializers.ValidationError({"agenda_item": ["This item is not on this meeting's agenda."]})
             decision = services.decision_record(actor=self.actor, item=item, **data)
             return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-        return Response(DecisionSerializer(selectors.decision_list_visible_to(self.actor, meeting=meeting),
-                                           many=True).data)
+        return Response(
+            DecisionSerializer(selectors.decision_list_visible_to(self.actor, meeting=meeting), many=True).data
+        )
 
     @extend_schema(request=DecisionSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["patch"], url_path=r"decisions/(?P<decision_pk>[0-9]+)")
     def decision_update(self, request: Request, pk: str | None = None, decision_pk: str | None = None) -> Response:
         """Follow-up of a decision (status, owner, due date); its text only until the minutes are approved."""
         meeting = self.get_object()
-        decision = get_visible_or_404(selectors.decision_list_visible_to(self.actor, meeting=meeting),
-                                      pk=decision_pk)
+        decision = get_visible_or_404(selectors.decision_list_visible_to(self.actor, meeting=meeting), pk=decision_pk)
         serializer = self._with_people(DecisionSerializer(decision, data=request.data, partial=True), "owner")
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k != "agenda_item"}
@@ -267,4 +268,3 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         meeting = services.meeting_cancel(actor=self.actor, meeting=self.get_object())
         return Response(MeetingSerializer(self._reread(meeting)).data)
-

@@ -37,8 +37,23 @@ class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "acronym", "kind", "sector", "sector_name", "jurisdiction", "jurisdiction_name", "parent",
-            "description", "email", "phone", "website", "address", "is_active", "created_at", "updated_at",
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "sector",
+            "sector_name",
+            "jurisdiction",
+            "jurisdiction_name",
+            "parent",
+            "description",
+            "email",
+            "phone",
+            "website",
+            "address",
+            "is_active",
+            "created_at",
+            "updated_at",
             "can_change",
         ]
         read_only_fields = ["created_at", "updated_at"]
@@ -52,8 +67,7 @@ class PositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Position
-        fields = ["id", "person", "person_name", "organisation", "organisation_name", "title", "start_date",
-                  "end_date"]
+        fields = ["id", "person", "person_name", "organisation", "organisation_name", "title", "start_date", "end_date"]
         validators: list[object] = []
 
 
@@ -76,26 +90,51 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A person. Contact details, the login link and demographics are personal data: they are ``null``
     unless the caller has a need (``contact_visible``, the rule in ``stakeholders.permissions``)."""
 
-    PERSONAL_FIELDS = ("email", "phone", "contact_consent_at", "user", "gender", "is_youth",
-                       "demographics_consent_at")
+    PERSONAL_FIELDS = ("email", "phone", "contact_consent_at", "user", "gender", "is_youth", "demographics_consent_at")
 
     positions = PersonPositionSerializer(source="visible_positions", many=True, read_only=True)
     contact_visible = serializers.BooleanField(read_only=True, default=False)
     can_change = serializers.BooleanField(read_only=True, default=False)
     organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), write_only=True, required=False, allow_null=True,
+        queryset=Organisation.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
         help_text="On creation: the organisation of the person's first position.",
     )
-    title = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200,
-                                  help_text="On creation: the title of the first position.")
+    title = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="On creation: the title of the first position.",
+    )
     start_date = serializers.DateField(write_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Person
         fields = [
-            "id", "full_name", "pronouns", "languages", "expertise", "jurisdiction", "email", "phone",
-            "contact_consent_at", "user", "gender", "is_youth", "demographics_consent_at", "positions",
-            "contact_visible", "can_change", "created_at", "updated_at", "organisation", "title", "start_date",
+            "id",
+            "full_name",
+            "pronouns",
+            "languages",
+            "expertise",
+            "jurisdiction",
+            "email",
+            "phone",
+            "contact_consent_at",
+            "user",
+            "gender",
+            "is_youth",
+            "demographics_consent_at",
+            "positions",
+            "contact_visible",
+            "can_change",
+            "created_at",
+            "updated_at",
+            "organisation",
+            "title",
+            "start_date",
         ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list[object] = []
@@ -115,8 +154,20 @@ class PartnershipSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
     class Meta:
         model = Partnership
-        fields = ["id", "organisation", "organisation_name", "partner", "partner_name", "kind", "start_date",
-                  "end_date", "notes", "can_change", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "partner",
+            "partner_name",
+            "kind",
+            "start_date",
+            "end_date",
+            "notes",
+            "can_change",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list[object] = []
 
@@ -128,9 +179,24 @@ class StakeholderMappingSerializer(serializers.ModelSerializer):  # type: ignore
 
     class Meta:
         model = StakeholderMapping
-        fields = ["id", "jurisdiction", "organisation", "organisation_name", "influence", "interest",
-                  "engagement_level", "engagement_level_display", "prevention_primary", "prevention_secondary",
-                  "prevention_tertiary", "services_offered", "notes", "can_change", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "jurisdiction",
+            "organisation",
+            "organisation_name",
+            "influence",
+            "interest",
+            "engagement_level",
+            "engagement_level_display",
+            "prevention_primary",
+            "prevention_secondary",
+            "prevention_tertiary",
+            "services_offered",
+            "notes",
+            "can_change",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list[object] = []
 
@@ -141,9 +207,25 @@ class ResourceOfferSerializer(serializers.ModelSerializer):  # type: ignore[type
 
     class Meta:
         model = ResourceOffer
-        fields = ["id", "organisation", "organisation_name", "jurisdiction", "kind", "title", "description",
-                  "quantity", "unit", "value", "currency", "start_date", "end_date", "status", "can_change",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "jurisdiction",
+            "kind",
+            "title",
+            "description",
+            "quantity",
+            "unit",
+            "value",
+            "currency",
+            "start_date",
+            "end_date",
+            "status",
+            "can_change",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"jurisdiction": {"required": False}}
         validators: list[object] = []

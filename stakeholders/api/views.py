@@ -129,10 +129,16 @@ class _WithinFilterMixin:
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Full-text search (names, expertise, languages)")
-    organisation = visible_choice_filter(permissions.organisations_visible, method="filter_organisation",
-                                         label="Holds or held a position in this organisation")
-    within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
-                                              label="Registered or holding a position in this jurisdiction or below")
+    organisation = visible_choice_filter(
+        permissions.organisations_visible,
+        method="filter_organisation",
+        label="Holds or held a position in this organisation",
+    )
+    within = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(),
+        method="filter_within",
+        label="Registered or holding a position in this jurisdiction or below",
+    )
 
     class Meta:
         model = Person
@@ -207,8 +213,9 @@ class PositionViewSet(ServiceModelViewSet):
 
 
 class PartnershipFilter(django_filters.FilterSet):
-    organisation = visible_choice_filter(permissions.organisations_visible, method="filter_either",
-                                         label="Either side of the partnership")
+    organisation = visible_choice_filter(
+        permissions.organisations_visible, method="filter_either", label="Either side of the partnership"
+    )
     partner = visible_choice_filter(permissions.organisations_visible)
 
     class Meta:
@@ -240,8 +247,9 @@ class PartnershipViewSet(ServiceModelViewSet):
 
 
 class StakeholderMappingFilter(_WithinFilterMixin, django_filters.FilterSet):
-    within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
-                                              label="Mapped in this jurisdiction or below")
+    within = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method="filter_within", label="Mapped in this jurisdiction or below"
+    )
 
     class Meta:
         model = StakeholderMapping
@@ -269,8 +277,9 @@ class StakeholderMappingViewSet(ServiceModelViewSet):
 
 
 class ResourceOfferFilter(_WithinFilterMixin, django_filters.FilterSet):
-    within = django_filters.ModelChoiceFilter(queryset=Jurisdiction.objects.all(), method="filter_within",
-                                              label="Offered to this jurisdiction or below")
+    within = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(), method="filter_within", label="Offered to this jurisdiction or below"
+    )
 
     class Meta:
         model = ResourceOffer

@@ -50,9 +50,11 @@ OVERFLOW = """() => {
   return {scroll: document.documentElement.scrollWidth, width: w, wide: wide.slice(0, 5)};
 }"""
 
-CSV_WITH_ERROR = ("name,kind,sector,jurisdiction,acronym\n"
-                  "Harbour Dockworkers Youth Club,youth,civil-society,RU-N-HC,HDYC\n"
-                  "Harbour Chamber of Commerce,private,chambers-of-commerce,RU-N-HC,HCC\n")
+CSV_WITH_ERROR = (
+    "name,kind,sector,jurisdiction,acronym\n"
+    "Harbour Dockworkers Youth Club,youth,civil-society,RU-N-HC,HDYC\n"
+    "Harbour Chamber of Commerce,private,chambers-of-commerce,RU-N-HC,HCC\n"
+)
 
 
 def check_pages(page: Page, base: str, axe, pages: list[str], *, rtl: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -77,91 +79,135 @@ def harbour(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     """The registry and a committee with a past meeting (draft minutes, a decision) and a planned one."""
     clinic = OrganisationFactory(name="Harbour Clinic", acronym="HC", jurisdiction=world.city, sector=world.civil)
     PartnershipFactory(organisation=world.org, partner=clinic, kind="referral")
-    pat = PersonFactory(full_name="Pat Okafor", email="pat@example.org", jurisdiction=world.city,
-                        contact_consent_at=world.org.created_at)
+    pat = PersonFactory(
+        full_name="Pat Okafor",
+        email="pat@example.org",
+        jurisdiction=world.city,
+        contact_consent_at=world.org.created_at,
+    )
     PositionFactory(person=pat, organisation=world.org, title="Youth worker", start_date=date(2024, 1, 1))
-    StakeholderMappingFactory(jurisdiction=world.district, organisation=world.org, influence=4, interest=5,
-                              engagement_level=StakeholderMapping.Engagement.COLLABORATE)
+    StakeholderMappingFactory(
+        jurisdiction=world.district,
+        organisation=world.org,
+        influence=4,
+        interest=5,
+        engagement_level=StakeholderMapping.Engagement.COLLABORATE,
+    )
     ResourceOfferFactory(organisation=clinic, title="Counselling hours", quantity=20, unit="hours")
 
     carol = UserFactory(email="carol@example.org", full_name="Carol Chair")
     carol_person = PersonFactory(full_name="Carol Chair", email="carol@example.org", user=carol)
-    committee = CommitteeFactory(name="Harbour City Coordination Committee", acronym="HCCC",
-                                 kind=Committee.Kind.TLCC, jurisdiction=world.city, remit="Prevention in the harbour.",
-                                 quorum_rule=Committee.QuorumRule.COUNT, quorum_value=2)
-    CommitteeMembershipFactory(committee=committee, person=carol_person, organisation=world.org,
-                               role=CommitteeMembership.Role.CHAIR, designation="elected")
+    committee = CommitteeFactory(
+        name="Harbour City Coordination Committee",
+        acronym="HCCC",
+        kind=Committee.Kind.TLCC,
+        jurisdiction=world.city,
+        remit="Prevention in the harbour.",
+        quorum_rule=Committee.QuorumRule.COUNT,
+        quorum_value=2,
+    )
+    CommitteeMembershipFactory(
+        committee=committee,
+        person=carol_person,
+        organisation=world.org,
+        role=CommitteeMembership.Role.CHAIR,
+        designation="elected",
+    )
     CommitteeMembershipFactory(committee=committee, person=pat, organisation=world.org)
 
     start = timezone.now() - timedelta(days=14)
-    held = MeetingFactory(committee=committee, title="Harbour TLCC", starts_at=start,
-                          ends_at=start + timedelta(hours=2), status=Meeting.Status.MINUTES_DRAFTED,
-                          quorum_met=True, location="Town hall")
-    item = AgendaItemFactory(meeting=held, title="Youth outreach", presenter="Carol Chair", duration_minutes=20,
-                             minutes="<p>Members discussed <strong>youth outreach</strong>.</p>")
-    DecisionFactory(agenda_item=item, kind="action", text="Map the youth clubs", owner=pat,
-                    due_date=date.today() + timedelta(days=30))
+    held = MeetingFactory(
+        committee=committee,
+        title="Harbour TLCC",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status=Meeting.Status.MINUTES_DRAFTED,
+        quorum_met=True,
+        location="Town hall",
+    )
+    item = AgendaItemFactory(
+        meeting=held,
+        title="Youth outreach",
+        presenter="Carol Chair",
+        duration_minutes=20,
+        minutes="<p>Members discussed <strong>youth outreach</strong>.</p>",
+    )
+    DecisionFactory(
+        agenda_item=item,
+        kind="action",
+        text="Map the youth clubs",
+        owner=pat,
+        due_date=date.today() + timedelta(days=30),
+    )
     for person in (carol_person, pat):
         InvitationFactory(meeting=held, person=person, response=Invitation.Response.ACCEPTED)
     AttendanceFactory(meeting=held, person=carol_person)
     AttendanceFactory(meeting=held, person=pat, status=Attendance.Status.APOLOGIES)
 
     soon = timezone.now() + timedelta(days=7)
-    planned = MeetingFactory(committee=committee, title="Harbour TLCC", starts_at=soon,
-                             ends_at=soon + timedelta(hours=2))
+    planned = MeetingFactory(
+        committee=committee, title="Harbour TLCC", starts_at=soon, ends_at=soon + timedelta(hours=2)
+    )
     AgendaItemFactory(meeting=planned, title="Partnership review", presenter="Carol Chair")
     for person in (carol_person, pat):
         InvitationFactory(meeting=planned, person=person)
-    return SimpleNamespace(**vars(world), clinic=clinic, pat=pat, carol=carol, committee=committee, held=held,
-                           planned=planned)
+    return SimpleNamespace(
+        **vars(world), clinic=clinic, pat=pat, carol=carol, committee=committee, held=held, planned=planned
+    )
 
 
 def test_coordinator_pages(live_server, page: Page, harbour, login, axe):
     w = harbour
     login(w.alice)
-    check_pages(page, live_server.url, axe, [
-        "/",
-        "/registry/organisations/",
-        f"/registry/organisations/?q=harbour&jurisdiction={w.city.pk}",
-        f"/registry/organisations/{w.org.pk}/",
-        f"/registry/organisations/{w.org.pk}/edit/",
-        f"/registry/organisations/{w.org.pk}/people/",
-        "/registry/organisations/new/",
-        "/registry/jurisdictions/",
-        f"/registry/jurisdictions/{w.district.pk}/",
-        f"/registry/jurisdictions/{w.district.pk}/access/",
-        "/registry/people/",
-        f"/registry/people/{w.pat.pk}/",
-        "/registry/people/new/",
-        "/registry/partnerships/",
-        "/registry/mapping/",
-        f"/registry/mapping/{w.district.pk}/",
-        f"/registry/mapping/{w.district.pk}/grid/",
-        f"/registry/mapping/{w.district.pk}/heatmap/",
-        "/registry/offers/",
-        "/registry/import/",
-        "/registry/search/?q=harbour",
-        "/coordination/",
-        f"/coordination/committees/{w.committee.pk}/",
-        f"/coordination/committees/{w.committee.pk}/edit/",
-        f"/coordination/committees/{w.committee.pk}/members/new/",
-        f"/coordination/meetings/{w.held.pk}/",
-        f"/coordination/meetings/{w.held.pk}/attendance/",
-        f"/coordination/meetings/{w.held.pk}/print/",
-        f"/coordination/meetings/{w.planned.pk}/edit/",
-        "/coordination/calendar/",
-        "/profile/",
-        "/accounts/2fa/",
-        "/accounts/password/change/",
-        "/accounts/email/",
-        "/no/such/page/",
-    ])
+    check_pages(
+        page,
+        live_server.url,
+        axe,
+        [
+            "/",
+            "/registry/organisations/",
+            f"/registry/organisations/?q=harbour&jurisdiction={w.city.pk}",
+            f"/registry/organisations/{w.org.pk}/",
+            f"/registry/organisations/{w.org.pk}/edit/",
+            f"/registry/organisations/{w.org.pk}/people/",
+            "/registry/organisations/new/",
+            "/registry/jurisdictions/",
+            f"/registry/jurisdictions/{w.district.pk}/",
+            f"/registry/jurisdictions/{w.district.pk}/access/",
+            "/registry/people/",
+            f"/registry/people/{w.pat.pk}/",
+            "/registry/people/new/",
+            "/registry/partnerships/",
+            "/registry/mapping/",
+            f"/registry/mapping/{w.district.pk}/",
+            f"/registry/mapping/{w.district.pk}/grid/",
+            f"/registry/mapping/{w.district.pk}/heatmap/",
+            "/registry/offers/",
+            "/registry/import/",
+            "/registry/search/?q=harbour",
+            "/coordination/",
+            f"/coordination/committees/{w.committee.pk}/",
+            f"/coordination/committees/{w.committee.pk}/edit/",
+            f"/coordination/committees/{w.committee.pk}/members/new/",
+            f"/coordination/meetings/{w.held.pk}/",
+            f"/coordination/meetings/{w.held.pk}/attendance/",
+            f"/coordination/meetings/{w.held.pk}/print/",
+            f"/coordination/meetings/{w.planned.pk}/edit/",
+            "/coordination/calendar/",
+            "/profile/",
+            "/accounts/2fa/",
+            "/accounts/password/change/",
+            "/accounts/email/",
+            "/no/such/page/",
+        ],
+    )
 
     # an import with a row error: the preview lists it in a table
     page.goto(f"{live_server.url}/registry/import/")
     page.get_by_label("The file lists").select_option("organisations")
     page.get_by_label("CSV or XLSX file").set_input_files(
-        {"name": "harbour.csv", "mimeType": "text/csv", "buffer": CSV_WITH_ERROR.encode()})
+        {"name": "harbour.csv", "mimeType": "text/csv", "buffer": CSV_WITH_ERROR.encode()}
+    )
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("table", name="Errors by line and column")).to_be_visible()
     assert axe() == []
@@ -173,25 +219,46 @@ def test_coordinator_pages(live_server, page: Page, harbour, login, axe):
 def test_member_chair_and_outsider_pages(live_server, page: Page, harbour, login, axe, client):
     w = harbour
     login(w.carol)  # chairs the committee: sees minutes, replies to the invitation
-    check_pages(page, live_server.url, axe, [
-        "/",
-        f"/coordination/committees/{w.committee.pk}/",
-        f"/coordination/meetings/{w.planned.pk}/",
-        f"/coordination/meetings/{w.held.pk}/",
-        f"/coordination/meetings/{w.held.pk}/print/",
-        "/coordination/calendar/",
-    ])
+    check_pages(
+        page,
+        live_server.url,
+        axe,
+        [
+            "/",
+            f"/coordination/committees/{w.committee.pk}/",
+            f"/coordination/meetings/{w.planned.pk}/",
+            f"/coordination/meetings/{w.held.pk}/",
+            f"/coordination/meetings/{w.held.pk}/print/",
+            "/coordination/calendar/",
+        ],
+    )
     page.context.clear_cookies()
     login(w.mona)  # a member of an organisation
-    check_pages(page, live_server.url, axe, [
-        "/", "/registry/organisations/", f"/registry/organisations/{w.org.pk}/", "/profile/",
-    ])
+    check_pages(
+        page,
+        live_server.url,
+        axe,
+        [
+            "/",
+            "/registry/organisations/",
+            f"/registry/organisations/{w.org.pk}/",
+            "/profile/",
+        ],
+    )
     page.context.clear_cookies()
     login(w.charlie)  # signed in, no role: empty lists, refusals
-    check_pages(page, live_server.url, axe, [
-        "/", "/registry/organisations/", "/registry/jurisdictions/", "/coordination/",
-        f"/registry/organisations/{w.org.pk}/edit/",
-    ])
+    check_pages(
+        page,
+        live_server.url,
+        axe,
+        [
+            "/",
+            "/registry/organisations/",
+            "/registry/jurisdictions/",
+            "/coordination/",
+            f"/registry/organisations/{w.org.pk}/edit/",
+        ],
+    )
 
 
 def test_signed_out_pages(live_server, page: Page, world, axe):
@@ -213,21 +280,27 @@ def test_arabic_pages_read_right_to_left(live_server, page: Page, harbour, login
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert page.locator("link[href*='bootstrap.rtl']").count() == 1
-    check_pages(page, live_server.url, axe, [
-        "/",
-        "/registry/organisations/",
-        f"/registry/organisations/{w.org.pk}/",
-        "/registry/jurisdictions/",
-        f"/registry/jurisdictions/{w.district.pk}/access/",
-        "/registry/people/",
-        f"/registry/mapping/{w.district.pk}/grid/",
-        f"/registry/mapping/{w.district.pk}/heatmap/",
-        f"/coordination/committees/{w.committee.pk}/",
-        f"/coordination/meetings/{w.held.pk}/",
-        f"/coordination/meetings/{w.held.pk}/attendance/",
-        "/coordination/calendar/",
-        "/no/such/page/",
-    ], rtl=True)
+    check_pages(
+        page,
+        live_server.url,
+        axe,
+        [
+            "/",
+            "/registry/organisations/",
+            f"/registry/organisations/{w.org.pk}/",
+            "/registry/jurisdictions/",
+            f"/registry/jurisdictions/{w.district.pk}/access/",
+            "/registry/people/",
+            f"/registry/mapping/{w.district.pk}/grid/",
+            f"/registry/mapping/{w.district.pk}/heatmap/",
+            f"/coordination/committees/{w.committee.pk}/",
+            f"/coordination/meetings/{w.held.pk}/",
+            f"/coordination/meetings/{w.held.pk}/attendance/",
+            "/coordination/calendar/",
+            "/no/such/page/",
+        ],
+        rtl=True,
+    )
 
 
 def test_keyboard_focus_and_print(live_server, page: Page, harbour, login):
@@ -245,8 +318,10 @@ def test_keyboard_focus_and_print(live_server, page: Page, harbour, login):
 
     # every keyboard-focused control draws a visible ring
     page.keyboard.press("Tab")
-    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
-                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
     assert outline[0] != "none" and outline[1] >= 2, outline
 
     # the printed agenda and minutes: content only, no navigation, footer or buttons

@@ -27,8 +27,9 @@ def csv_file(sector: str) -> dict[str, object]:
 
 
 def test_import_fix_search_and_heatmap(live_server, page: Page, world, login, axe):
-    StakeholderMappingFactory(jurisdiction=world.district, organisation=world.org,
-                              engagement_level=StakeholderMapping.Engagement.COLLABORATE)
+    StakeholderMappingFactory(
+        jurisdiction=world.district, organisation=world.org, engagement_level=StakeholderMapping.Engagement.COLLABORATE
+    )
     login(world.alice)
 
     page.goto(f"{live_server.url}/registry/organisations/")
@@ -55,8 +56,13 @@ def test_import_fix_search_and_heatmap(live_server, page: Page, world, login, ax
 
     expect(page.get_by_role("heading", name="Organisation directory")).to_be_visible()
     expect(page.get_by_text("3 rows imported.")).to_be_visible()
-    assert Organisation.objects.filter(jurisdiction=world.city, name__in=[
-        "Harbour Dockworkers Youth Club", "Harbour Women's Circle", "Harbour Chamber of Commerce"]).count() == 3
+    assert (
+        Organisation.objects.filter(
+            jurisdiction=world.city,
+            name__in=["Harbour Dockworkers Youth Club", "Harbour Women's Circle", "Harbour Chamber of Commerce"],
+        ).count()
+        == 3
+    )
 
     page.get_by_label("Search").fill("dockworkers")
     results = page.locator("#directory-results")
@@ -93,8 +99,12 @@ def test_registry_pages_pass_the_accessibility_check(live_server, page: Page, wo
     clinic = OrganisationFactory(name="Harbour Clinic", acronym="HC", jurisdiction=world.city, sector=world.civil)
     PartnershipFactory(organisation=world.org, partner=clinic, kind="referral")
     PartnershipFactory(organisation=world.other_org, partner=world.org, kind="mou")
-    person = PersonFactory(full_name="Pat Okafor", email="pat@example.org", jurisdiction=world.city,
-                           contact_consent_at=world.org.created_at)
+    person = PersonFactory(
+        full_name="Pat Okafor",
+        email="pat@example.org",
+        jurisdiction=world.city,
+        contact_consent_at=world.org.created_at,
+    )
     PositionFactory(person=person, organisation=world.org, title="Youth worker", start_date=date(2024, 1, 1))
     StakeholderMappingFactory(jurisdiction=world.district, organisation=world.org, influence=4, interest=5)
     ResourceOfferFactory(organisation=clinic, title="Counselling hours", quantity=20, unit="hours")

@@ -23,9 +23,14 @@ from tests.factories import PersonFactory, UserFactory
 
 @pytest.fixture
 def cw(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
-    committee = CommitteeFactory(name="Harbour City Coordination Committee", acronym="HCCC",
-                                 kind=Committee.Kind.TLCC, jurisdiction=world.city,
-                                 quorum_rule=Committee.QuorumRule.COUNT, quorum_value=2)
+    committee = CommitteeFactory(
+        name="Harbour City Coordination Committee",
+        acronym="HCCC",
+        kind=Committee.Kind.TLCC,
+        jurisdiction=world.city,
+        quorum_rule=Committee.QuorumRule.COUNT,
+        quorum_value=2,
+    )
     south = CommitteeFactory(name="South Forum", jurisdiction=world.other_district)
     people = {}
     for key, name, role in [
@@ -36,8 +41,13 @@ def cw(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     ]:
         user = UserFactory(email=f"{key}@example.org", full_name=name)
         person = PersonFactory(full_name=name, email=f"{key}@example.org", user=user)
-        CommitteeMembershipFactory(committee=committee, person=person, organisation=world.org, role=role,
-                                   designation="elected" if key == "carol" else "")
+        CommitteeMembershipFactory(
+            committee=committee,
+            person=person,
+            organisation=world.org,
+            role=role,
+            designation="elected" if key == "carol" else "",
+        )
         people[key] = user
         people[f"{key}_person"] = person
     return SimpleNamespace(**vars(world), committee=committee, south=south, **people)

@@ -33,8 +33,14 @@ def _end(days: int = 7, hours: int = 2) -> str:
 
 def _meeting(cw, **extra) -> Meeting:  # type: ignore[no-untyped-def]
     start = timezone.now() + timedelta(days=7)
-    return services.meeting_schedule(actor=cw.carol, committee=cw.committee, title="Monthly", starts_at=start,
-                                     ends_at=start + timedelta(hours=2), **extra)
+    return services.meeting_schedule(
+        actor=cw.carol,
+        committee=cw.committee,
+        title="Monthly",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        **extra,
+    )
 
 
 def test_committee_list_per_persona(api_for, cw):
@@ -55,8 +61,9 @@ def test_committee_detail_and_update_personas(api_for, cw):
     assert api_for(cw.charlie).patch(url, {"remit": "x"}, format="json").status_code == 404
     assert api_for(cw.bob).patch(url, {"remit": "x"}, format="json").status_code == 403
     assert api_for(cw.carol).patch(url, {"remit": "x"}, format="json").status_code == 403
-    response = api_for(cw.alice).patch(url, {"remit": "Prevent hate", "expected_sectors": [cw.police.pk]},
-                                       format="json")
+    response = api_for(cw.alice).patch(
+        url, {"remit": "Prevent hate", "expected_sectors": [cw.police.pk]}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["expected_sectors"] == [cw.police.pk]
 
@@ -70,14 +77,20 @@ def test_create_committee_and_bad_input(api_for, cw):
         ({"name": "Harbour CAT", "kind": "cat", "jurisdiction": cw.city.pk}, "non_field_errors"),
         ({"name": "X", "kind": "spaceship", "jurisdiction": cw.city.pk}, "kind"),
         ({"name": "X", "kind": "cat", "jurisdiction": cw.other_district.pk}, "jurisdiction"),
-        ({"name": "X", "kind": "cat", "jurisdiction": cw.city.pk, "quorum_rule": "percent", "quorum_value": 150},
-         "non_field_errors"),
+        (
+            {"name": "X", "kind": "cat", "jurisdiction": cw.city.pk, "quorum_rule": "percent", "quorum_value": 150},
+            "non_field_errors",
+        ),
     ]:
         response = c.post(COMMITTEES, payload, format="json")
         assert response.status_code == 400 and field in response.json(), response.json()
     assert Committee.objects.count() == before
-    assert api_for(cw.bob).post(COMMITTEES, {"name": "Y", "kind": "cat", "jurisdiction": cw.city.pk},
-                                format="json").status_code == 403
+    assert (
+        api_for(cw.bob)
+        .post(COMMITTEES, {"name": "Y", "kind": "cat", "jurisdiction": cw.city.pk}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_members_sub_resource(api_for, cw):
@@ -90,8 +103,9 @@ def test_members_sub_resource(api_for, cw):
     assert missing.status_code == 400 and "person" in missing.json()
     person = PositionFactory(organisation=cw.org).person
     assert api_for(cw.mike).post(url, {"person": person.pk, "role": "member"}, format="json").status_code == 403
-    created = api_for(cw.sam).post(url, {"person": person.pk, "role": "permanent", "organisation": cw.org.pk},
-                                   format="json")
+    created = api_for(cw.sam).post(
+        url, {"person": person.pk, "role": "permanent", "organisation": cw.org.pk}, format="json"
+    )
     assert created.status_code == 201 and created.json()["role"] == "permanent"
     dup = api_for(cw.sam).post(url, {"person": person.pk, "role": "member"}, format="json")
     assert dup.status_code == 400 and "already a member" in str(dup.json())
@@ -99,8 +113,17 @@ def test_members_sub_resource(api_for, cw):
 
 def test_schedule_a_recurring_meeting_and_bad_input(api_for, cw):
     c = api_for(cw.carol)
-    ok = c.post(MEETINGS, {"committee": cw.committee.pk, "title": "Weekly", "starts_at": _start(),
-                           "ends_at": _end(), "recurrence": "FREQ=WEEKLY;COUNT=5"}, format="json")
+    ok = c.post(
+        MEETINGS,
+        {
+            "committee": cw.committee.pk,
+            "title": "Weekly",
+            "starts_at": _start(),
+            "ends_at": _end(),
+            "recurrence": "FREQ=WEEKLY;COUNT=5",
+        },
+        format="json",
+    )
     assert ok.status_code == 201, ok.json()
     assert ok.json()["recurrence"] == "FREQ=WEEKLY;COUNT=5"
     assert Meeting.objects.count() == 5
@@ -114,8 +137,9 @@ def test_schedule_a_recurring_meeting_and_bad_input(api_for, cw):
         response = c.post(MEETINGS, payload, format="json")
         assert response.status_code == 400 and field in response.json(), (extra, response.json())
     assert Meeting.objects.count() == 5
-    forbidden = api_for(cw.mike).post(MEETINGS, {"committee": cw.committee.pk, "title": "x", "starts_at": _start(),
-                                                 "ends_at": _end()}, format="json")
+    forbidden = api_for(cw.mike).post(
+        MEETINGS, {"committee": cw.committee.pk, "title": "x", "starts_at": _start(), "ends_at": _end()}, format="json"
+    )
     assert forbidden.status_code == 403
 
 
@@ -143,8 +167,10 @@ def test_agenda_items_and_order(api_for, cw):
     assert AgendaItem.objects.filter(meeting=meeting).count() == 2
     order = f"{MEETINGS}{meeting.pk}/agenda-order/"
     assert c.post(order, {"items": [b.json()["id"], b.json()["id"]]}, format="json").status_code == 400
-    assert [i["title"] for i in c.post(order, {"items": [b.json()["id"], a.json()["id"]]},
-                                       format="json").json()] == ["Reports", "Opening"]
+    assert [i["title"] for i in c.post(order, {"items": [b.json()["id"], a.json()["id"]]}, format="json").json()] == [
+        "Reports",
+        "Opening",
+    ]
     assert [i["title"] for i in api_for(cw.mike).get(url).json()] == ["Reports", "Opening"]
     assert api_for(cw.mike).post(url, {"title": "x"}, format="json").status_code == 403
     assert api_for(cw.charlie).get(url).status_code == 404
@@ -154,14 +180,20 @@ def test_attendance_all_or_nothing(api_for, cw):
     meeting = _meeting(cw)
     url = f"{MEETINGS}{meeting.pk}/attendance/"
     stranger = PersonFactory()
-    bad = api_for(cw.sam).post(url, [{"person": cw.carol_person.pk, "status": "present"},
-                                     {"person": stranger.pk, "status": "present"}], format="json")
+    bad = api_for(cw.sam).post(
+        url,
+        [{"person": cw.carol_person.pk, "status": "present"}, {"person": stranger.pk, "status": "present"}],
+        format="json",
+    )
     assert bad.status_code == 400 and "person" in bad.json()
     assert not Attendance.objects.exists()
     bad_status = api_for(cw.sam).post(url, [{"person": cw.carol_person.pk, "status": "asleep"}], format="json")
     assert bad_status.status_code == 400
-    ok = api_for(cw.sam).post(url, [{"person": cw.carol_person.pk, "status": "present"},
-                                    {"person": cw.sam_person.pk, "status": "present"}], format="json")
+    ok = api_for(cw.sam).post(
+        url,
+        [{"person": cw.carol_person.pk, "status": "present"}, {"person": cw.sam_person.pk, "status": "present"}],
+        format="json",
+    )
     assert ok.status_code == 201 and len(ok.json()) == 2
     assert api_for(cw.sam).get(f"{MEETINGS}{meeting.pk}/").json()["quorum_met"] is True
     assert api_for(cw.mike).post(url, [], format="json").status_code == 403
@@ -170,23 +202,39 @@ def test_attendance_all_or_nothing(api_for, cw):
 def test_minutes_decisions_and_approval(api_for, cw):
     meeting = _meeting(cw)
     start = timezone.now() + timedelta(days=40)
-    nxt = services.meeting_schedule(actor=cw.carol, committee=cw.committee, title="Next", starts_at=start,
-                                    ends_at=start + timedelta(hours=1))
+    nxt = services.meeting_schedule(
+        actor=cw.carol, committee=cw.committee, title="Next", starts_at=start, ends_at=start + timedelta(hours=1)
+    )
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
     services.attendance_record(actor=cw.sam, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}])
     c = api_for(cw.sam)
-    minutes = c.post(f"{MEETINGS}{meeting.pk}/agenda-items/{item.pk}/minutes/",
-                     {"minutes": '<p>ok</p><script>x()</script><a href="javascript:y()">l</a>', "status": "open"},
-                     format="json")
+    minutes = c.post(
+        f"{MEETINGS}{meeting.pk}/agenda-items/{item.pk}/minutes/",
+        {"minutes": '<p>ok</p><script>x()</script><a href="javascript:y()">l</a>', "status": "open"},
+        format="json",
+    )
     assert minutes.status_code == 200, minutes.json()
     assert "script" not in minutes.json()["minutes"] and "javascript" not in minutes.json()["minutes"]
     decisions = f"{MEETINGS}{meeting.pk}/decisions/"
-    d = c.post(decisions, {"agenda_item": item.pk, "kind": "action", "text": "Train teachers",
-                           "owner": cw.mike_person.pk, "due_date": "2030-01-31"}, format="json")
+    d = c.post(
+        decisions,
+        {
+            "agenda_item": item.pk,
+            "kind": "action",
+            "text": "Train teachers",
+            "owner": cw.mike_person.pk,
+            "due_date": "2030-01-31",
+        },
+        format="json",
+    )
     assert d.status_code == 201, d.json()
-    other_item = AgendaItemFactory(meeting=MeetingFactory(committee=cw.committee, starts_at=timezone.now()
-                                                          - timedelta(days=30), ends_at=timezone.now()
-                                                          - timedelta(days=30, hours=-1)))
+    other_item = AgendaItemFactory(
+        meeting=MeetingFactory(
+            committee=cw.committee,
+            starts_at=timezone.now() - timedelta(days=30),
+            ends_at=timezone.now() - timedelta(days=30, hours=-1),
+        )
+    )
     wrong = c.post(decisions, {"agenda_item": other_item.pk, "text": "x"}, format="json")
     assert wrong.status_code == 400 and "agenda_item" in wrong.json()
     assert api_for(cw.mike).post(f"{MEETINGS}{meeting.pk}/approve-minutes/").status_code == 403
@@ -220,8 +268,10 @@ def test_invitations_and_reply(api_for, cw):
     assert len(api_for(cw.mike).get(url).json()) == 5
     reply = api_for(cw.mike).post(f"{MEETINGS}{meeting.pk}/reply/", {"response": "tentative"}, format="json")
     assert reply.status_code == 200 and reply.json()["response"] == "tentative"
-    assert api_for(cw.mike).post(f"{MEETINGS}{meeting.pk}/reply/", {"response": "pending"},
-                                 format="json").status_code == 400
+    assert (
+        api_for(cw.mike).post(f"{MEETINGS}{meeting.pk}/reply/", {"response": "pending"}, format="json").status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize("n", [3, 25])
@@ -235,18 +285,29 @@ def test_api_query_budgets(api_for, cw, django_assert_max_num_queries, n):
         MeetingFactory(committee=cw.committee)
         Committee.objects.create(name=f"Body {i}", kind="lpn", jurisdiction=cw.city)
     c = api_for(cw.alice)
-    for url, budget in [(COMMITTEES, 6), (MEETINGS, 4), (f"{COMMITTEES}{cw.committee.pk}/members/", 5),
-                        (f"{MEETINGS}{meeting.pk}/agenda-items/", 5), (f"{MEETINGS}{meeting.pk}/attendance/", 5),
-                        (f"{MEETINGS}{meeting.pk}/decisions/", 5), (f"{MEETINGS}{meeting.pk}/invitations/", 5)]:
+    for url, budget in [
+        (COMMITTEES, 6),
+        (MEETINGS, 4),
+        (f"{COMMITTEES}{cw.committee.pk}/members/", 5),
+        (f"{MEETINGS}{meeting.pk}/agenda-items/", 5),
+        (f"{MEETINGS}{meeting.pk}/attendance/", 5),
+        (f"{MEETINGS}{meeting.pk}/decisions/", 5),
+        (f"{MEETINGS}{meeting.pk}/invitations/", 5),
+    ]:
         with django_assert_max_num_queries(budget):
             assert c.get(url).status_code == 200, url
 
 
 def test_schema_lists_the_resources(client_for, cw):
     schema = client_for(cw.charlie).get("/api/schema/").content
-    for path in (b"/api/v1/committees/", b"/api/v1/meetings/", b"/api/v1/meetings/{id}/attendance/",
-                 b"/api/v1/meetings/{id}/agenda-items/", b"/api/v1/committees/{id}/members/",
-                 b"/api/v1/meetings/{id}/decisions/"):
+    for path in (
+        b"/api/v1/committees/",
+        b"/api/v1/meetings/",
+        b"/api/v1/meetings/{id}/attendance/",
+        b"/api/v1/meetings/{id}/agenda-items/",
+        b"/api/v1/committees/{id}/members/",
+        b"/api/v1/meetings/{id}/decisions/",
+    ):
         assert path in schema, path
     assert Decision.objects.count() == 0
 
@@ -259,16 +320,25 @@ def test_organisations_named_in_decisions_and_memberships_must_be_visible_to_the
     meeting = _meeting(cw)
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
     services.attendance_record(actor=cw.sam, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}])
-    hidden = api_for(cw.sam).post(f"{MEETINGS}{meeting.pk}/decisions/", {
-        "agenda_item": item.pk, "text": "Train teachers", "owner_organisation": cw.other_org.pk}, format="json")
+    hidden = api_for(cw.sam).post(
+        f"{MEETINGS}{meeting.pk}/decisions/",
+        {"agenda_item": item.pk, "text": "Train teachers", "owner_organisation": cw.other_org.pk},
+        format="json",
+    )
     assert hidden.status_code == 400 and "owner_organisation" in hidden.json()
     assert not Decision.objects.exists()
     from tests.factories import PositionFactory
 
     newcomer = PositionFactory(organisation=cw.org).person  # in the public directory
-    member = api_for(cw.carol).post(f"/api/v1/committees/{cw.committee.pk}/members/", {
-        "person": newcomer.pk, "organisation": cw.other_org.pk, "role": "member"}, format="json")
+    member = api_for(cw.carol).post(
+        f"/api/v1/committees/{cw.committee.pk}/members/",
+        {"person": newcomer.pk, "organisation": cw.other_org.pk, "role": "member"},
+        format="json",
+    )
     assert member.status_code == 400 and "organisation" in member.json(), member.json()
-    ok = api_for(cw.carol).post(f"/api/v1/committees/{cw.committee.pk}/members/", {
-        "person": newcomer.pk, "organisation": cw.org.pk, "role": "member"}, format="json")
+    ok = api_for(cw.carol).post(
+        f"/api/v1/committees/{cw.committee.pk}/members/",
+        {"person": newcomer.pk, "organisation": cw.org.pk, "role": "member"},
+        format="json",
+    )
     assert ok.status_code == 201, ok.json()

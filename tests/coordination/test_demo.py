@@ -14,11 +14,21 @@ pytestmark = pytest.mark.django_db
 def test_demo_committees_from_the_seed_load_twice(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", "--quiet-logins")
-    counts = (Committee.objects.count(), Meeting.objects.count(), Decision.objects.count(),
-              CommitteeMembership.objects.count(), Invitation.objects.count())
+    counts = (
+        Committee.objects.count(),
+        Meeting.objects.count(),
+        Decision.objects.count(),
+        CommitteeMembership.objects.count(),
+        Invitation.objects.count(),
+    )
     call_command("seed_demo", "--quiet-logins")  # idempotent
-    assert counts == (Committee.objects.count(), Meeting.objects.count(), Decision.objects.count(),
-                      CommitteeMembership.objects.count(), Invitation.objects.count())
+    assert counts == (
+        Committee.objects.count(),
+        Meeting.objects.count(),
+        Decision.objects.count(),
+        CommitteeMembership.objects.count(),
+        Invitation.objects.count(),
+    )
 
     tlcc = Committee.objects.get(kind="tlcc", jurisdiction__code="BD-63-TGL")
     chair = tlcc.memberships.get(role="chair")
@@ -29,7 +39,9 @@ def test_demo_committees_from_the_seed_load_twice(django_capture_on_commit_callb
 
     cef = Committee.objects.get(kind="cef")
     assert set(cef.memberships.filter(role="co_chair").values_list("designation", flat=True)) == {
-        "elected", "national_appointee"}
+        "elected",
+        "national_appointee",
+    }
     apex = Committee.objects.get(kind="apex")
     assert apex.children.count() >= 4 and apex.memberships.filter(role="permanent").count() >= 3
     summoned = Invitation.objects.filter(meeting__committee=apex, kind="summoned")

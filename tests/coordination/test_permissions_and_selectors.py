@@ -76,11 +76,15 @@ def test_a_summoned_official_sees_that_meeting_but_not_the_committee(cw):
 def test_confidential_minutes_only_for_those_who_attended(cw):
     meeting = MeetingFactory(committee=cw.committee, is_confidential=True, status="held")
     AttendanceFactory(meeting=meeting, person=cw.sam_person, status=Attendance.Status.PRESENT)
-    AttendanceFactory(meeting=meeting, person=cw.mike_person, status=Attendance.Status.REPRESENTED,
-                      represented_by=cw.olly_person)
+    AttendanceFactory(
+        meeting=meeting, person=cw.mike_person, status=Attendance.Status.REPRESENTED, represented_by=cw.olly_person
+    )
     AttendanceFactory(meeting=meeting, person=cw.carol_person, status=Attendance.Status.APOLOGIES)
-    readers = {u for u in (cw.admin, cw.alice, cw.bob, cw.carol, cw.sam, cw.mike, cw.olly, cw.charlie)
-               if permissions.can_read_minutes(u, meeting)}
+    readers = {
+        u
+        for u in (cw.admin, cw.alice, cw.bob, cw.carol, cw.sam, cw.mike, cw.olly, cw.charlie)
+        if permissions.can_read_minutes(u, meeting)
+    }
     assert readers == {cw.sam, cw.mike, cw.olly}
     # managing is not reading: the chair sent apologies, the coordinator was not there
     assert permissions.can_manage_meeting(cw.carol, meeting)

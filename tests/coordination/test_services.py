@@ -27,9 +27,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts() -> tuple[int, ...]:
-    return (Meeting.objects.count(), MeetingSeries.objects.count(), Invitation.objects.count(),
-            AgendaItem.objects.count(), Attendance.objects.count(), Decision.objects.count(),
-            CommitteeMembership.objects.count(), Committee.objects.count())
+    return (
+        Meeting.objects.count(),
+        MeetingSeries.objects.count(),
+        Invitation.objects.count(),
+        AgendaItem.objects.count(),
+        Attendance.objects.count(),
+        Decision.objects.count(),
+        CommitteeMembership.objects.count(),
+        Committee.objects.count(),
+    )
 
 
 def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no-untyped-def]
@@ -37,30 +44,54 @@ def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no
     if committed is not None:
         with committed():
             return _schedule(cw, days=days, **extra)
-    return services.meeting_schedule(actor=cw.carol, committee=cw.committee, title="Monthly meeting",
-                                     starts_at=start, ends_at=start + timedelta(hours=2), **extra)
+    return services.meeting_schedule(
+        actor=cw.carol,
+        committee=cw.committee,
+        title="Monthly meeting",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        **extra,
+    )
 
 
 def _held(cw, meeting, *present):  # type: ignore[no-untyped-def]
-    services.attendance_record(actor=cw.sam, meeting=meeting, entries=[
-        {"person": p, "status": Attendance.Status.PRESENT} for p in present or (cw.sam_person, cw.carol_person)
-    ])
+    services.attendance_record(
+        actor=cw.sam,
+        meeting=meeting,
+        entries=[
+            {"person": p, "status": Attendance.Status.PRESENT} for p in present or (cw.sam_person, cw.carol_person)
+        ],
+    )
     meeting.refresh_from_db()
     return meeting
 
 
 # --- Committees --------------------------------------------------------------------------------
 
+
 def test_coordinator_creates_a_committee_in_her_subtree_and_it_is_audited(cw):
-    committee = services.committee_create(actor=cw.alice, name="Harbour CAT", kind="cat", jurisdiction=cw.city,
-                                          parent=cw.committee, expected_sectors=[cw.civil, cw.police])
+    committee = services.committee_create(
+        actor=cw.alice,
+        name="Harbour CAT",
+        kind="cat",
+        jurisdiction=cw.city,
+        parent=cw.committee,
+        expected_sectors=[cw.civil, cw.police],
+    )
     assert committee.parent == cw.committee
     assert set(committee.expected_sectors.all()) == {cw.civil, cw.police}
     assert AuditEvent.objects.filter(action="committee.create", target_id=str(committee.pk)).exists()
 
 
-@pytest.mark.parametrize(("actor", "error"), [("bob", PermissionDenied), ("carol", PermissionDenied),
-                                               ("charlie", PermissionDenied), ("alice_elsewhere", ValidationError)])
+@pytest.mark.parametrize(
+    ("actor", "error"),
+    [
+        ("bob", PermissionDenied),
+        ("carol", PermissionDenied),
+        ("charlie", PermissionDenied),
+        ("alice_elsewhere", ValidationError),
+    ],
+)
 def test_who_may_not_create_committees(cw, actor, error):
     before = _counts()
     jurisdiction = cw.other_district if actor == "alice_elsewhere" else cw.city
@@ -71,8 +102,9 @@ def test_who_may_not_create_committees(cw, actor, error):
 
 
 def test_committee_cannot_report_to_a_body_below_it(cw):
-    child = services.committee_create(actor=cw.alice, name="Ward team", kind="community_team",
-                                      jurisdiction=cw.city, parent=cw.committee)
+    child = services.committee_create(
+        actor=cw.alice, name="Ward team", kind="community_team", jurisdiction=cw.city, parent=cw.committee
+    )
     with pytest.raises(ValidationError) as exc:
         services.committee_update(actor=cw.alice, committee=cw.committee, parent=child)
     assert "parent" in exc.value.message_dict
@@ -81,8 +113,9 @@ def test_committee_cannot_report_to_a_body_below_it(cw):
 @pytest.mark.parametrize(("rule", "value"), [("count", None), ("percent", 120), ("percent", 0)])
 def test_quorum_rule_needs_a_sensible_value(cw, rule, value):
     with pytest.raises(ValidationError):
-        services.committee_create(actor=cw.alice, name="Q", kind="lpn", jurisdiction=cw.city, quorum_rule=rule,
-                                  quorum_value=value)
+        services.committee_create(
+            actor=cw.alice, name="Q", kind="lpn", jurisdiction=cw.city, quorum_rule=rule, quorum_value=value
+        )
     assert not Committee.objects.filter(name="Q").exists()
 
 
@@ -93,13 +126,20 @@ def test_chair_may_not_change_the_body_itself(cw):
 
 # --- Members -----------------------------------------------------------------------------------
 
+
 def test_chair_adds_a_member_who_is_invited_to_planned_meetings(cw, committed):
     meeting = _schedule(cw, committed=committed)
     mail.outbox.clear()
     newcomer = PersonFactory(full_name="Nadia New", email="nadia@example.org")
     with committed():
-        services.membership_add(actor=cw.carol, committee=cw.committee, person=newcomer, organisation=cw.org,
-                                role="permanent", designation="civil_society")
+        services.membership_add(
+            actor=cw.carol,
+            committee=cw.committee,
+            person=newcomer,
+            organisation=cw.org,
+            role="permanent",
+            designation="civil_society",
+        )
     assert Invitation.objects.filter(meeting=meeting, person=newcomer).exists()
     assert [m.to for m in mail.outbox] == [["nadia@example.org"]]
 
@@ -125,8 +165,13 @@ def test_member_may_not_add_members_and_duplicates_are_refused(cw):
     with pytest.raises(ValidationError, match="already a member"):
         services.membership_add(actor=cw.carol, committee=cw.committee, person=cw.mike_person)
     with pytest.raises(ValidationError, match="cannot end before it starts"):
-        services.membership_add(actor=cw.carol, committee=cw.committee, person=newcomer,
-                                start_date=timezone.localdate(), end_date=timezone.localdate() - timedelta(days=1))
+        services.membership_add(
+            actor=cw.carol,
+            committee=cw.committee,
+            person=newcomer,
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() - timedelta(days=1),
+        )
     assert _counts() == before
 
 
@@ -140,10 +185,17 @@ def test_ending_a_membership_removes_access(cw):
 
 # --- Meetings and invitations ----------------------------------------------------------------
 
+
 def test_scheduling_invites_current_members_by_email_with_an_ics(cw, committed):
-    meeting = _schedule(cw, committed=committed, location="Town hall, room 2", online_url="https://meet.example.org/hccc")
+    meeting = _schedule(
+        cw, committed=committed, location="Town hall, room 2", online_url="https://meet.example.org/hccc"
+    )
     assert set(meeting.invitations.values_list("person__full_name", flat=True)) == {
-        "Carol Chair", "Sam Secretary", "Mike Member", "Olly Observer"}
+        "Carol Chair",
+        "Sam Secretary",
+        "Mike Member",
+        "Olly Observer",
+    }
     assert len(mail.outbox) == 4
     message = mail.outbox[0]
     assert "Monthly meeting" in message.subject
@@ -205,8 +257,14 @@ def test_a_meeting_ending_before_it_starts_is_refused_and_nothing_saved(cw):
     before = _counts()
     start = timezone.now() + timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        services.meeting_schedule(actor=cw.carol, committee=cw.committee, title="Backwards", starts_at=start,
-                                  ends_at=start - timedelta(minutes=30), recurrence="FREQ=WEEKLY;COUNT=3")
+        services.meeting_schedule(
+            actor=cw.carol,
+            committee=cw.committee,
+            title="Backwards",
+            starts_at=start,
+            ends_at=start - timedelta(minutes=30),
+            recurrence="FREQ=WEEKLY;COUNT=3",
+        )
     assert "must end after it starts" in str(exc.value)
     assert _counts() == before
 
@@ -215,23 +273,37 @@ def test_only_managers_schedule(cw):
     start = timezone.now() + timedelta(days=3)
     for user in (cw.mike, cw.bob, cw.charlie):
         with pytest.raises(PermissionDenied):
-            services.meeting_schedule(actor=user, committee=cw.committee, title="x", starts_at=start,
-                                      ends_at=start + timedelta(hours=1))
-    assert services.meeting_schedule(actor=cw.alice, committee=cw.committee, title="by the coordinator",
-                                     starts_at=start, ends_at=start + timedelta(hours=1))
+            services.meeting_schedule(
+                actor=user, committee=cw.committee, title="x", starts_at=start, ends_at=start + timedelta(hours=1)
+            )
+    assert services.meeting_schedule(
+        actor=cw.alice,
+        committee=cw.committee,
+        title="by the coordinator",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
 
 
 def test_moving_a_meeting_sends_the_updated_invitation(cw, committed):
     meeting = _schedule(cw, committed=committed)
     mail.outbox.clear()
     with committed():
-        services.meeting_update(actor=cw.sam, meeting=meeting, starts_at=meeting.starts_at + timedelta(hours=1),
-                                ends_at=meeting.ends_at + timedelta(hours=1))
+        services.meeting_update(
+            actor=cw.sam,
+            meeting=meeting,
+            starts_at=meeting.starts_at + timedelta(hours=1),
+            ends_at=meeting.ends_at + timedelta(hours=1),
+        )
     meeting.refresh_from_db()
     assert meeting.sequence == 1
     assert len(mail.outbox) == 4
-    assert "SEQUENCE:1" in next(p for p in mail.outbox[0].message().walk()
-                                if p.get_content_type() == "text/calendar").get_payload(decode=True).decode()
+    assert (
+        "SEQUENCE:1"
+        in next(p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar")
+        .get_payload(decode=True)
+        .decode()
+    )
 
 
 def test_summoning_an_official_does_not_make_them_a_member(cw):
@@ -256,6 +328,7 @@ def test_invitees_reply_in_the_portal(cw):
 
 # --- Agenda ------------------------------------------------------------------------------------
 
+
 def test_agenda_with_a_duplicate_order_is_refused(cw):
     meeting = _schedule(cw)
     services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Opening", order=1)
@@ -275,8 +348,7 @@ def test_reorder_the_agenda_and_refuse_duplicates(cw):
     for bad in ([c.pk, c.pk, a.pk], [a.pk, b.pk]):
         with pytest.raises(ValidationError):
             services.agenda_reorder(actor=cw.sam, meeting=meeting, item_ids=bad)
-    assert list(meeting.agenda_items.order_by("order").values_list("order", "title")) == [
-        (1, "C"), (2, "A"), (3, "B")]
+    assert list(meeting.agenda_items.order_by("order").values_list("order", "title")) == [(1, "C"), (2, "A"), (3, "B")]
     with pytest.raises(PermissionDenied):
         services.agenda_reorder(actor=cw.mike, meeting=meeting, item_ids=[a.pk, b.pk, c.pk])
 
@@ -296,15 +368,20 @@ def test_members_propose_to_the_backlog_and_the_secretary_schedules(cw):
 
 # --- Attendance and quorum ------------------------------------------------------------------
 
+
 def test_attendance_for_a_non_invitee_is_refused_and_nothing_is_half_saved(cw):
     meeting = _schedule(cw)
     stranger = PersonFactory(full_name="Stranger")
     before = _counts()
     with pytest.raises(ValidationError) as exc:
-        services.attendance_record(actor=cw.sam, meeting=meeting, entries=[
-            {"person": cw.carol_person, "status": "present"},
-            {"person": stranger, "status": "present"},
-        ])
+        services.attendance_record(
+            actor=cw.sam,
+            meeting=meeting,
+            entries=[
+                {"person": cw.carol_person, "status": "present"},
+                {"person": stranger, "status": "present"},
+            ],
+        )
     assert "Stranger is not invited" in " ".join(exc.value.messages)
     assert _counts() == before
     meeting.refresh_from_db()
@@ -314,8 +391,9 @@ def test_attendance_for_a_non_invitee_is_refused_and_nothing_is_half_saved(cw):
 def test_represented_needs_a_stand_in(cw):
     meeting = _schedule(cw)
     with pytest.raises(ValidationError, match="Say who represented them"):
-        services.attendance_record(actor=cw.sam, meeting=meeting, entries=[
-            {"person": cw.mike_person, "status": "represented"}])
+        services.attendance_record(
+            actor=cw.sam, meeting=meeting, entries=[{"person": cw.mike_person, "status": "represented"}]
+        )
     assert not Attendance.objects.exists()
 
 
@@ -323,8 +401,11 @@ def test_quorum_counts_members_who_attended_but_not_observers(cw):
     meeting = _schedule(cw)
     _held(cw, meeting, cw.sam_person, cw.olly_person)  # the observer does not count
     assert meeting.quorum_met is False and meeting.status == Meeting.Status.HELD
-    services.attendance_record(actor=cw.sam, meeting=meeting, entries=[
-        {"person": cw.mike_person, "status": "represented", "represented_by": cw.olly_person}])
+    services.attendance_record(
+        actor=cw.sam,
+        meeting=meeting,
+        entries=[{"person": cw.mike_person, "status": "represented", "represented_by": cw.olly_person}],
+    )
     meeting.refresh_from_db()
     assert meeting.quorum_met is True
 
@@ -340,14 +421,19 @@ def test_percentage_quorum(cw):
 
 # --- Minutes, decisions, approval, carry-over -------------------------------------------------
 
+
 def test_minutes_are_sanitised(cw):
     meeting = _held(cw, _schedule(cw))
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
-    services.minutes_record(actor=cw.sam, item=item, minutes=(
-        '<p>Agreed <strong>plan</strong>.</p><script>alert("x")</script>'
-        '<a href="javascript:alert(1)">click</a> <a href="https://example.org/r">report</a>'
-        '<img src=x onerror="alert(2)"><p onclick="steal()">ok</p>'
-    ))
+    services.minutes_record(
+        actor=cw.sam,
+        item=item,
+        minutes=(
+            '<p>Agreed <strong>plan</strong>.</p><script>alert("x")</script>'
+            '<a href="javascript:alert(1)">click</a> <a href="https://example.org/r">report</a>'
+            '<img src=x onerror="alert(2)"><p onclick="steal()">ok</p>'
+        ),
+    )
     item.refresh_from_db()
     assert "<script" not in item.minutes and "alert" not in item.minutes
     assert "javascript:" not in item.minutes and "onclick" not in item.minutes and "<img" not in item.minutes
@@ -379,8 +465,13 @@ def test_confidential_minutes_are_written_by_a_manager_who_attended(cw):
 def test_approval_locks_minutes_and_outcomes_but_not_follow_up(cw):
     meeting = _held(cw, _schedule(cw))
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
-    decision = services.decision_record(actor=cw.sam, item=item, text="Open a youth desk", owner=cw.mike_person,
-                                        due_date=timezone.localdate() + timedelta(days=30))
+    decision = services.decision_record(
+        actor=cw.sam,
+        item=item,
+        text="Open a youth desk",
+        owner=cw.mike_person,
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
     services.minutes_approve(actor=cw.carol, meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.is_locked and meeting.minutes_approved_by == cw.carol
@@ -460,9 +551,11 @@ def test_follow_up_of_a_confidential_decision_does_not_repeat_its_text(cw):
 
 # --- Reminders ---------------------------------------------------------------------------------
 
+
 def _meeting_in(cw, delta: timedelta) -> Meeting:  # type: ignore[no-untyped-def]
-    meeting = MeetingFactory(committee=cw.committee, starts_at=timezone.now() + delta,
-                             ends_at=timezone.now() + delta + timedelta(hours=1))
+    meeting = MeetingFactory(
+        committee=cw.committee, starts_at=timezone.now() + delta, ends_at=timezone.now() + delta + timedelta(hours=1)
+    )
     for person in (cw.carol_person, cw.mike_person):
         Invitation.objects.create(meeting=meeting, person=person, sent_at=timezone.now())
     return meeting
@@ -502,6 +595,7 @@ def test_a_moved_meeting_is_reminded_again(cw):
 
 # --- Calendar feed -----------------------------------------------------------------------------
 
+
 def test_feed_token_reset_invalidates_the_old_one(cw):
     old = services.calendar_feed_token_get(user=cw.mike).token
     assert services.calendar_feed_token_get(user=cw.mike).token == old
@@ -523,8 +617,12 @@ def test_cancelling_sends_an_itip_cancel_to_those_invited_by_email(cw, committed
     mail.outbox.clear()
     with committed():
         services.meeting_cancel(actor=cw.sam, meeting=second, reason="Public holiday")
-    assert sorted(m.to[0] for m in mail.outbox) == ["carol@example.org", "mike@example.org", "olly@example.org",
-                                                    "sam@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "carol@example.org",
+        "mike@example.org",
+        "olly@example.org",
+        "sam@example.org",
+    ]
     part = next(p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar")
     ics = part.get_payload(decode=True).decode()
     assert part.get_param("method") == "CANCEL" and "STATUS:CANCELLED" in ics

@@ -28,8 +28,14 @@ def _local(dt):  # type: ignore[no-untyped-def]
 
 def _meeting(cw, **extra) -> Meeting:  # type: ignore[no-untyped-def]
     start = (timezone.now() + timedelta(days=extra.pop("days", 7))).replace(second=0, microsecond=0)
-    return services.meeting_schedule(actor=cw.carol, committee=cw.committee, title=extra.pop("title", "Monthly"),
-                                     starts_at=start, ends_at=start + timedelta(hours=2), **extra)
+    return services.meeting_schedule(
+        actor=cw.carol,
+        committee=cw.committee,
+        title=extra.pop("title", "Monthly"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        **extra,
+    )
 
 
 def test_pages_need_a_login(client, cw):
@@ -78,16 +84,30 @@ def test_composition_chart_table_and_security_warning(client_for, cw):
 
 def test_create_committee_through_the_form_and_refuse_outside_scope(client_for, cw):
     c = client_for(cw.alice)
-    response = c.post(reverse("coordination:committee-create"), {
-        "name": "Harbour CAT", "kind": "cat", "jurisdiction": cw.city.pk, "status": "active", "quorum_rule": "none",
-        "parent": cw.committee.pk,
-    })
+    response = c.post(
+        reverse("coordination:committee-create"),
+        {
+            "name": "Harbour CAT",
+            "kind": "cat",
+            "jurisdiction": cw.city.pk,
+            "status": "active",
+            "quorum_rule": "none",
+            "parent": cw.committee.pk,
+        },
+    )
     committee = Committee.objects.get(name="Harbour CAT")
     assert response.status_code == 302 and response["Location"] == committee.get_absolute_url()
     before = Committee.objects.count()
-    bad = c.post(reverse("coordination:committee-create"), {
-        "name": "Elsewhere", "kind": "cat", "jurisdiction": cw.other_district.pk, "status": "active",
-        "quorum_rule": "none"})
+    bad = c.post(
+        reverse("coordination:committee-create"),
+        {
+            "name": "Elsewhere",
+            "kind": "cat",
+            "jurisdiction": cw.other_district.pk,
+            "status": "active",
+            "quorum_rule": "none",
+        },
+    )
     assert bad.status_code == 200 and "Select a valid choice" in bad.text
     assert Committee.objects.count() == before
     assert client_for(cw.bob).get(reverse("coordination:committee-create")).status_code == 403
@@ -108,10 +128,16 @@ def test_add_a_member_through_the_form(client_for, cw):
 def test_schedule_a_recurring_meeting_through_the_form(client_for, cw):
     url = reverse("coordination:meeting-create", args=[cw.committee.pk])
     start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
-    response = client_for(cw.carol).post(url, {
-        "title": "Monthly TLCC", "starts_at": _local(start), "ends_at": _local(start + timedelta(hours=2)),
-        "location": "Town hall", "recurrence": "FREQ=MONTHLY;COUNT=6",
-    })
+    response = client_for(cw.carol).post(
+        url,
+        {
+            "title": "Monthly TLCC",
+            "starts_at": _local(start),
+            "ends_at": _local(start + timedelta(hours=2)),
+            "location": "Town hall",
+            "recurrence": "FREQ=MONTHLY;COUNT=6",
+        },
+    )
     assert response.status_code == 302
     assert Meeting.objects.filter(title="Monthly TLCC").count() == 6
 
@@ -146,12 +172,17 @@ def test_meeting_page_personas_and_reply(client_for, cw):
     assert bob.status_code == 200 and "Your invitation" not in bob.text and "Record attendance" not in bob.text
     mike = client_for(cw.mike)
     assert "Your invitation" in mike.get(url).text
-    response = mike.post(reverse("coordination:meeting-reply", args=[meeting.pk]), {"response": "accepted"},
-                         HTTP_HX_REQUEST="true")
+    response = mike.post(
+        reverse("coordination:meeting-reply", args=[meeting.pk]), {"response": "accepted"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and "<html" not in response.text and "Accepted" in response.text
     assert Invitation.objects.get(meeting=meeting, person=cw.mike_person).response == "accepted"
-    assert client_for(cw.alice).post(reverse("coordination:meeting-reply", args=[meeting.pk]),
-                                     {"response": "accepted"}).status_code == 403  # not invited
+    assert (
+        client_for(cw.alice)
+        .post(reverse("coordination:meeting-reply", args=[meeting.pk]), {"response": "accepted"})
+        .status_code
+        == 403
+    )  # not invited
     assert "Record attendance" in client_for(cw.sam).get(url).text
 
 
@@ -175,18 +206,43 @@ def test_record_attendance_minutes_decision_and_approve(client_for, cw):
     nxt = _meeting(cw, days=37, title="Next")
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Youth outreach")
     sam = client_for(cw.sam)
-    response = sam.post(reverse("coordination:attendance-edit", args=[meeting.pk]), {
-        f"status_{cw.carol_person.pk}": "present", f"status_{cw.sam_person.pk}": "present",
-        f"status_{cw.mike_person.pk}": "represented", f"represented_by_{cw.mike_person.pk}": cw.olly_person.pk,
-        f"status_{cw.olly_person.pk}": "",
-    })
+    response = sam.post(
+        reverse("coordination:attendance-edit", args=[meeting.pk]),
+        {
+            f"status_{cw.carol_person.pk}": "present",
+            f"status_{cw.sam_person.pk}": "present",
+            f"status_{cw.mike_person.pk}": "represented",
+            f"represented_by_{cw.mike_person.pk}": cw.olly_person.pk,
+            f"status_{cw.olly_person.pk}": "",
+        },
+    )
     assert response.status_code == 302
     assert Attendance.objects.filter(meeting=meeting).count() == 3
     minutes_url = reverse("coordination:item-minutes", args=[item.pk])
-    assert sam.post(minutes_url, {"save_minutes": "1", "minutes": '<p>Good <a href="javascript:x()">talk</a></p>'
-                                  "<script>bad()</script>", "status": "closed"}).status_code == 302
-    assert sam.post(minutes_url, {"add_decision": "1", "decision-kind": "decision", "decision-text": "Open a desk",
-                                  "decision-owner": cw.mike_person.pk, "decision-status": "open"}).status_code == 302
+    assert (
+        sam.post(
+            minutes_url,
+            {
+                "save_minutes": "1",
+                "minutes": '<p>Good <a href="javascript:x()">talk</a></p><script>bad()</script>',
+                "status": "closed",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        sam.post(
+            minutes_url,
+            {
+                "add_decision": "1",
+                "decision-kind": "decision",
+                "decision-text": "Open a desk",
+                "decision-owner": cw.mike_person.pk,
+                "decision-status": "open",
+            },
+        ).status_code
+        == 302
+    )
     page = client_for(cw.mike).get(meeting.get_absolute_url())
     assert "Open a desk" in page.text and "<script>bad" not in page.text and "javascript:" not in page.text
     assert "quorum met" in page.text
@@ -229,14 +285,23 @@ def test_printable_agenda_and_minutes(client_for, cw):
 def test_backlog_propose_and_schedule(client_for, cw):
     meeting = _meeting(cw)
     mike = client_for(cw.mike)
-    assert mike.post(reverse("coordination:backlog-propose", args=[cw.committee.pk]),
-                     {"title": "Hate incidents at schools"}).status_code == 302
+    assert (
+        mike.post(
+            reverse("coordination:backlog-propose", args=[cw.committee.pk]), {"title": "Hate incidents at schools"}
+        ).status_code
+        == 302
+    )
     item = AgendaItem.objects.get(title="Hate incidents at schools")
-    assert client_for(cw.charlie).post(reverse("coordination:backlog-propose", args=[cw.committee.pk]),
-                                       {"title": "x"}).status_code == 404
+    assert (
+        client_for(cw.charlie)
+        .post(reverse("coordination:backlog-propose", args=[cw.committee.pk]), {"title": "x"})
+        .status_code
+        == 404
+    )
     assert "Hate incidents at schools" in client_for(cw.sam).get(meeting.get_absolute_url()).text
-    assert mike.post(reverse("coordination:agenda-item-schedule", args=[meeting.pk]),
-                     {"item": item.pk}).status_code == 403
+    assert (
+        mike.post(reverse("coordination:agenda-item-schedule", args=[meeting.pk]), {"item": item.pk}).status_code == 403
+    )
     client_for(cw.sam).post(reverse("coordination:agenda-item-schedule", args=[meeting.pk]), {"item": item.pk})
     item.refresh_from_db()
     assert item.meeting == meeting
@@ -259,18 +324,23 @@ def test_calendar_page_shows_visible_meetings_of_the_month(client_for, cw):
     MeetingFactory(committee=cw.south, title="South secret", starts_at=start, ends_at=start + timedelta(hours=1))
     page = client_for(cw.mike).get(reverse("coordination:calendar"), {"month": start.strftime("%Y-%m")})
     assert "Harbour monthly" in page.text and "South secret" not in page.text
-    partial = client_for(cw.mike).get(reverse("coordination:calendar"), {"month": start.strftime("%Y-%m"),
-                                                                         "committee": cw.committee.pk},
-                                      HTTP_HX_REQUEST="true")
+    partial = client_for(cw.mike).get(
+        reverse("coordination:calendar"),
+        {"month": start.strftime("%Y-%m"), "committee": cw.committee.pk},
+        HTTP_HX_REQUEST="true",
+    )
     assert "<html" not in partial.text and "Harbour monthly" in partial.text
-    assert "Harbour monthly" not in client_for(cw.charlie).get(reverse("coordination:calendar"),
-                                                               {"month": start.strftime("%Y-%m")}).text
+    assert (
+        "Harbour monthly"
+        not in client_for(cw.charlie).get(reverse("coordination:calendar"), {"month": start.strftime("%Y-%m")}).text
+    )
 
 
 def test_personal_calendar_feed(client, client_for, cw):
     invited = _meeting(cw, title="Invited one")
-    confidential = MeetingFactory(committee=cw.committee, title="Safe space", is_confidential=True,
-                                  status="minutes_drafted")
+    confidential = MeetingFactory(
+        committee=cw.committee, title="Safe space", is_confidential=True, status="minutes_drafted"
+    )
     InvitationFactory(meeting=confidential, person=cw.mike_person)
     AgendaItemFactory(meeting=confidential, title="Case review", minutes="<p>Secret minutes</p>")
     MeetingFactory(committee=cw.committee, title="Not invited")
@@ -292,8 +362,12 @@ def test_personal_calendar_feed(client, client_for, cw):
 def test_feed_of_a_series_uses_one_rrule_event(client, cw):
     first = _meeting(cw, title="Weekly", recurrence="FREQ=WEEKLY;COUNT=3")
     moved = first.series.meetings.order_by("starts_at")[1]
-    services.meeting_update(actor=cw.sam, meeting=moved, starts_at=moved.starts_at + timedelta(hours=1),
-                            ends_at=moved.ends_at + timedelta(hours=1))
+    services.meeting_update(
+        actor=cw.sam,
+        meeting=moved,
+        starts_at=moved.starts_at + timedelta(hours=1),
+        ends_at=moved.ends_at + timedelta(hours=1),
+    )
     cancelled = first.series.meetings.order_by("starts_at")[2]
     services.meeting_cancel(actor=cw.sam, meeting=cancelled)
     token = services.calendar_feed_token_get(user=cw.mike).token
@@ -304,8 +378,12 @@ def test_feed_of_a_series_uses_one_rrule_event(client, cw):
 
 def test_dashboard_panels(client_for, cw):
     meeting = _meeting(cw, title="Next TLCC")
-    DecisionFactory(agenda_item=AgendaItemFactory(meeting=meeting), owner=cw.mike_person, text="Draft the plan",
-                    due_date=timezone.localdate() - timedelta(days=1))
+    DecisionFactory(
+        agenda_item=AgendaItemFactory(meeting=meeting),
+        owner=cw.mike_person,
+        text="Draft the plan",
+        due_date=timezone.localdate() - timedelta(days=1),
+    )
     page = client_for(cw.mike).get(reverse("home"))
     assert "Your committees and next meetings" in page.text and "Harbour City Coordination Committee" in page.text
     assert "Your open decisions" in page.text and "Draft the plan" in page.text and "overdue" in page.text
@@ -314,14 +392,19 @@ def test_dashboard_panels(client_for, cw):
 
 # --- Query budgets: they do not grow with members, meetings or agenda items ----------------------
 
+
 def _grow(cw, n: int) -> Meeting:  # type: ignore[no-untyped-def]
     police = OrganisationFactory(name="Harbour Police", sector=cw.police, jurisdiction=cw.city)
     people = PersonFactory.create_batch(n)
     for p in people:
         CommitteeMembershipFactory(committee=cw.committee, person=p, organisation=police)
     start = timezone.localtime().replace(day=12, hour=9, minute=0, second=0, microsecond=0)
-    meetings = [MeetingFactory(committee=cw.committee, starts_at=start + timedelta(hours=i),
-                               ends_at=start + timedelta(hours=i, minutes=30)) for i in range(n)]
+    meetings = [
+        MeetingFactory(
+            committee=cw.committee, starts_at=start + timedelta(hours=i), ends_at=start + timedelta(hours=i, minutes=30)
+        )
+        for i in range(n)
+    ]
     meeting = meetings[0]
     for i, p in enumerate(people):
         InvitationFactory(meeting=meeting, person=p)
@@ -330,8 +413,9 @@ def _grow(cw, n: int) -> Meeting:  # type: ignore[no-untyped-def]
         DecisionFactory(agenda_item=item, owner=p)
         AgendaItemFactory(meeting=None, committee=cw.committee, order=None, status="proposed")
     for _ in range(n):
-        CommitteeMembershipFactory(committee=Committee.objects.create(name=f"C{_}-{n}", kind="lpn",
-                                                                      jurisdiction=cw.city))
+        CommitteeMembershipFactory(
+            committee=Committee.objects.create(name=f"C{_}-{n}", kind="lpn", jurisdiction=cw.city)
+        )
     meeting.status = "minutes_drafted"
     meeting.save()
     return meeting
@@ -418,8 +502,9 @@ def test_editing_a_committee_on_its_page_is_audited_with_what_changed(cw, client
 def test_a_meeting_ending_before_it_starts_is_refused_on_the_page(cw, client_for):
 
     url = reverse("coordination:meeting-create", args=[cw.committee.pk])
-    response = client_for(cw.carol).post(url, {
-        "title": "Backwards", "starts_at": "2031-03-01T10:00", "ends_at": "2031-03-01T09:00"})
+    response = client_for(cw.carol).post(
+        url, {"title": "Backwards", "starts_at": "2031-03-01T10:00", "ends_at": "2031-03-01T09:00"}
+    )
     assert response.status_code == 200
     assert "must end after it starts" in response.text
     assert not Meeting.objects.filter(title="Backwards").exists()
@@ -434,12 +519,18 @@ def test_dashboard_query_budget_does_not_grow_with_committees_decisions_or_notif
     from core.services import notification_send
 
     for i in range(rows):
-        committee = CommitteeFactory(name=f"Ward forum {i}", jurisdiction=cw.city,
-                                     mandate_review_date=timezone.localdate())
+        committee = CommitteeFactory(
+            name=f"Ward forum {i}", jurisdiction=cw.city, mandate_review_date=timezone.localdate()
+        )
         CommitteeMembershipFactory(committee=committee, person=cw.sam_person, role="secretary")
         start = timezone.now() + timedelta(days=3 + i)
-        services.meeting_schedule(actor=cw.alice, committee=committee, title=f"Meeting {i}", starts_at=start,
-                                  ends_at=start + timedelta(hours=1))
+        services.meeting_schedule(
+            actor=cw.alice,
+            committee=committee,
+            title=f"Meeting {i}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
         notification_send(recipient=cw.sam, title=f"Note {i}")
     c = client_for(cw.sam)
     with django_assert_max_num_queries(12):  # 11 today, whatever the number of rows

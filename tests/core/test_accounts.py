@@ -56,8 +56,10 @@ def test_admin_site_signs_in_through_the_rate_limited_portal_login(client, world
 
 
 def test_there_is_no_open_sign_up(client, db):
-    response = client.post("/accounts/signup/", {"email": "x@example.org", "password1": "a-long-password-1",
-                                                 "password2": "a-long-password-1"})
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "x@example.org", "password1": "a-long-password-1", "password2": "a-long-password-1"},
+    )
     assert not User.objects.filter(email="x@example.org").exists()
     assert response.status_code in (200, 302, 403)
 

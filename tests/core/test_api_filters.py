@@ -11,8 +11,12 @@ def test_filtering_by_an_invisible_organisation_answers_like_a_missing_one(api_f
     world.other_org.is_active = False  # no longer in the public directory: charlie may not see it
     world.other_org.save()
     c = api_for(world.charlie)
-    for url in ("/api/v1/organisations/?parent={}", "/api/v1/people/?organisation={}",
-                "/api/v1/positions/?organisation={}", "/api/v1/partnerships/?organisation={}"):
+    for url in (
+        "/api/v1/organisations/?parent={}",
+        "/api/v1/people/?organisation={}",
+        "/api/v1/positions/?organisation={}",
+        "/api/v1/partnerships/?organisation={}",
+    ):
         invisible = c.get(url.format(world.other_org.pk))
         missing = c.get(url.format(999999))
         assert invisible.status_code == missing.status_code == 400, url

@@ -69,9 +69,24 @@ def test_a_real_worker_runs_queued_jobs(tmp_path):
 
     env["DATABASE_URL"] = _database_url_for_worker(connection)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1", "--pool=solo",
-         "--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=1",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     app.conf.task_always_eager = False
     try:
@@ -148,15 +163,22 @@ def _run_production(extra_env: dict[str, str], *args: str) -> subprocess.Complet
     dropped = ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the last is set for browser tests
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **extra_env})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_settings_pass_check_deploy():
     result = _run_production(
-        {"SECRET_KEY": "x9" * 30 + "-production-like-secret", "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x",
-         "ALLOWED_HOSTS": "roundtable.example.org"},
-        "check", "--deploy", "--fail-level", "WARNING",
+        {
+            "SECRET_KEY": "x9" * 30 + "-production-like-secret",
+            "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x",
+            "ALLOWED_HOSTS": "roundtable.example.org",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -231,7 +253,8 @@ def test_secrets_in_url_paths_never_reach_the_logs(client, caplog):
         handler_filter.filter(record)
         assert "s3cr3t-feed-token" not in record.getMessage()
         assert "[redacted]" in record.getMessage()
-    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "Not Found: %s",
-                               ("/accounts/password/reset/key/3-abc123def/",), None)
+    record = logging.LogRecord(
+        "x", logging.WARNING, __file__, 1, "Not Found: %s", ("/accounts/password/reset/key/3-abc123def/",), None
+    )
     handler_filter.filter(record)
     assert "abc123def" not in record.getMessage()

@@ -32,8 +32,14 @@ SECRET_DECISION = "Refer the Elm Street family to the exit programme"
 @pytest.fixture
 def safe(cw) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     start = timezone.now() - timedelta(days=3)
-    meeting = MeetingFactory(committee=cw.committee, is_confidential=True, status=Meeting.Status.MINUTES_DRAFTED,
-                             title="Safe-space case conference", starts_at=start, ends_at=start + timedelta(hours=2))
+    meeting = MeetingFactory(
+        committee=cw.committee,
+        is_confidential=True,
+        status=Meeting.Status.MINUTES_DRAFTED,
+        title="Safe-space case conference",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
     for person in (cw.carol_person, cw.sam_person, cw.mike_person):
         InvitationFactory(meeting=meeting, person=person)
     AttendanceFactory(meeting=meeting, person=cw.sam_person)

@@ -25,6 +25,7 @@ def _export(client, person) -> dict:  # type: ignore[no-untyped-def]
 
 # --- Subject access export ----------------------------------------------------------------------
 
+
 def test_subject_access_export_does_not_repeat_other_apps_records_to_someone_else(client_for, safe):
     """Mona (same organisation as mike, so she may see his contact details and export his data) did
     not attend the safe-space meeting and cannot see the South committee: the export of mike's data
@@ -47,14 +48,16 @@ def test_subject_access_export_does_not_repeat_other_apps_records_to_someone_els
 
 # --- Confidential decisions in the audit trail, notifications and the admin ---------------------
 
+
 def test_confidential_decision_text_stays_out_of_audit_notifications_and_admin(client_for, committed, safe):
     """The text of a safe-space outcome reaches attendees (and its owner, on the meeting page) only:
     not the audit trail (its readable target and changes), not a notification that outlives the
     ownership, not the admin's lists, which platform admins read."""
     secret, edited = "Move the Elm Street family to a safe house", "Move the Elm Street family abroad"
     with committed():
-        decision = coordination_services.decision_record(actor=safe.sam, item=safe.item, text=secret,
-                                                         kind=Decision.Kind.ACTION, owner=safe.mike_person)
+        decision = coordination_services.decision_record(
+            actor=safe.sam, item=safe.item, text=secret, kind=Decision.Kind.ACTION, owner=safe.mike_person
+        )
     coordination_services.decision_update(actor=safe.sam, decision=decision, text=edited)
 
     for event in AuditEvent.objects.all():
@@ -74,14 +77,19 @@ def test_confidential_decision_text_stays_out_of_audit_notifications_and_admin(c
 
 # --- Ended positions through the people filters -------------------------------------------------
 
+
 def test_filtering_people_by_organisation_or_place_does_not_reveal_an_ended_position(client_for, api_for, world):
     """Pat works at the Harbour Youth Forum (public) and used to work for South Police; the outsider
     sees Pat in the public directory but not that past position - nor through the filters of the
     people list and the API (``organisation``, ``jurisdiction``/``within``)."""
     pat = PersonFactory(full_name="Pat Pastposition")
     PositionFactory(person=pat, organisation=world.org)
-    PositionFactory(person=pat, organisation=world.other_org, start_date=date(2019, 1, 1),
-                    end_date=date.today() - timedelta(days=400))
+    PositionFactory(
+        person=pat,
+        organisation=world.other_org,
+        start_date=date(2019, 1, 1),
+        end_date=date.today() - timedelta(days=400),
+    )
     page = client_for(world.charlie)
     api = api_for(world.charlie)
     assert "Pat Pastposition" in page.get(reverse("stakeholders:person-list"), {"organisation": world.org.pk}).text
@@ -96,11 +104,14 @@ def test_filtering_people_by_organisation_or_place_does_not_reveal_an_ended_posi
         body = api.get("/api/v1/people/", params).json()
         assert [p["full_name"] for p in body["results"]] == [], params
     # whoever may see the ended position still finds Pat through it: the admin
-    assert [p["full_name"] for p in api_for(world.admin).get(
-        "/api/v1/people/", {"organisation": world.other_org.pk}).json()["results"]] == ["Pat Pastposition"]
+    assert [
+        p["full_name"]
+        for p in api_for(world.admin).get("/api/v1/people/", {"organisation": world.other_org.pk}).json()["results"]
+    ] == ["Pat Pastposition"]
 
 
 # --- Stand-ins: the API's attendance cannot open a safe space to a non-invitee -----------------
+
 
 def test_a_stand_in_must_be_an_invitee_so_attendance_cannot_open_confidential_minutes(client_for, api_for, safe):
     """The page offers only invitees as stand-ins; the API took any person id, and a stand-in reads
@@ -108,7 +119,9 @@ def test_a_stand_in_must_be_an_invitee_so_attendance_cannot_open_confidential_mi
     bob_person = PersonFactory(full_name="Bob Liaison", user=safe.bob)
     response = api_for(safe.sam).post(
         f"/api/v1/meetings/{safe.meeting.pk}/attendance/",
-        [{"person": safe.carol_person.pk, "status": "represented", "represented_by": bob_person.pk}], format="json")
+        [{"person": safe.carol_person.pk, "status": "represented", "represented_by": bob_person.pk}],
+        format="json",
+    )
     assert response.status_code == 400 and "represented_by" in response.json()
     assert not Attendance.objects.filter(meeting=safe.meeting, represented_by=bob_person).exists()
     assert SECRET_MINUTES not in client_for(safe.bob).get(safe.meeting.get_absolute_url()).text
@@ -116,11 +129,13 @@ def test_a_stand_in_must_be_an_invitee_so_attendance_cannot_open_confidential_mi
     ok = api_for(safe.sam).post(
         f"/api/v1/meetings/{safe.meeting.pk}/attendance/",
         [{"person": safe.carol_person.pk, "status": "represented", "represented_by": safe.mike_person.pk}],
-        format="json")
+        format="json",
+    )
     assert ok.status_code == 201
 
 
 # --- Login e-mail addresses of people without a name on record -----------------------------------
+
 
 def test_pages_do_not_name_a_nameless_user_by_their_login_email(client_for, cw):
     """``str(user)`` falls back to the login e-mail: the liaison (no contact details by rank alone)
@@ -130,9 +145,14 @@ def test_pages_do_not_name_a_nameless_user_by_their_login_email(client_for, cw):
     CommitteeMembershipFactory(committee=cw.committee, person=PersonFactory(full_name="Quinn", user=nameless))
     coordination_services.agenda_item_propose(actor=nameless, committee=cw.committee, title="Youth centre hours")
     start = timezone.now() - timedelta(days=2)
-    meeting = MeetingFactory(committee=cw.committee, status="minutes_approved", starts_at=start,
-                             ends_at=start + timedelta(hours=1), minutes_approved_at=start + timedelta(days=1),
-                             minutes_approved_by=nameless)
+    meeting = MeetingFactory(
+        committee=cw.committee,
+        status="minutes_approved",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        minutes_approved_at=start + timedelta(days=1),
+        minutes_approved_by=nameless,
+    )
     bob = client_for(cw.bob)
     for url in (cw.org.get_absolute_url(), cw.committee.get_absolute_url(), meeting.get_absolute_url()):
         page = bob.get(url)

@@ -15,8 +15,11 @@ from tests.security.conftest import SECRET_DECISION, SECRET_MINUTES
 
 def test_someone_elses_import_batch_is_404_for_every_other_user_and_nothing_changes(client_for, world):
     batch = stakeholders_services.import_batch_preview(
-        actor=world.alice, kind="organisations", filename="orgs.csv",
-        data=b"name,kind,sector,jurisdiction\nSecret Shelter,ngo,civil-society,RU-N-HC\n")
+        actor=world.alice,
+        kind="organisations",
+        filename="orgs.csv",
+        data=b"name,kind,sector,jurisdiction\nSecret Shelter,ngo,civil-society,RU-N-HC\n",
+    )
     for user in (world.admin, world.bob, world.charlie, world.olga):
         c = client_for(user)
         assert c.get(reverse("stakeholders:import-preview", args=[batch.pk])).status_code == 404
@@ -37,8 +40,9 @@ def test_outsider_gets_404_on_every_meeting_sub_resource_and_post_changes_nothin
     assert api.post(base + "/cancel/").status_code == 404
     for name in ("minutes-approve", "meeting-cancel", "meeting-invite"):
         assert page.post(reverse(f"coordination:{name}", args=[safe.meeting.pk])).status_code == 404, name
-    assert page.post(reverse("coordination:agenda-item-move", args=[safe.item.pk]),
-                     {"direction": "up"}).status_code == 404
+    assert (
+        page.post(reverse("coordination:agenda-item-move", args=[safe.item.pk]), {"direction": "up"}).status_code == 404
+    )
     assert page.get(reverse("coordination:decision-edit", args=[safe.decision.pk])).status_code == 404
     safe.meeting.refresh_from_db()
     assert safe.meeting.status == "minutes_drafted"
@@ -67,8 +71,10 @@ def test_invitation_emails_and_ics_name_the_addressee_only(committed, cw):
     for message in mail.outbox:
         (address,) = message.to
         whole = message.subject + "".join(
-            (part.get_payload(decode=True) or b"").decode() for part in message.message().walk()
-            if not part.is_multipart())
+            (part.get_payload(decode=True) or b"").decode()
+            for part in message.message().walk()
+            if not part.is_multipart()
+        )
         others = {"carol@example.org", "sam@example.org", "gil.private@example.org"} - {address}
         assert not any(other in whole for other in others), address
         assert "ATTENDEE" in whole and address in whole

@@ -21,16 +21,30 @@ from tests.factories import PersonFactory, PositionFactory, UserFactory
 def people(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     consent = timezone.now() - timedelta(days=30)
     pat_login = UserFactory(email="pat@example.org", full_name="Pat Person")
-    pat = PersonFactory(full_name="Pat Okafor", email="pat.private@example.org", phone="+44 20 7946 0001",
-                        contact_consent_at=consent, jurisdiction=world.city, user=pat_login,
-                        expertise="Youth mentoring", languages="English, Igbo")
+    pat = PersonFactory(
+        full_name="Pat Okafor",
+        email="pat.private@example.org",
+        phone="+44 20 7946 0001",
+        contact_consent_at=consent,
+        jurisdiction=world.city,
+        user=pat_login,
+        expertise="Youth mentoring",
+        languages="English, Igbo",
+    )
     PositionFactory(person=pat, organisation=world.org, title="Youth worker", start_date=date(2024, 1, 1))
-    sam = PersonFactory(full_name="Sam Southwell", email="sam.private@example.org", phone="+1 555 0102",
-                        contact_consent_at=consent, jurisdiction=world.other_district)
+    sam = PersonFactory(
+        full_name="Sam Southwell",
+        email="sam.private@example.org",
+        phone="+1 555 0102",
+        contact_consent_at=consent,
+        jurisdiction=world.other_district,
+    )
     PositionFactory(person=sam, organisation=world.other_org, title="Inspector")
     hugo = PersonFactory(full_name="Hugo Hidden", email="", jurisdiction=world.city)
-    fiona = PersonFactory(full_name="Fiona Former", email="fiona.private@example.org", contact_consent_at=consent,
-                          jurisdiction=world.city)
-    PositionFactory(person=fiona, organisation=world.org, title="Volunteer", start_date=date(2020, 1, 1),
-                    end_date=date(2021, 1, 1))
+    fiona = PersonFactory(
+        full_name="Fiona Former", email="fiona.private@example.org", contact_consent_at=consent, jurisdiction=world.city
+    )
+    PositionFactory(
+        person=fiona, organisation=world.org, title="Volunteer", start_date=date(2020, 1, 1), end_date=date(2021, 1, 1)
+    )
     return SimpleNamespace(pat=pat, pat_login=pat_login, sam=sam, hugo=hugo, fiona=fiona)

@@ -18,13 +18,19 @@ def _access(world):  # type: ignore[no-untyped-def]
     return reverse("stakeholders:jurisdiction-access", args=[world.city.pk])
 
 
-def test_coordinator_invites_a_new_coordinator_who_sets_a_password_and_signs_in(client_for, client, world,
-                                                                                django_capture_on_commit_callbacks):
+def test_coordinator_invites_a_new_coordinator_who_sets_a_password_and_signs_in(
+    client_for, client, world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.alice).post(_access(world), {
-            "email": "Nadia@Example.org", "full_name": "Nadia Islam", "role": "coordinator",
-            "reason": "New ward coordinator",
-        })
+        response = client_for(world.alice).post(
+            _access(world),
+            {
+                "email": "Nadia@Example.org",
+                "full_name": "Nadia Islam",
+                "role": "coordinator",
+                "reason": "New ward coordinator",
+            },
+        )
     assert response.status_code == 302
     nadia = User.objects.get(email="nadia@example.org")
     assert not nadia.has_usable_password()
@@ -35,17 +41,23 @@ def test_coordinator_invites_a_new_coordinator_who_sets_a_password_and_signs_in(
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
     page = client.get(link, follow=True)
     action = page.redirect_chain[-1][0] if page.redirect_chain else link
-    assert client.post(action, {"password1": "nadia-chooses-this-1", "password2": "nadia-chooses-this-1"}
-                       ).status_code == 302
-    assert client.post("/accounts/login/", {"login": "nadia@example.org", "password": "nadia-chooses-this-1"}
-                       ).status_code == 302
+    assert (
+        client.post(action, {"password1": "nadia-chooses-this-1", "password2": "nadia-chooses-this-1"}).status_code
+        == 302
+    )
+    assert (
+        client.post("/accounts/login/", {"login": "nadia@example.org", "password": "nadia-chooses-this-1"}).status_code
+        == 302
+    )
 
 
-def test_an_existing_account_gets_the_role_without_a_new_invitation(client_for, world,
-                                                                     django_capture_on_commit_callbacks):
+def test_an_existing_account_gets_the_role_without_a_new_invitation(
+    client_for, world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.alice).post(_access(world), {"email": "charlie@example.org", "role": "liaison",
-                                                      "reason": "Reads for the ministry"})
+        client_for(world.alice).post(
+            _access(world), {"email": "charlie@example.org", "role": "liaison", "reason": "Reads for the ministry"}
+        )
     assert JurisdictionRole.objects.filter(user=world.charlie, jurisdiction=world.city, role="liaison").exists()
     assert mail.outbox == []
 
@@ -89,8 +101,9 @@ def test_revoke_needs_a_reason_and_is_audited(client_for, world):
 def test_organisation_admin_adds_and_removes_members(client_for, world, django_capture_on_commit_callbacks):
     url = reverse("stakeholders:organisation-people", args=[world.org.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(world.olga).post(url, {"email": "volunteer@example.org", "role": "member",
-                                          "reason": "New volunteer"})
+        client_for(world.olga).post(
+            url, {"email": "volunteer@example.org", "role": "member", "reason": "New volunteer"}
+        )
     membership = OrganisationMembership.objects.get(user__email="volunteer@example.org")
     assert membership.organisation == world.org
     assert len(mail.outbox) == 1

@@ -32,7 +32,9 @@ def test_filters_search_and_ordering(api_for, world):
     assert [o["name"] for o in c.get(ORGS, {"sector": world.police.pk}).json()["results"]] == ["South Police"]
     assert [o["name"] for o in c.get(ORGS, {"search": "HYF"}).json()["results"]] == ["Harbour Youth Forum"]
     assert [o["name"] for o in c.get(ORGS, {"ordering": "-name"}).json()["results"]] == [
-        "South Police", "Harbour Youth Forum"]
+        "South Police",
+        "Harbour Youth Forum",
+    ]
     assert c.get(ORGS, {"kind": "youth"}).json()["count"] == 1
 
 
@@ -51,8 +53,11 @@ def test_three_personas_on_detail_and_update(api_for, world):
 
 def test_create_and_read_back(api_for, world):
     c = api_for(world.alice)
-    response = c.post(ORGS, {"name": "Harbour Mosque", "kind": "faith", "sector": world.civil.pk,
-                             "jurisdiction": world.city.pk}, format="json")
+    response = c.post(
+        ORGS,
+        {"name": "Harbour Mosque", "kind": "faith", "sector": world.civil.pk, "jurisdiction": world.city.pk},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["can_change"] is True
     assert c.get(f"{ORGS}{response.json()['id']}/").json()["name"] == "Harbour Mosque"
@@ -81,16 +86,19 @@ def test_bad_input_is_400_with_field_messages_and_nothing_saved(api_for, world, 
 
 
 def test_jurisdiction_api_refuses_a_cycle_with_a_field_message(api_for, world):
-    response = api_for(world.admin).patch(f"/api/v1/jurisdictions/{world.district.pk}/", {"parent": world.city.pk},
-                                          format="json")
+    response = api_for(world.admin).patch(
+        f"/api/v1/jurisdictions/{world.district.pk}/", {"parent": world.city.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "parent" in response.json()
 
 
 def test_jurisdiction_api_duplicate_code(api_for, world):
-    response = api_for(world.admin).post("/api/v1/jurisdictions/", {"name": "Again", "code": "RU-N",
-                                                                    "level": "district", "parent": world.country.pk},
-                                         format="json")
+    response = api_for(world.admin).post(
+        "/api/v1/jurisdictions/",
+        {"name": "Again", "code": "RU-N", "level": "district", "parent": world.country.pk},
+        format="json",
+    )
     assert response.status_code == 400
     assert "code" in response.json()
 

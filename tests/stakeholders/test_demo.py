@@ -11,8 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple[int, ...]:
-    return (Person.objects.count(), Position.objects.count(), Partnership.objects.count(),
-            StakeholderMapping.objects.count(), ResourceOffer.objects.count())
+    return (
+        Person.objects.count(),
+        Position.objects.count(),
+        Partnership.objects.count(),
+        StakeholderMapping.objects.count(),
+        ResourceOffer.objects.count(),
+    )
 
 
 def test_demo_registry_is_idempotent_and_tells_the_stories():
@@ -21,10 +26,14 @@ def test_demo_registry_is_idempotent_and_tells_the_stories():
     demo.seed()
     assert counts() == first
     assert min(first) > 0
-    assert ResourceOffer.objects.filter(organisation__name="Tangail Chamber of Commerce and Industry",
-                                        kind=ResourceOffer.Kind.TRAINING_PLACES).exists()
-    assert Partnership.objects.filter(kind=Partnership.Kind.REFERRAL, organisation__jurisdiction__code="US-NY-NYC",
-                                      partner__jurisdiction__code="US-NY-NYC").exists()
+    assert ResourceOffer.objects.filter(
+        organisation__name="Tangail Chamber of Commerce and Industry", kind=ResourceOffer.Kind.TRAINING_PLACES
+    ).exists()
+    assert Partnership.objects.filter(
+        kind=Partnership.Kind.REFERRAL,
+        organisation__jurisdiction__code="US-NY-NYC",
+        partner__jurisdiction__code="US-NY-NYC",
+    ).exists()
     for code in ("BD-63", "MK-KU", "KE-28", "PK-SD", "US-NY-NYC"):
         assert StakeholderMapping.objects.filter(jurisdiction__code=code).exists(), code
     maria = Person.objects.get(full_name="Maria Lopez")

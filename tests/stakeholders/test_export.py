@@ -25,19 +25,32 @@ def csv_rows(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+1 555", "'+1 555"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-     ("  =HYPERLINK(1)", "'  =HYPERLINK(1)"),
-     ("plain", "plain"), (12, 12), ("", "")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1 555", "'+1 555"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("  =HYPERLINK(1)", "'  =HYPERLINK(1)"),
+        ("plain", "plain"),
+        (12, 12),
+        ("", ""),
+    ],
 )
 def test_neutralise(value, expected):
     assert exporting.neutralise(value) == expected
 
 
 def test_csv_export_neutralises_formulas_and_follows_the_filters(client_for, world):
-    OrganisationFactory(name="Harbour Formula Club", description='=HYPERLINK("http://evil.example","x")',
-                        jurisdiction=world.city, sector=world.civil)
-    response = client_for(world.charlie).get(reverse("stakeholders:organisation-export", args=["csv"]),
-                                             {"q": "harbour"})
+    OrganisationFactory(
+        name="Harbour Formula Club",
+        description='=HYPERLINK("http://evil.example","x")',
+        jurisdiction=world.city,
+        sector=world.civil,
+    )
+    response = client_for(world.charlie).get(
+        reverse("stakeholders:organisation-export", args=["csv"]), {"q": "harbour"}
+    )
     assert response["Content-Disposition"].startswith('attachment; filename="roundtable-organisations-')
     rows = {r["name"]: r for r in csv_rows(response)}
     assert set(rows) == {"Harbour Youth Forum", "Harbour Formula Club"}
@@ -64,14 +77,18 @@ def test_inactive_organisations_are_exported_only_to_those_who_see_them(client_f
 
 
 def test_an_exported_file_can_be_imported_again(client_for, world):
-    rows = csv_rows(client_for(world.alice).get(reverse("stakeholders:organisation-export", args=["csv"]),
-                                                {"jurisdiction": world.district.pk}))
+    rows = csv_rows(
+        client_for(world.alice).get(
+            reverse("stakeholders:organisation-export", args=["csv"]), {"jurisdiction": world.district.pk}
+        )
+    )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows([{**r, "name": "Harbour Youth Forum II"} for r in rows])
-    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="again.csv",
-                                          data=out.getvalue().encode())
+    batch = services.import_batch_preview(
+        actor=world.alice, kind="organisations", filename="again.csv", data=out.getvalue().encode()
+    )
     assert batch.errors == []
     services.import_batch_commit(actor=world.alice, batch=batch)
     assert Organisation.objects.get(name="Harbour Youth Forum II").acronym == "HYF"
@@ -82,8 +99,10 @@ def test_popolo_export(client_for, world, people):
     assert {o["name"] for o in data["organizations"]} == {"Harbour Youth Forum", "South Police"}
     persons = {p["name"]: p for p in data["persons"]}
     assert set(persons) == {"Pat Okafor", "Sam Southwell", "Fiona Former"}
-    assert persons["Pat Okafor"]["contact_details"] == [{"type": "email", "value": "pat.private@example.org"},
-                                                        {"type": "voice", "value": "+44 20 7946 0001"}]
+    assert persons["Pat Okafor"]["contact_details"] == [
+        {"type": "email", "value": "pat.private@example.org"},
+        {"type": "voice", "value": "+44 20 7946 0001"},
+    ]
     assert "contact_details" not in persons["Sam Southwell"]  # another district: alice has no need
     memberships = {(m["person_id"], m["organization_id"], m["role"]) for m in data["memberships"]}
     assert (f"person/{people.pat.pk}", f"organization/{world.org.pk}", "Youth worker") in memberships

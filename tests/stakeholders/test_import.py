@@ -16,8 +16,10 @@ from stakeholders.models import ImportBatch, Organisation, Person
 from tests.factories import OrganisationFactory
 
 HEADER = "name,kind,sector,jurisdiction,acronym,email\n"
-GOOD = HEADER + ("Harbour Sports Club,community,civil-society,RU-N-HC,HSC,info@hsc.example.org\n"
-                 "Société Harbour Women,women,Civil society,ru-n-hc,,\n")
+GOOD = HEADER + (
+    "Harbour Sports Club,community,civil-society,RU-N-HC,HSC,info@hsc.example.org\n"
+    "Société Harbour Women,women,Civil society,ru-n-hc,,\n"
+)
 
 
 def parse(text: str | bytes, kind: str = "organisations", filename: str = "file.csv") -> importing.ParseResult:
@@ -30,13 +32,18 @@ def messages(result: importing.ParseResult) -> str:
 
 # --- Reading files (no database) ---------------------------------------------------------------
 
+
 def test_plain_utf8_file():
     result = parse(GOOD)
     assert result.errors == []
     assert result.encoding == "UTF-8"
     assert [r["line"] for r in result.rows] == [2, 3]
-    assert result.rows[1]["values"] == {"name": "Société Harbour Women", "kind": "women", "sector": "Civil society",
-                                        "jurisdiction": "ru-n-hc"}
+    assert result.rows[1]["values"] == {
+        "name": "Société Harbour Women",
+        "kind": "women",
+        "sector": "Civil society",
+        "jurisdiction": "ru-n-hc",
+    }
 
 
 @pytest.mark.parametrize(
@@ -72,8 +79,10 @@ def test_nul_byte_is_refused_with_its_line():
 
 
 def test_unbalanced_quotes_are_refused_with_the_line_where_the_cell_opens():
-    result = parse(HEADER + 'Fine,community,civil-society,RU-N-HC,,\n"Open quote,community,civil-society,RU-N-HC,,\n'
-                   "Next,community,civil-society,RU-N-HC,,\n")
+    result = parse(
+        HEADER + 'Fine,community,civil-society,RU-N-HC,,\n"Open quote,community,civil-society,RU-N-HC,,\n'
+        "Next,community,civil-society,RU-N-HC,,\n"
+    )
     assert result.rows == []
     assert result.errors[0]["line"] == 3
     assert "Unbalanced quotes" in result.errors[0]["message"]
@@ -82,8 +91,9 @@ def test_unbalanced_quotes_are_refused_with_the_line_where_the_cell_opens():
 
 
 def test_a_quoted_cell_over_several_lines_keeps_the_line_numbers_right():
-    result = parse(HEADER + '"Two\nline name",community,civil-society,RU-N-HC,,\nAfter,community,civil-society,'
-                   "RU-N-HC,,\n")
+    result = parse(
+        HEADER + '"Two\nline name",community,civil-society,RU-N-HC,,\nAfter,community,civil-society,RU-N-HC,,\n'
+    )
     assert [r["line"] for r in result.rows] == [2, 4]
     assert result.rows[0]["values"]["name"] == "Two\nline name"
 
@@ -104,12 +114,16 @@ def test_duplicated_column_is_named_with_both_positions():
 def test_unknown_columns_are_ignored_with_a_notice_and_aliases_are_understood():
     result = parse("Organization,Type,Sector,Jurisdiction code,Colour\nX,community,civil-society,RU-N-HC,blue\n")
     assert result.errors == []
-    assert result.rows[0]["values"] == {"name": "X", "kind": "community", "sector": "civil-society",
-                                        "jurisdiction": "RU-N-HC"}
+    assert result.rows[0]["values"] == {
+        "name": "X",
+        "kind": "community",
+        "sector": "civil-society",
+        "jurisdiction": "RU-N-HC",
+    }
     assert result.notices == ["Column “Colour” is not used and was ignored."]
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3+cmd", "\t=1"])
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://evil")', "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3+cmd", "\t=1"])
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_refused(cell):
     quoted = cell.replace('"', '""')
     result = parse(HEADER + f'"{quoted}",community,civil-society,RU-N-HC,,\n')
@@ -152,10 +166,14 @@ def xlsx(rows: list[list[object]]) -> bytes:
 def test_xlsx_file():
     from datetime import date
 
-    data = xlsx([["full_name", "organisation", "jurisdiction", "title", "start_date"],
-                 ["Ann Xl", "Harbour Youth Forum", "RU-N-HC", "Coach", date(2025, 3, 1)],
-                 [None, None, None, None, None],
-                 ["Bo Xl", "Harbour Youth Forum", "RU-N-HC", "Coach", None]])
+    data = xlsx(
+        [
+            ["full_name", "organisation", "jurisdiction", "title", "start_date"],
+            ["Ann Xl", "Harbour Youth Forum", "RU-N-HC", "Coach", date(2025, 3, 1)],
+            [None, None, None, None, None],
+            ["Bo Xl", "Harbour Youth Forum", "RU-N-HC", "Coach", None],
+        ]
+    )
     result = parse(data, "people", "people.xlsx")
     assert result.errors == []
     assert result.encoding == "XLSX"
@@ -163,16 +181,20 @@ def test_xlsx_file():
 
 
 def test_xlsx_formula_cell_is_refused():
-    result = parse(xlsx([["name", "kind", "sector", "jurisdiction"], ["=1+1", "community", "civil-society", "X"]]),
-                   filename="orgs.xlsx")
+    result = parse(
+        xlsx([["name", "kind", "sector", "jurisdiction"], ["=1+1", "community", "civil-society", "X"]]),
+        filename="orgs.xlsx",
+    )
     assert result.rows == []
     assert result.errors[0]["line"] == 2 and "formula" in result.errors[0]["message"]
 
 
 @pytest.mark.parametrize(
     ("filename", "data", "message"),
-    [("orgs.xlsx", b"PK\x03\x04 not really a zip", "not a readable XLSX"),
-     ("orgs.xls", b"\xd0\xcf\x11\xe0old excel", "Old Excel files (.xls)")],
+    [
+        ("orgs.xlsx", b"PK\x03\x04 not really a zip", "not a readable XLSX"),
+        ("orgs.xls", b"\xd0\xcf\x11\xe0old excel", "Old Excel files (.xls)"),
+    ],
 )
 def test_broken_and_old_workbooks(filename, data, message):
     assert message in messages(parse(data, filename=filename))
@@ -185,8 +207,7 @@ pytestmark_db = pytest.mark.django_db
 
 @pytestmark_db
 def test_preview_then_commit_imports_every_row_in_one_go_and_is_audited(world):
-    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv",
-                                          data=GOOD.encode())
+    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv", data=GOOD.encode())
     assert batch.errors == []
     assert batch.row_count == 2
     assert not Organisation.objects.filter(name="Harbour Sports Club").exists()  # nothing before the confirmation
@@ -194,8 +215,12 @@ def test_preview_then_commit_imports_every_row_in_one_go_and_is_audited(world):
     assert batch.status == ImportBatch.Status.COMMITTED
     assert batch.created_count == 2
     sports = Organisation.objects.get(name="Harbour Sports Club")
-    assert (sports.kind, sports.sector, sports.jurisdiction, sports.acronym) == ("community", world.civil,
-                                                                                 world.city, "HSC")
+    assert (sports.kind, sports.sector, sports.jurisdiction, sports.acronym) == (
+        "community",
+        world.civil,
+        world.city,
+        "HSC",
+    )
     assert Organisation.objects.get(name="Société Harbour Women").kind == "women"
     assert AuditEvent.objects.filter(action="import.commit", actor=world.alice).count() == 1
     with pytest.raises(ValidationError):
@@ -231,8 +256,7 @@ def test_one_bad_row_gives_line_column_message_and_nothing_is_imported(world, ro
 
 @pytestmark_db
 def test_rows_are_checked_again_at_commit_and_a_late_conflict_imports_nothing(world):
-    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv",
-                                          data=GOOD.encode())
+    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv", data=GOOD.encode())
     assert batch.errors == []
     OrganisationFactory(name="Société Harbour Women", jurisdiction=world.city, sector=world.civil)  # meanwhile
     before = Organisation.objects.count()
@@ -248,8 +272,7 @@ def test_only_coordinators_and_admins_import_and_only_their_own_uploads(world):
     for user in (world.bob, world.olga, world.mona, world.charlie):
         with pytest.raises(PermissionDenied):
             services.import_batch_preview(actor=user, kind="organisations", filename="g.csv", data=GOOD.encode())
-    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv",
-                                          data=GOOD.encode())
+    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv", data=GOOD.encode())
     with pytest.raises(PermissionDenied):
         services.import_batch_commit(actor=world.admin, batch=batch)
     assert not Organisation.objects.filter(name="Harbour Sports Club").exists()
@@ -260,8 +283,10 @@ PEOPLE_HEADER = "full_name,organisation,jurisdiction,title,email,contact_consent
 
 @pytestmark_db
 def test_people_import_creates_people_with_positions(world):
-    data = (PEOPLE_HEADER + "Ada Import,Harbour Youth Forum,RU-N-HC,Mentor,ada@example.org,2026-01-10,2025-01-01\n"
-            "Bea Import,harbour youth forum,RU-N-HC,Coach,,,\n").encode()
+    data = (
+        PEOPLE_HEADER + "Ada Import,Harbour Youth Forum,RU-N-HC,Mentor,ada@example.org,2026-01-10,2025-01-01\n"
+        "Bea Import,harbour youth forum,RU-N-HC,Coach,,,\n"
+    ).encode()
     batch = services.import_batch_preview(actor=world.alice, kind="people", filename="p.csv", data=data)
     assert batch.errors == []
     services.import_batch_commit(actor=world.alice, batch=batch)
@@ -285,14 +310,16 @@ def test_people_import_creates_people_with_positions(world):
     ],
 )
 def test_people_import_row_errors(world, row, column, message):
-    batch = services.import_batch_preview(actor=world.alice, kind="people", filename="p.csv",
-                                          data=(PEOPLE_HEADER + row + "\n").encode())
+    batch = services.import_batch_preview(
+        actor=world.alice, kind="people", filename="p.csv", data=(PEOPLE_HEADER + row + "\n").encode()
+    )
     assert [(e["line"], e["column"]) for e in batch.errors] == [(2, column)], batch.errors
     assert message in batch.errors[0]["message"]
     assert not Person.objects.exists()
 
 
 # --- Pages -------------------------------------------------------------------------------------
+
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/csv")
@@ -302,8 +329,9 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 def test_import_pages_preview_errors_fix_and_import(client_for, world):
     c = client_for(world.alice)
     bad = GOOD + "Broken Row,community,nowhere,RU-N-HC,,\n"
-    response = c.post(reverse("stakeholders:import"), {"kind": "organisations", "file": upload("orgs.csv",
-                                                                                               bad.encode("utf-16"))})
+    response = c.post(
+        reverse("stakeholders:import"), {"kind": "organisations", "file": upload("orgs.csv", bad.encode("utf-16"))}
+    )
     assert response.status_code == 302
     preview = c.get(response["Location"])
     assert "1 error: nothing will be imported" in preview.text
@@ -312,8 +340,9 @@ def test_import_pages_preview_errors_fix_and_import(client_for, world):
     assert c.post(response["Location"]).status_code == 200  # confirming a file with errors does nothing
     assert not Organisation.objects.filter(name="Harbour Sports Club").exists()
 
-    response = c.post(reverse("stakeholders:import"), {"kind": "organisations", "file": upload("orgs.csv",
-                                                                                               GOOD.encode())})
+    response = c.post(
+        reverse("stakeholders:import"), {"kind": "organisations", "file": upload("orgs.csv", GOOD.encode())}
+    )
     preview = c.get(response["Location"])
     assert "All 2 rows are ready to import." in preview.text
     done = c.post(response["Location"])
@@ -325,8 +354,7 @@ def test_import_pages_preview_errors_fix_and_import(client_for, world):
 def test_import_pages_are_for_coordinators_and_the_uploader(client_for, world):
     assert client_for(world.charlie).get(reverse("stakeholders:import")).status_code == 403
     assert client_for(world.olga).get(reverse("stakeholders:import")).status_code == 403
-    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv",
-                                          data=GOOD.encode())
+    batch = services.import_batch_preview(actor=world.alice, kind="organisations", filename="g.csv", data=GOOD.encode())
     url = reverse("stakeholders:import-preview", args=[batch.pk])
     assert client_for(world.admin).get(url).status_code == 404  # someone else's upload
     assert client_for(world.admin).post(url).status_code == 404

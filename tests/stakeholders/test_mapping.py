@@ -24,10 +24,20 @@ def mapped(world):  # type: ignore[no-untyped-def]
     faith = SectorFactory(name="Faith", code="faith")
     womens_group = OrganisationFactory(name="Port Women's Circle", jurisdiction=port, sector=women, kind="women")
     OrganisationFactory(name="Port Mosque", jurisdiction=port, sector=faith, kind="faith")
-    youth = StakeholderMappingFactory(jurisdiction=world.district, organisation=world.org, influence=2, interest=5,
-                                      engagement_level=StakeholderMapping.Engagement.COLLABORATE)
-    inform = StakeholderMappingFactory(jurisdiction=world.district, organisation=womens_group, influence=4,
-                                       interest=1, engagement_level=StakeholderMapping.Engagement.INFORM)
+    youth = StakeholderMappingFactory(
+        jurisdiction=world.district,
+        organisation=world.org,
+        influence=2,
+        interest=5,
+        engagement_level=StakeholderMapping.Engagement.COLLABORATE,
+    )
+    inform = StakeholderMappingFactory(
+        jurisdiction=world.district,
+        organisation=womens_group,
+        influence=4,
+        interest=1,
+        engagement_level=StakeholderMapping.Engagement.INFORM,
+    )
     return port, womens_group, youth, inform
 
 
@@ -39,12 +49,25 @@ def test_the_map_is_read_by_coordinators_and_liaisons_only(world, mapped):
 
 
 def test_coordinators_map_in_their_jurisdictions_only(world, mapped):
-    mapping = services.mapping_create(actor=world.alice, jurisdiction=world.city, organisation=world.org,
-                                      influence=3, interest=3, engagement_level=3, prevention_primary=True)
+    mapping = services.mapping_create(
+        actor=world.alice,
+        jurisdiction=world.city,
+        organisation=world.org,
+        influence=3,
+        interest=3,
+        engagement_level=3,
+        prevention_primary=True,
+    )
     assert mapping.prevention_levels == ["primary"]
     with pytest.raises(PermissionDenied):
-        services.mapping_create(actor=world.alice, jurisdiction=world.other_district, organisation=world.other_org,
-                                influence=3, interest=3, engagement_level=3)
+        services.mapping_create(
+            actor=world.alice,
+            jurisdiction=world.other_district,
+            organisation=world.other_org,
+            influence=3,
+            interest=3,
+            engagement_level=3,
+        )
     with pytest.raises(PermissionDenied):
         services.mapping_update(actor=world.bob, mapping=mapped[2], influence=1)
 
@@ -60,8 +83,14 @@ def test_coordinators_map_in_their_jurisdictions_only(world, mapped):
     ],
 )
 def test_bad_mappings_are_refused(world, mapped, change, field):
-    data = {"jurisdiction": world.city, "organisation": world.org, "influence": 3, "interest": 3,
-            "engagement_level": 3, **change}
+    data = {
+        "jurisdiction": world.city,
+        "organisation": world.org,
+        "influence": 3,
+        "interest": 3,
+        "engagement_level": 3,
+        **change,
+    }
     if data["organisation"] == "other":
         data["organisation"] = world.other_org
     if data["jurisdiction"] == "district":
@@ -86,8 +115,11 @@ def test_heatmap_counts_engaged_organisations_by_sector_and_part(world, mapped):
     port, womens_group, *_ = mapped
     heatmap = selectors.coverage_heatmap(world.alice, world.district)
     assert [c.jurisdiction for c in heatmap.columns] == [world.district, world.city, port]
-    cells = {(row.sector.code, c.column.jurisdiction.code): (c.engaged, c.registered)
-             for row in heatmap.rows for c in row.cells}
+    cells = {
+        (row.sector.code, c.column.jurisdiction.code): (c.engaged, c.registered)
+        for row in heatmap.rows
+        for c in row.cells
+    }
     assert cells[("civil-society", "RU-N-HC")] == (1, 1)
     assert cells[("women", "RU-N-PT")] == (1, 1)
     assert cells[("faith", "RU-N-PT")] == (0, 1)  # registered, not engaged: a gap
@@ -104,12 +136,20 @@ def test_heatmap_page_links_every_count_to_the_directory_behind_it(client_for, w
     page = client_for(world.bob).get(reverse("stakeholders:mapping-heatmap", args=[world.district.pk]))
     assert page.status_code == 200
     assert "No Youth organisation engaged in Port Town." in page.text
-    link = (f"/registry/organisations/?jurisdiction={port.pk}&amp;sector={womens_group.sector_id}"
-            f"&amp;engaged_in={world.district.pk}&amp;min_engagement=1")
+    link = (
+        f"/registry/organisations/?jurisdiction={port.pk}&amp;sector={womens_group.sector_id}"
+        f"&amp;engaged_in={world.district.pk}&amp;min_engagement=1"
+    )
     assert link in page.text
-    directory = client_for(world.bob).get("/registry/organisations/", {
-        "jurisdiction": port.pk, "sector": womens_group.sector_id, "engaged_in": world.district.pk,
-        "min_engagement": 1})
+    directory = client_for(world.bob).get(
+        "/registry/organisations/",
+        {
+            "jurisdiction": port.pk,
+            "sector": womens_group.sector_id,
+            "engaged_in": world.district.pk,
+            "min_engagement": 1,
+        },
+    )
     assert "Port Women&#x27;s Circle" in directory.text
     assert "Port Mosque" not in directory.text
     assert "1 organisation" in directory.text
@@ -127,14 +167,18 @@ def test_mapping_pages_three_personas(client_for, world, mapped):
         assert client_for(world.alice).get(url).status_code == 200
         assert client_for(world.bob).get(url).status_code == 200
         assert client_for(world.charlie).get(url).status_code == 404
-        assert client_for(world.alice).get(reverse(f"stakeholders:{name}", args=[world.other_district.pk])
-                                           ).status_code == 404
-    assert client_for(world.bob).get(reverse("stakeholders:mapping-create", args=[world.district.pk])
-                                     ).status_code == 403
+        assert (
+            client_for(world.alice).get(reverse(f"stakeholders:{name}", args=[world.other_district.pk])).status_code
+            == 404
+        )
+    assert (
+        client_for(world.bob).get(reverse("stakeholders:mapping-create", args=[world.district.pk])).status_code == 403
+    )
     grid = client_for(world.alice).get(reverse("stakeholders:mapping-grid", args=[world.district.pk]))
     assert f"/registry/mapping/{world.district.pk}/?influence=2&amp;interest=5" in grid.text
-    cell = client_for(world.alice).get(reverse("stakeholders:mapping-list", args=[world.district.pk]),
-                                       {"influence": 2, "interest": 5})
+    cell = client_for(world.alice).get(
+        reverse("stakeholders:mapping-list", args=[world.district.pk]), {"influence": 2, "interest": 5}
+    )
     assert "Harbour Youth Forum" in cell.text and "Port Women" not in cell.text
 
 
@@ -148,12 +192,21 @@ def test_organisation_page_shows_the_map_only_to_those_who_may_read_it(client_fo
 
 def test_mapping_form(client_for, world, mapped):
     url = reverse("stakeholders:mapping-create", args=[world.city.pk])
-    ok = client_for(world.alice).post(url, {"organisation": world.org.pk, "influence": 4, "interest": 4,
-                                            "engagement_level": 4, "prevention_secondary": "on"})
+    ok = client_for(world.alice).post(
+        url,
+        {
+            "organisation": world.org.pk,
+            "influence": 4,
+            "interest": 4,
+            "engagement_level": 4,
+            "prevention_secondary": "on",
+        },
+    )
     assert ok.status_code == 302
     assert StakeholderMapping.objects.get(jurisdiction=world.city).prevention_secondary is True
-    bad = client_for(world.alice).post(url, {"organisation": world.other_org.pk, "influence": 9, "interest": 4,
-                                             "engagement_level": 4})
+    bad = client_for(world.alice).post(
+        url, {"organisation": world.other_org.pk, "influence": 9, "interest": 4, "engagement_level": 4}
+    )
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.text
 
@@ -167,7 +220,16 @@ def test_mapping_api(api_for, world, mapped):
     response = api_for(world.alice).patch(f"{URL}{youth.pk}/", {"interest": 4}, format="json")
     assert response.status_code == 200
     assert response.json()["engagement_level_display"] == "Collaborate"
-    bad = api_for(world.alice).post(URL, {"jurisdiction": world.city.pk, "organisation": world.org.pk,
-                                          "influence": 7, "interest": 1, "engagement_level": 1}, format="json")
+    bad = api_for(world.alice).post(
+        URL,
+        {
+            "jurisdiction": world.city.pk,
+            "organisation": world.org.pk,
+            "influence": 7,
+            "interest": 1,
+            "engagement_level": 1,
+        },
+        format="json",
+    )
     assert bad.status_code == 400
     assert "influence" in bad.json()

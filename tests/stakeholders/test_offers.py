@@ -19,11 +19,18 @@ URL = "/api/v1/resource-offers/"
 
 @pytest.fixture
 def offers(world):  # type: ignore[no-untyped-def]
-    company = OrganisationFactory(name="Harbour Shipping Ltd", jurisdiction=world.city, sector=world.civil,
-                                  kind="private")
+    company = OrganisationFactory(
+        name="Harbour Shipping Ltd", jurisdiction=world.city, sector=world.civil, kind="private"
+    )
     places = ResourceOfferFactory(organisation=company, title="Apprenticeship places", quantity=12, unit="places")
-    money = ResourceOfferFactory(organisation=company, title="Grant", kind="money", value=Decimal("5000"),
-                                 currency="EUR", status=ResourceOffer.Status.DELIVERED)
+    money = ResourceOfferFactory(
+        organisation=company,
+        title="Grant",
+        kind="money",
+        value=Decimal("5000"),
+        currency="EUR",
+        status=ResourceOffer.Status.DELIVERED,
+    )
     elsewhere = ResourceOfferFactory(organisation=world.other_org, title="Meeting room", kind="facilities")
     return company, places, money, elsewhere
 
@@ -38,8 +45,9 @@ def test_offers_are_seen_by_those_responsible_for_the_jurisdiction_and_the_offer
 
 
 def test_organisation_admins_offer_their_own_resources(world, offers):
-    offer = services.offer_create(actor=world.olga, organisation=world.org, kind="staff_time", title="Volunteers",
-                                  quantity=40, unit="hours")
+    offer = services.offer_create(
+        actor=world.olga, organisation=world.org, kind="staff_time", title="Volunteers", quantity=40, unit="hours"
+    )
     assert offer.jurisdiction == world.org.jurisdiction
     with pytest.raises(PermissionDenied):
         services.offer_create(actor=world.olga, organisation=world.other_org, kind="money", title="Not hers")
@@ -61,8 +69,7 @@ def test_organisation_admins_offer_their_own_resources(world, offers):
 def test_bad_offers_are_refused(world, offers, change, field):
     before = ResourceOffer.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.offer_create(actor=world.alice, **{"organisation": offers[0], "kind": "money", "title": "X",
-                                                    **change})
+        services.offer_create(actor=world.alice, **{"organisation": offers[0], "kind": "money", "title": "X", **change})
     assert field in exc.value.message_dict
     assert ResourceOffer.objects.count() == before
 
@@ -86,13 +93,25 @@ def test_open_offers_page(client_for, world, offers):
 
 
 def test_offer_form(client_for, world, offers):
-    ok = client_for(world.alice).post(reverse("stakeholders:offer-create"), {
-        "organisation": offers[0].pk, "kind": "training_places", "title": "Forklift training", "quantity": 5,
-        "unit": "places", "status": "open", "currency": "eur", "value": "300"})
+    ok = client_for(world.alice).post(
+        reverse("stakeholders:offer-create"),
+        {
+            "organisation": offers[0].pk,
+            "kind": "training_places",
+            "title": "Forklift training",
+            "quantity": 5,
+            "unit": "places",
+            "status": "open",
+            "currency": "eur",
+            "value": "300",
+        },
+    )
     assert ok.status_code == 302
     assert ResourceOffer.objects.get(title="Forklift training").currency == "EUR"
-    bad = client_for(world.alice).post(reverse("stakeholders:offer-create"), {
-        "organisation": offers[0].pk, "kind": "money", "title": "No currency", "value": "300", "status": "open"})
+    bad = client_for(world.alice).post(
+        reverse("stakeholders:offer-create"),
+        {"organisation": offers[0].pk, "kind": "money", "title": "No currency", "value": "300", "status": "open"},
+    )
     assert bad.status_code == 200
     assert "Give the currency of the value" in bad.text
 
@@ -104,7 +123,8 @@ def test_offers_api(api_for, world, offers):
     assert api_for(world.charlie).get(f"{URL}{places.pk}/").status_code == 404
     assert api_for(world.bob).patch(f"{URL}{places.pk}/", {"status": "agreed"}, format="json").status_code == 403
     assert api_for(world.alice).patch(f"{URL}{places.pk}/", {"status": "agreed"}, format="json").status_code == 200
-    bad = api_for(world.alice).post(URL, {"organisation": company.pk, "kind": "money", "title": "X", "value": "10"},
-                                    format="json")
+    bad = api_for(world.alice).post(
+        URL, {"organisation": company.pk, "kind": "money", "title": "X", "value": "10"}, format="json"
+    )
     assert bad.status_code == 400
     assert "currency" in bad.json()

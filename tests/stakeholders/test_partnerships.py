@@ -18,10 +18,15 @@ URL = "/api/v1/partnerships/"
 
 @pytest.fixture
 def partners(world):  # type: ignore[no-untyped-def]
-    clinic = OrganisationFactory(name="Harbour Health Clinic", jurisdiction=world.city, sector=world.civil,
-                                 kind="health")
-    referral = PartnershipFactory(organisation=world.org, partner=clinic, kind=Partnership.Kind.REFERRAL,
-                                  notes="Young people referred to counselling")
+    clinic = OrganisationFactory(
+        name="Harbour Health Clinic", jurisdiction=world.city, sector=world.civil, kind="health"
+    )
+    referral = PartnershipFactory(
+        organisation=world.org,
+        partner=clinic,
+        kind=Partnership.Kind.REFERRAL,
+        notes="Young people referred to counselling",
+    )
     mou = PartnershipFactory(organisation=world.other_org, partner=world.org, kind=Partnership.Kind.MOU)
     return clinic, referral, mou
 
@@ -39,8 +44,9 @@ def test_whoever_may_change_either_organisation_records_and_edits(world, partner
     clinic, referral, mou = partners
     rows = {p.pk: p.can_change for p in selectors.partnership_list_visible_to(world.olga)}
     assert rows == {referral.pk: True, mou.pk: True}  # her organisation is on both
-    created = services.partnership_create(actor=world.olga, organisation=world.org, partner=world.other_org,
-                                          kind=Partnership.Kind.JOINT_PROGRAMME)
+    created = services.partnership_create(
+        actor=world.olga, organisation=world.org, partner=world.other_org, kind=Partnership.Kind.JOINT_PROGRAMME
+    )
     assert AuditEvent.objects.filter(action="partnership.create", target_id=str(created.pk)).exists()
     with pytest.raises(PermissionDenied):
         services.partnership_create(actor=world.charlie, organisation=world.org, partner=clinic, kind="mou")
@@ -95,14 +101,25 @@ def test_partnership_list_page_and_forms(client_for, world, partners):
     assert "South Police" not in page.text
     assert client_for(world.charlie).get(reverse("stakeholders:partnership-create")).status_code == 403
     assert client_for(world.bob).get(reverse("stakeholders:partnership-update", args=[referral.pk])).status_code == 403
-    response = client_for(world.alice).post(reverse("stakeholders:partnership-create"), {
-        "organisation": world.org.pk, "partner": clinic.pk, "kind": "joint_programme", "notes": "Summer camp",
-    })
+    response = client_for(world.alice).post(
+        reverse("stakeholders:partnership-create"),
+        {
+            "organisation": world.org.pk,
+            "partner": clinic.pk,
+            "kind": "joint_programme",
+            "notes": "Summer camp",
+        },
+    )
     assert response.status_code == 302
     assert Partnership.objects.filter(kind="joint_programme", notes="Summer camp").exists()
-    again = client_for(world.alice).post(reverse("stakeholders:partnership-create"), {
-        "organisation": world.org.pk, "partner": clinic.pk, "kind": "joint_programme",
-    })
+    again = client_for(world.alice).post(
+        reverse("stakeholders:partnership-create"),
+        {
+            "organisation": world.org.pk,
+            "partner": clinic.pk,
+            "kind": "joint_programme",
+        },
+    )
     assert again.status_code == 200
     assert "already have a partnership of this kind" in again.text
 
@@ -117,7 +134,8 @@ def test_partnership_api(api_for, world, partners):
     clinic.is_active = False
     clinic.save()
     assert api_for(world.charlie).get(f"{URL}{referral.pk}/").status_code == 404
-    bad = api_for(world.alice).post(URL, {"organisation": world.org.pk, "partner": world.org.pk, "kind": "mou"},
-                                    format="json")
+    bad = api_for(world.alice).post(
+        URL, {"organisation": world.org.pk, "partner": world.org.pk, "kind": "mou"}, format="json"
+    )
     assert bad.status_code == 400
     assert "non_field_errors" in bad.json()

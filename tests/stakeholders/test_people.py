@@ -20,6 +20,7 @@ PEOPLE = "/api/v1/people/"
 
 # --- Who sees whom -----------------------------------------------------------------------------
 
+
 def test_public_directory_shows_people_with_a_current_position_in_an_active_organisation(world, people):
     visible = set(selectors.person_list_visible_to(world.charlie))
     assert visible == {people.pat, people.sam}
@@ -72,9 +73,16 @@ def test_former_organisation_members_lose_contact_access_with_the_position(world
 
 # --- Services ----------------------------------------------------------------------------------
 
+
 def test_coordinator_registers_a_person_with_a_position_and_it_is_audited(world):
-    person = services.person_create(actor=world.alice, organisation=world.org, title="Mentor", full_name="New Person",
-                                    email="new@example.org", contact_consent_at=world.org.created_at)
+    person = services.person_create(
+        actor=world.alice,
+        organisation=world.org,
+        title="Mentor",
+        full_name="New Person",
+        email="new@example.org",
+        contact_consent_at=world.org.created_at,
+    )
     assert person.jurisdiction == world.city
     assert Position.objects.filter(person=person, organisation=world.org, title="Mentor").exists()
     event = AuditEvent.objects.get(action="person.create", target_id=str(person.pk))
@@ -83,8 +91,9 @@ def test_coordinator_registers_a_person_with_a_position_and_it_is_audited(world)
 
 def test_contact_details_need_the_date_of_consent(world):
     with pytest.raises(ValidationError) as exc:
-        services.person_create(actor=world.alice, jurisdiction=world.city, full_name="No Consent",
-                               email="nc@example.org")
+        services.person_create(
+            actor=world.alice, jurisdiction=world.city, full_name="No Consent", email="nc@example.org"
+        )
     assert "contact_consent_at" in exc.value.error_dict
     assert not Person.objects.filter(full_name="No Consent").exists()
 
@@ -158,8 +167,7 @@ def test_positions_are_kept_by_those_who_may_change_the_organisation(world, peop
     with pytest.raises(PermissionDenied):
         services.position_create(actor=world.olga, person=people.sam, organisation=world.other_org, title="X")
     with pytest.raises(ValidationError) as exc:
-        services.position_update(actor=world.alice, position=position, start_date="2030-01-01",
-                                 end_date="2029-01-01")
+        services.position_update(actor=world.alice, position=position, start_date="2030-01-01", end_date="2029-01-01")
     assert "cannot end before it starts" in str(exc.value)
 
 
@@ -171,6 +179,7 @@ def test_a_position_for_an_invisible_person_is_refused_as_if_missing(world, peop
 
 
 # --- Pages -------------------------------------------------------------------------------------
+
 
 def test_person_page_shows_contact_details_only_to_those_with_a_need(client_for, world, people):
     url = reverse("stakeholders:person-detail", args=[people.pat.pk])
@@ -220,10 +229,17 @@ def test_data_download_page(client_for, world, people):
 
 
 def test_register_a_person_through_the_form(client_for, world):
-    response = client_for(world.alice).post(reverse("stakeholders:person-create"), {
-        "full_name": "Dana Dialogue", "jurisdiction": world.city.pk, "email": "dana@example.org",
-        "contact_consent_date": "2026-01-10", "organisation": world.org.pk, "title": "Facilitator",
-    })
+    response = client_for(world.alice).post(
+        reverse("stakeholders:person-create"),
+        {
+            "full_name": "Dana Dialogue",
+            "jurisdiction": world.city.pk,
+            "email": "dana@example.org",
+            "contact_consent_date": "2026-01-10",
+            "organisation": world.org.pk,
+            "title": "Facilitator",
+        },
+    )
     person = Person.objects.get(full_name="Dana Dialogue")
     assert response.status_code == 302
     assert response["Location"] == person.get_absolute_url()
@@ -261,11 +277,18 @@ def test_edit_page_is_403_for_a_viewer_and_404_for_an_outsider(client_for, world
 
 
 def test_editing_through_the_page_is_audited_with_the_change(client_for, world, people):
-    response = client_for(world.alice).post(reverse("stakeholders:person-update", args=[people.pat.pk]), {
-        "full_name": "Pat Okafor-Jones", "jurisdiction": world.city.pk, "email": "pat.private@example.org",
-        "expertise": "Youth mentoring", "languages": "English, Igbo",
-        "phone": "+44 20 7946 0001", "contact_consent_date": people.pat.contact_consent_at.date().isoformat(),
-    })
+    response = client_for(world.alice).post(
+        reverse("stakeholders:person-update", args=[people.pat.pk]),
+        {
+            "full_name": "Pat Okafor-Jones",
+            "jurisdiction": world.city.pk,
+            "email": "pat.private@example.org",
+            "expertise": "Youth mentoring",
+            "languages": "English, Igbo",
+            "phone": "+44 20 7946 0001",
+            "contact_consent_date": people.pat.contact_consent_at.date().isoformat(),
+        },
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="person.update", target_id=str(people.pat.pk))
     assert event.changes == {"full_name": ["Pat Okafor", "Pat Okafor-Jones"]}
@@ -276,8 +299,10 @@ def test_organisation_page_lists_its_people(client_for, world, people):
     assert "Pat Okafor" in page.text
     assert "Fiona Former" not in page.text  # ended positions are not public
     assert "pat.private@example.org" not in page.text
-    assert "Fiona Former" in client_for(world.alice).get(
-        reverse("stakeholders:organisation-detail", args=[world.org.pk])).text
+    assert (
+        "Fiona Former"
+        in client_for(world.alice).get(reverse("stakeholders:organisation-detail", args=[world.org.pk])).text
+    )
 
 
 def test_add_position_page(client_for, world, people):
@@ -291,11 +316,13 @@ def test_add_position_page(client_for, world, people):
     assert client_for(world.charlie).get(url).status_code == 403  # now public, but not his to change
     hugo_position = people.hugo.positions.get()
     assert client_for(world.bob).get(url).status_code == 403
-    assert client_for(world.bob).get(reverse("stakeholders:position-update", args=[hugo_position.pk])
-                                     ).status_code == 403
+    assert (
+        client_for(world.bob).get(reverse("stakeholders:position-update", args=[hugo_position.pk])).status_code == 403
+    )
 
 
 # --- API ---------------------------------------------------------------------------------------
+
 
 def test_api_people_hides_contact_details_without_a_need(api_for, world, people):
     rows = {p["full_name"]: p for p in api_for(world.charlie).get(PEOPLE).json()["results"]}
@@ -316,8 +343,9 @@ def test_api_person_detail_three_personas(api_for, world, people):
     assert api_for(world.bob).get(url).status_code == 200
     assert api_for(world.bob).patch(url, {"pronouns": "x"}, format="json").status_code == 403
     assert api_for(world.charlie).get(f"{PEOPLE}{people.hugo.pk}/").status_code == 404
-    assert api_for(world.charlie).patch(f"{PEOPLE}{people.hugo.pk}/", {"pronouns": "x"}, format="json"
-                                        ).status_code == 404
+    assert (
+        api_for(world.charlie).patch(f"{PEOPLE}{people.hugo.pk}/", {"pronouns": "x"}, format="json").status_code == 404
+    )
     people.pat.refresh_from_db()
     assert people.pat.pronouns == "she/her"
 
@@ -342,16 +370,18 @@ def test_api_bad_input_is_400_with_field_messages(api_for, world, payload, field
     if payload.get("jurisdiction") == "other":
         payload = {"jurisdiction": world.other_district.pk}
     before = Person.objects.count()
-    response = api_for(world.alice).post(PEOPLE, {"full_name": "New", "jurisdiction": world.city.pk, **payload},
-                                         format="json")
+    response = api_for(world.alice).post(
+        PEOPLE, {"full_name": "New", "jurisdiction": world.city.pk, **payload}, format="json"
+    )
     assert response.status_code == 400, response.json()
     assert field in response.json(), response.json()
     assert Person.objects.count() == before
 
 
 def test_api_create_with_position_and_read_back(api_for, world):
-    response = api_for(world.olga).post(PEOPLE, {"full_name": "Api Person", "organisation": world.org.pk,
-                                                 "title": "Coach"}, format="json")
+    response = api_for(world.olga).post(
+        PEOPLE, {"full_name": "Api Person", "organisation": world.org.pk, "title": "Coach"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["positions"][0]["organisation"] == world.org.pk
     assert response.json()["contact_visible"] is True
@@ -359,10 +389,17 @@ def test_api_create_with_position_and_read_back(api_for, world):
 
 def test_api_positions(api_for, world, people):
     c = api_for(world.olga)
-    assert c.post("/api/v1/positions/", {"person": people.hugo.pk, "organisation": world.org.pk,
-                                         "title": "X"}, format="json").status_code == 400  # hugo: invisible to her
-    response = c.post("/api/v1/positions/", {"person": people.sam.pk, "organisation": world.org.pk,
-                                             "title": "Coach", "start_date": "2025-01-01"}, format="json")
+    assert (
+        c.post(
+            "/api/v1/positions/", {"person": people.hugo.pk, "organisation": world.org.pk, "title": "X"}, format="json"
+        ).status_code
+        == 400
+    )  # hugo: invisible to her
+    response = c.post(
+        "/api/v1/positions/",
+        {"person": people.sam.pk, "organisation": world.org.pk, "title": "Coach", "start_date": "2025-01-01"},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     url = f"/api/v1/positions/{response.json()['id']}/"
     assert c.patch(url, {"end_date": "2024-01-01"}, format="json").status_code == 400
@@ -370,5 +407,11 @@ def test_api_positions(api_for, world, people):
     assert api_for(world.bob).patch(url, {"title": "X"}, format="json").status_code == 403
     other = PositionFactory(person=people.hugo, organisation=world.org, title="Old", end_date="2020-01-01")
     assert api_for(world.charlie).get(f"/api/v1/positions/{other.pk}/").status_code == 404
-    assert c.post("/api/v1/positions/", {"person": people.sam.pk, "organisation": world.other_org.pk,
-                                         "title": "X"}, format="json").status_code == 403
+    assert (
+        c.post(
+            "/api/v1/positions/",
+            {"person": people.sam.pk, "organisation": world.other_org.pk, "title": "X"},
+            format="json",
+        ).status_code
+        == 403
+    )

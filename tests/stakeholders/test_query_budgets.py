@@ -26,8 +26,9 @@ def filled(request, world):  # type: ignore[no-untyped-def]
         for _ in range(2):
             PositionFactory(person=PersonFactory(jurisdiction=world.city), organisation=organisation)
         PartnershipFactory(organisation=organisation, partner=world.org, kind="referral" if i % 2 else "mou")
-        StakeholderMappingFactory(jurisdiction=world.district, organisation=organisation, influence=1 + i % 5,
-                                  interest=1 + (i // 5) % 5)
+        StakeholderMappingFactory(
+            jurisdiction=world.district, organisation=organisation, influence=1 + i % 5, interest=1 + (i // 5) % 5
+        )
         ResourceOfferFactory(organisation=organisation)
     return request.param
 

@@ -39,8 +39,12 @@ def test_the_branch_follows_the_database(world):
     ],
 )
 def test_organisation_search(world, q, expected):
-    OrganisationFactory(name="Harbour Mentoring Trust", description="Mentoring for young people",
-                        jurisdiction=world.city, sector=world.civil)
+    OrganisationFactory(
+        name="Harbour Mentoring Trust",
+        description="Mentoring for young people",
+        jurisdiction=world.city,
+        sector=world.civil,
+    )
     assert sorted(names(selectors.organisation_list_visible_to(world.charlie, q=q))) == expected
 
 

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_coordinator_adds_a_ward_under_her_city_and_the_path_is_kept(world):
-    ward = services.jurisdiction_create(actor=world.alice, name="Dock Ward", code="ru-n-hc-dw", level="ward",
-                                        parent=world.city)
+    ward = services.jurisdiction_create(
+        actor=world.alice, name="Dock Ward", code="ru-n-hc-dw", level="ward", parent=world.city
+    )
     assert ward.code == "RU-N-HC-DW"
     assert ward.path == f"{world.city.path}{ward.pk}/"
     assert ward.depth == 3
@@ -54,22 +55,25 @@ def test_level_must_be_below_the_parent_level(world):
 
 def test_duplicate_codes_are_refused(world):
     with pytest.raises(ValidationError) as exc:
-        services.jurisdiction_create(actor=world.admin, name="Again", code="ru-n", level="district",
-                                     parent=world.country)
+        services.jurisdiction_create(
+            actor=world.admin, name="Again", code="ru-n", level="district", parent=world.country
+        )
     assert "code" in exc.value.error_dict
 
 
 def test_coordinator_registers_an_organisation_and_it_is_audited(world):
-    org = services.organisation_create(actor=world.alice, name="Harbour Mosque", kind="faith", sector=world.civil,
-                                       jurisdiction=world.city)
+    org = services.organisation_create(
+        actor=world.alice, name="Harbour Mosque", kind="faith", sector=world.civil, jurisdiction=world.city
+    )
     assert org.pk and org.is_active
     assert AuditEvent.objects.filter(action="organisation.create", target_id=str(org.pk)).exists()
 
 
 def test_coordinator_cannot_register_an_organisation_in_another_district(world):
     with pytest.raises(ValidationError) as exc:
-        services.organisation_create(actor=world.alice, name="Elsewhere", kind="faith", sector=world.civil,
-                                     jurisdiction=world.other_district)
+        services.organisation_create(
+            actor=world.alice, name="Elsewhere", kind="faith", sector=world.civil, jurisdiction=world.other_district
+        )
     assert "jurisdiction" in exc.value.error_dict
     assert not Organisation.objects.filter(name="Elsewhere").exists()
 
@@ -77,19 +81,22 @@ def test_coordinator_cannot_register_an_organisation_in_another_district(world):
 def test_people_without_a_coordinator_role_cannot_register_organisations(world):
     for user in (world.bob, world.olga, world.charlie):
         with pytest.raises(PermissionDenied):
-            services.organisation_create(actor=user, name="Nope", kind="faith", sector=world.civil,
-                                         jurisdiction=world.city)
+            services.organisation_create(
+                actor=user, name="Nope", kind="faith", sector=world.civil, jurisdiction=world.city
+            )
 
 
 def test_duplicate_organisation_name_in_the_same_jurisdiction_is_refused_case_insensitively(world):
     with pytest.raises(ValidationError):
-        services.organisation_create(actor=world.alice, name="harbour youth forum", kind="youth", sector=world.civil,
-                                     jurisdiction=world.city)
+        services.organisation_create(
+            actor=world.alice, name="harbour youth forum", kind="youth", sector=world.civil, jurisdiction=world.city
+        )
 
 
 def test_organisation_cannot_be_its_own_ancestor(world):
-    child = services.organisation_create(actor=world.alice, name="Branch", kind="youth", sector=world.civil,
-                                         jurisdiction=world.city, parent=world.org)
+    child = services.organisation_create(
+        actor=world.alice, name="Branch", kind="youth", sector=world.civil, jurisdiction=world.city, parent=world.org
+    )
     with pytest.raises(ValidationError) as exc:
         services.organisation_update(actor=world.alice, organisation=world.org, parent=child)
     assert "parent" in exc.value.error_dict

@@ -76,10 +76,16 @@ def test_edit_page_is_403_for_a_viewer_and_404_for_an_outsider(client_for, world
 
 def test_create_organisation_through_the_form(client_for, world):
     c = client_for(world.alice)
-    response = c.post(reverse("stakeholders:organisation-create"), {
-        "name": "Harbour Interfaith Council", "kind": "faith", "sector": world.civil.pk,
-        "jurisdiction": world.city.pk, "is_active": "on",
-    })
+    response = c.post(
+        reverse("stakeholders:organisation-create"),
+        {
+            "name": "Harbour Interfaith Council",
+            "kind": "faith",
+            "sector": world.civil.pk,
+            "jurisdiction": world.city.pk,
+            "is_active": "on",
+        },
+    )
     org = Organisation.objects.get(name="Harbour Interfaith Council")
     assert response.status_code == 302
     assert response["Location"] == org.get_absolute_url()
@@ -105,18 +111,30 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_saved(client_for, world, da
 
 
 def test_coordinator_cannot_pick_a_jurisdiction_outside_her_scope(client_for, world):
-    response = client_for(world.alice).post(reverse("stakeholders:organisation-create"), {
-        "name": "Elsewhere", "kind": "faith", "sector": world.civil.pk, "jurisdiction": world.other_district.pk,
-    })
+    response = client_for(world.alice).post(
+        reverse("stakeholders:organisation-create"),
+        {
+            "name": "Elsewhere",
+            "kind": "faith",
+            "sector": world.civil.pk,
+            "jurisdiction": world.other_district.pk,
+        },
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
     assert not Organisation.objects.filter(name="Elsewhere").exists()
 
 
 def test_jurisdiction_made_its_own_ancestor_is_refused_on_the_page(client_for, world):
-    response = client_for(world.admin).post(reverse("stakeholders:jurisdiction-update", args=[world.district.pk]), {
-        "name": world.district.name, "code": world.district.code, "level": "district", "parent": world.city.pk,
-    })
+    response = client_for(world.admin).post(
+        reverse("stakeholders:jurisdiction-update", args=[world.district.pk]),
+        {
+            "name": world.district.name,
+            "code": world.district.code,
+            "level": "district",
+            "parent": world.city.pk,
+        },
+    )
     assert response.status_code == 200
     assert "cannot be part of itself" in response.text
     world.district.refresh_from_db()
@@ -129,7 +147,13 @@ def test_jurisdiction_pages(client_for, world):
     detail = c.get(reverse("stakeholders:jurisdiction-detail", args=[world.district.pk]))
     assert "Harbour Youth Forum" in detail.text
     assert client_for(world.charlie).get(reverse("stakeholders:jurisdiction-create")).status_code == 403
-    ok = client_for(world.alice).post(reverse("stakeholders:jurisdiction-create"), {
-        "name": "Dock Ward", "code": "ru-n-hc-dock", "level": "ward", "parent": world.city.pk,
-    })
+    ok = client_for(world.alice).post(
+        reverse("stakeholders:jurisdiction-create"),
+        {
+            "name": "Dock Ward",
+            "code": "ru-n-hc-dock",
+            "level": "ward",
+            "parent": world.city.pk,
+        },
+    )
     assert ok.status_code == 302
