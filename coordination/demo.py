@@ -704,7 +704,9 @@ def seed() -> list[tuple[str, str]]:
                         "secretariat": seats[0][1],
                         "quorum": ("none", None),
                         "sectors": ["local-government", "law-enforcement", "youth", "women"],
-                        "remit": f"Coordination of prevention in {district.name} district; reports to the Apex Committee.",
+                        "remit": (
+                            f"Coordination of prevention in {district.name} district; reports to the Apex Committee."
+                        ),
                         "mandate": "Constituted by the Home Department under the Apex Committee.",
                     },
                     parent=apex,

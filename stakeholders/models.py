@@ -284,7 +284,8 @@ class Person(models.Model):
             raise ValidationError(
                 {
                     "contact_consent_at": _(
-                        "Contact details may only be recorded once the person has consented: record the date of consent."
+                        "Contact details may only be recorded once the person has consented: "
+                        "record the date of consent."
                     )
                 }
             )
@@ -292,7 +293,8 @@ class Person(models.Model):
             raise ValidationError(
                 {
                     "demographics_consent_at": _(
-                        "Gender and age group may only be recorded with the person's consent: record the date of consent."
+                        "Gender and age group may only be recorded with the person's consent: "
+                        "record the date of consent."
                     )
                 }
             )
