@@ -30,6 +30,26 @@ class StyledFormMixin:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
 
 
+class VisibleChoicesMixin:
+    """Narrows every foreign-key and many-to-many field of a form to the rows ``user`` may see
+    (``core.permissions.visible``), so a page offers, and accepts, only visible choices. A form may
+    narrow further after ``super().__init__``; it may not widen. Pass ``user=`` to the form."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from core.permissions import visible
+
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                model = field.queryset.model  # type: ignore[union-attr]
+                field.queryset = field.queryset.filter(  # type: ignore[union-attr]
+                    pk__in=visible(user, model).values("pk")
+                )
+
+
 class ServiceValidatedMixin:
     """For model forms whose writes go through a service: the model's own validation (``full_clean``)
     runs once, in the service, and its field errors come back onto the form (``apply_service_errors``).

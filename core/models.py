@@ -159,6 +159,56 @@ class Notification(models.Model):
         return self.title
 
 
+class GranteeKind(models.TextChoices):
+    """Who a grant is made to. An organisation or a committee means its *current* members."""
+
+    USER = "user", _("person (a named user)")
+    ORGANISATION = "organisation", _("organisation (its current members)")
+    COMMITTEE = "committee", _("committee (its current members)")
+
+
+class ObjectGrant(models.Model):
+    """An explicit grant of ``permission`` on one object to a grantee (abstract).
+
+    Each app keeps a concrete subclass with a direct foreign key ``target`` to its model (guardian's
+    direct-foreign-key advice: one indexed join, no generic relation), for example::
+
+        class ActionGrant(ObjectGrant):
+            target = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="grants")
+
+    Grants are written only through ``core.grants.grant_create`` / ``grant_revoke`` (audited, with who
+    and why) and read through ``core.grants.granted_q``; a revoke or an expiry takes effect on the
+    next request because the rule reads the table each time.
+    """
+
+    permission = models.CharField(_("permission"), max_length=32)
+    grantee_kind = models.CharField(_("grantee kind"), max_length=16, choices=GranteeKind.choices)
+    grantee_id = models.PositiveBigIntegerField(_("grantee"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.permission} to {self.grantee_kind} #{self.grantee_id}"
+
+    @property
+    def is_active(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
 class WorkerHeartbeat(models.Model):
     """Last time a background worker ran its periodic heartbeat; read by /healthz."""
 

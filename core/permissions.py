@@ -1,33 +1,218 @@
-"""Permission plumbing shared by every app.
+"""The permission registry: every rule of every app, registered once, asked through one API.
 
-Each app states its rules in its own ``permissions.py`` as *querysets*: "the objects of this kind
-that ``user`` may <action>". Everything else derives from that one statement:
+Each app states its rules in its own ``permissions.py`` and registers them per model and action::
 
-* selectors return ``visible(user)`` querysets, so lists, search, exports and counts agree;
-* detail lookups go through :func:`get_visible_or_404`, so a forbidden object and a missing one
-  give the same 404;
-* object checks (``can_change`` and friends) ask the same queryset about one primary key, so the
-  rule is never written twice;
-* guardian object grants (direct-foreign-key tables) are folded in with :func:`granted_ids`.
+    @rules.register(Organisation, "view")
+    def organisations_visible_rule(user: User) -> Q | None:
+        ...
 
-See docs/adr/0002-permissions-and-visibility.md.
+A rule takes an *active, signed-in* user (anonymous and deactivated users never reach a rule: they
+are allowed nothing) and answers with
+
+* ``None``: every row of the model;
+* a ``Q`` over the model: the rows allowed;
+* a ``QuerySet`` of the model: the rows allowed (for rules the planner needs in a special shape).
+
+Everything else derives from that one statement (see docs/adr/0009-permission-registry.md):
+
+* :func:`visible` / :func:`restrict`: the rows a user may <action>, for lists, search, exports,
+  counts, history, dashboard panels, notifications and tasks;
+* :func:`get_or_404`: one object; a forbidden object and a missing one give the same 404;
+* :func:`allows`: whether one object is allowed (cached per user object for the request);
+* :func:`annotate`: a per-row boolean for lists (an Edit button and the 403 never disagree);
+* the base classes in ``core.api`` (serializer related fields, filters, viewsets), ``core.forms``
+  (form foreign keys) and :func:`require_visible` (service foreign-key arguments) all ask
+  :func:`visible`, so a new endpoint is safe by default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 
 M = TypeVar("M", bound=models.Model)
 AnyUser = User | AnonymousUser
+RuleResult = Q | QuerySet[Any] | None
+RuleFunc = Callable[[User], RuleResult]
+
+NOTHING = Q(pk__in=[])
+
+#: The one message for a foreign key the caller may not use, whether the row is missing or hidden.
+NOT_FOUND_MESSAGE = _("Select a valid choice. That choice is not one of the available choices.")
+
+
+def is_active_user(user: AnyUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_platform_admin(user: AnyUser | None) -> bool:
+    """The one definition of a platform admin: an active superuser."""
+    return bool(is_active_user(user) and getattr(user, "is_superuser", False))
+
+
+@dataclass(frozen=True)
+class Rule:
+    model: type[models.Model]
+    action: str
+    func: RuleFunc
+
+    @property
+    def label(self) -> str:
+        return f"{self.model._meta.label}.{self.action}"
+
+
+class PermissionRegistry:
+    """Rules per (model, action). Apps register theirs when their ``permissions`` module is
+    imported, which each app's ``AppConfig.ready`` does."""
+
+    def __init__(self) -> None:
+        self._rules: dict[tuple[type[models.Model], str], Rule] = {}
+
+    def register(self, model: type[M], action: str) -> Callable[[RuleFunc], RuleFunc]:
+        def decorator(func: RuleFunc) -> RuleFunc:
+            key = (model, action)
+            existing = self._rules.get(key)
+            if existing is not None and existing.func.__qualname__ != func.__qualname__:
+                raise ImproperlyConfigured(f"Two rules for {model._meta.label}.{action}")
+            self._rules[key] = Rule(model=model, action=action, func=func)
+            return func
+
+        return decorator
+
+    def rule(self, model: type[models.Model], action: str) -> Rule:
+        model = model._meta.concrete_model or model  # type: ignore[assignment]
+        try:
+            return self._rules[(model, action)]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"No permission rule registered for {model._meta.label}.{action}: register one in the app's "
+                "permissions.py"
+            ) from None
+
+    def has_rule(self, model: type[models.Model], action: str = "view") -> bool:
+        return (model._meta.concrete_model or model, action) in self._rules
+
+    def rules(self) -> list[Rule]:
+        return sorted(self._rules.values(), key=lambda r: r.label)
+
+    # --- the one API ---------------------------------------------------------------------------
+
+    def q(self, user: AnyUser | None, model: type[models.Model], action: str = "view") -> Q | None:
+        """The rule as a ``Q`` over ``model`` (``None``: every row)."""
+        rule = self.rule(model, action)
+        if not is_active_user(user):
+            return NOTHING
+        assert isinstance(user, User)
+        result = rule.func(user)
+        if isinstance(result, QuerySet):
+            return Q(pk__in=result.order_by().values("pk"))
+        return result
+
+    def visible(self, user: AnyUser | None, model: type[M], action: str = "view") -> QuerySet[M]:
+        """Every row of ``model`` the user may <action>."""
+        rule = self.rule(model, action)
+        manager = model._default_manager
+        if not is_active_user(user):
+            return manager.none()
+        assert isinstance(user, User)
+        result = rule.func(user)
+        if result is None:
+            return manager.all()
+        if isinstance(result, QuerySet):
+            return result
+        return manager.filter(result)
+
+    def restrict(self, queryset: QuerySet[M], user: AnyUser | None, action: str = "view") -> QuerySet[M]:
+        """``queryset`` narrowed to the rows the user may <action> (NetBox's ``restrict``)."""
+        q = self.q(user, queryset.model, action)
+        return queryset if q is None else queryset.filter(q)
+
+    def allows(self, user: AnyUser | None, obj: models.Model, action: str = "view") -> bool:
+        """Whether the user may <action> on ``obj``; asked of the same rule, cached on the user."""
+        if obj.pk is None or not is_active_user(user):
+            return False
+        cache: dict[tuple[str, str, Any], bool] = _request_cache(user)
+        key = (obj._meta.label, action, obj.pk)
+        if key not in cache:
+            q = self.q(user, type(obj), action)
+            cache[key] = True if q is None else type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+        return cache[key]
+
+    def annotate(
+        self, queryset: QuerySet[M], user: AnyUser | None, action: str, name: str | None = None
+    ) -> QuerySet[M]:
+        """Each row with a boolean ``name`` (default ``can_<action>``): whether the user may <action>."""
+        name = name or f"can_{action}"
+        q = self.q(user, queryset.model, action)
+        if q is None:
+            return queryset.annotate(**{name: Value(True, output_field=BooleanField())})
+        allowed_rows = queryset.model._default_manager.filter(q, pk=OuterRef("pk"))
+        return queryset.annotate(**{name: Exists(allowed_rows)})
+
+    def get_or_404(
+        self, user: AnyUser | None, model_or_queryset: type[M] | QuerySet[M], action: str = "view", **lookup: Any
+    ) -> M:
+        qs = (
+            self.restrict(model_or_queryset, user, action)
+            if isinstance(model_or_queryset, QuerySet)
+            else self.visible(user, model_or_queryset, action)
+        )
+        return get_visible_or_404(qs, **lookup)
+
+
+def _request_cache(user: AnyUser | None) -> dict[tuple[str, str, Any], bool]:
+    cache = getattr(user, "_roundtable_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._roundtable_perm_cache = cache  # type: ignore[union-attr]
+    return cache
+
+
+def forget(user: AnyUser | None) -> None:
+    """Drop what was cached on the user object (roles, answers) after their access changed."""
+    for attr in ("_roundtable_perm_cache", "_roundtable_roles", "_roundtable_scopes"):
+        if user is not None and hasattr(user, attr):
+            delattr(user, attr)
+
+
+rules = PermissionRegistry()
+register = rules.register
+visible = rules.visible
+restrict = rules.restrict
+allows = rules.allows
+annotate = rules.annotate
+get_or_404 = rules.get_or_404
+rule_q = rules.q
+
+
+# --- foreign keys: what a caller may name ------------------------------------------------------
+
+
+def require_visible(actor: AnyUser | None, action: str = "view", **objects: models.Model | None) -> None:
+    """Service helper: every foreign-key argument must be a row the actor may <action>; otherwise a
+    ``ValidationError`` on that field with the same message a missing row gets (no existence oracle,
+    no name of the hidden row)."""
+    errors: dict[str, list[str]] = {}
+    for field, obj in objects.items():
+        if obj is None:
+            continue
+        if not allows(actor, obj, action):
+            errors[field] = [str(NOT_FOUND_MESSAGE)]
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- helpers rules are written with ----------------------------------------------------------
 
 
 def subtree_q(field: str, paths: Iterable[str]) -> Q:
@@ -54,7 +239,7 @@ def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     """One object from an already-narrowed queryset; 404 whether missing or forbidden."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):  # type: ignore[attr-defined]
         raise Http404 from None
 
 
@@ -66,3 +251,10 @@ def allowed(queryset: QuerySet[M], obj: M) -> bool:
 def require(condition: bool, message: str = "You may not do that.") -> None:
     if not condition:
         raise PermissionDenied(message)
+
+
+def when_allowed(q: Q | None) -> Case:
+    """A ``Case`` expression for annotating a rule ``Q`` as a boolean column."""
+    if q is None:
+        return Case(default=Value(True), output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())

@@ -249,9 +249,9 @@ class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
     def __init__(self, *args: Any, user: AnyUser, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ancestors = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
-        self.fields["organisation"].queryset = (
+        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             permissions.organisations_visible(user)
-            .filter(  # type: ignore[attr-defined]
+            .filter(
                 Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors)
             )
             .select_related("jurisdiction")

@@ -2,8 +2,9 @@
 
 django-filter's ``ModelChoiceFilter`` validates an id against its queryset: over all rows, an
 invisible id would answer "valid, no results" where an unknown one answers 400, telling an outsider
-which ids exist. These filters validate against the app's visibility rule instead, so a forbidden
-id and a missing one answer alike.
+which ids exist. :class:`VisibleFilterSet` narrows *every* model-choice filter of a filter set
+(declared or generated from ``Meta.fields``) to the related model's visible set, so a forbidden id
+and a missing one answer alike; :func:`visible_choice_filter` declares one explicitly.
 """
 
 from __future__ import annotations
@@ -13,14 +14,39 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from core.permissions import visible
 
-def visible_choice_filter(rule: Callable[[Any], QuerySet[Any]], **kwargs: Any) -> django_filters.ModelChoiceFilter:
-    """A ``ModelChoiceFilter`` over ``rule(request.user)`` (an app's ``<things>_visible``)."""
+
+def _user(request: HttpRequest | None) -> Any:
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+def visible_choice_filter(
+    rule: Callable[[Any], QuerySet[Any]] | type[Model], **kwargs: Any
+) -> django_filters.ModelChoiceFilter:
+    """A ``ModelChoiceFilter`` over a model's visible set (or ``rule(request.user)``)."""
 
     def queryset(request: HttpRequest | None) -> QuerySet[Any]:
-        return rule(request.user if request is not None else AnonymousUser())
+        if isinstance(rule, type) and issubclass(rule, Model):
+            return visible(_user(request), rule)
+        func: Callable[[Any], QuerySet[Any]] = rule  # type: ignore[assignment]
+        return func(_user(request))
 
     return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
+
+
+class VisibleFilterSet(django_filters.FilterSet):
+    """Every ``ModelChoiceFilter`` / ``ModelMultipleChoiceFilter`` is narrowed to visible rows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for f in self.filters.values():
+            if isinstance(f, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
+                qs = f.extra.get("queryset")
+                if callable(qs) and not isinstance(qs, QuerySet):
+                    continue  # already a per-request callable (visible_choice_filter)
+                model = qs.model if isinstance(qs, QuerySet) else f.model._meta.get_field(f.field_name).related_model
+                f.extra["queryset"] = visible(_user(self.request), model)

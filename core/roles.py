@@ -1,0 +1,142 @@
+"""The role resolver: a user's roles and scopes, read once per request, contributed by each app.
+
+Apps register a *role provider* at start-up (in their ``permissions`` module, imported by
+``AppConfig.ready``)::
+
+    @roles.provider("stakeholders")
+    def stakeholder_scopes(user: User) -> Scopes: ...
+
+and read it back with ``roles.of(user, "stakeholders")``. A provider runs at most once per user
+object (the request's ``request.user``), so a page that asks many questions reads roles once.
+
+*Principals* are what grants are made to (``core.models.ObjectGrant``): the user themself, plus
+what apps contribute (``"organisation"``: the organisations the user currently belongs to;
+``"committee"``: the committees the user currently sits on). A grant to an organisation therefore
+means its current members: membership changes need no grant rewrites.
+
+No app imports an app above it to learn roles: a lower app that needs a higher app's principals
+(the registry needs committee fellowship for contact details) asks this resolver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q
+
+from core.models import GranteeKind, User
+from core.permissions import AnyUser, is_active_user
+
+Provider = Callable[[User], Any]
+PrincipalProvider = Callable[[User], frozenset[int]]
+
+_providers: dict[str, Provider] = {}
+_principal_providers: dict[str, PrincipalProvider] = {}
+
+
+def provider(name: str) -> Callable[[Provider], Provider]:
+    def decorator(func: Provider) -> Provider:
+        _providers[name] = func
+        return func
+
+    return decorator
+
+
+def principal_provider(kind: str) -> Callable[[PrincipalProvider], PrincipalProvider]:
+    """``kind`` is a ``GranteeKind`` value; ``func(user)`` gives the ids of that kind the user holds."""
+
+    def decorator(func: PrincipalProvider) -> PrincipalProvider:
+        _principal_providers[kind] = func
+        return func
+
+    return decorator
+
+
+def of(user: AnyUser | None, name: str, default: Any = None) -> Any:
+    """The roles app ``name`` resolved for ``user`` (``default`` for anonymous or inactive users)."""
+    if not is_active_user(user):
+        return default
+    assert isinstance(user, User)
+    cache: dict[str, Any] = _cache(user)
+    key = f"roles:{name}"
+    if key not in cache:
+        try:
+            func = _providers[name]
+        except KeyError:
+            raise LookupError(f"No role provider named {name!r}") from None
+        cache[key] = func(user)
+    return cache[key]
+
+
+def principals(user: AnyUser | None, kind: str) -> frozenset[int]:
+    """Ids of ``kind`` (``GranteeKind``) the user holds as a principal."""
+    if not is_active_user(user):
+        return frozenset()
+    assert isinstance(user, User)
+    if kind == GranteeKind.USER:
+        return frozenset({user.pk})
+    cache: dict[str, Any] = _cache(user)
+    key = f"principals:{kind}"
+    if key not in cache:
+        func = _principal_providers.get(kind)
+        cache[key] = func(user) if func is not None else frozenset()
+    result: frozenset[int] = cache[key]
+    return result
+
+
+def principal_q(user: AnyUser | None, kind_field: str = "grantee_kind", id_field: str = "grantee_id") -> Q:
+    """Rows naming one of the user's principals (a grant's grantee)."""
+    if not is_active_user(user):
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for kind in GranteeKind.values:
+        ids = principals(user, kind)
+        if ids:
+            q |= Q(**{kind_field: kind, f"{id_field}__in": sorted(ids)})
+    return q
+
+
+def forget(user: AnyUser | None) -> None:
+    """Drop the user's cached roles after they changed (the next question reads them again)."""
+    from core.permissions import forget as forget_all
+
+    forget_all(user)
+
+
+def _cache(user: User) -> dict[str, Any]:
+    cache: dict[str, Any] | None = getattr(user, "_roundtable_roles", None)
+    if cache is None:
+        cache = {}
+        user._roundtable_roles = cache  # type: ignore[attr-defined]
+    return cache
+
+
+# --- contributions: a higher app widens a lower app's rule without being imported by it ---------
+
+Contribution = Callable[[User], Q]
+_contributions: dict[str, list[Contribution]] = {}
+
+
+def contribute(point: str) -> Callable[[Contribution], Contribution]:
+    """Register ``func(user) -> Q`` at the extension point ``point`` (named by the lower app, e.g.
+    ``"stakeholders.person_contact"``: coordination adds "fellow committee members")."""
+
+    def decorator(func: Contribution) -> Contribution:
+        funcs = _contributions.setdefault(point, [])
+        if all(f.__qualname__ != func.__qualname__ or f.__module__ != func.__module__ for f in funcs):
+            funcs.append(func)
+        return func
+
+    return decorator
+
+
+def contributions_q(user: AnyUser | None, point: str) -> Q:
+    """The OR of every contribution at ``point`` for an active user (nothing when there are none)."""
+    q = Q(pk__in=[])
+    if not is_active_user(user):
+        return q
+    assert isinstance(user, User)
+    for func in _contributions.get(point, []):
+        q |= func(user)
+    return q
