@@ -30,6 +30,8 @@ from coordination.models import (
     Invitation,
     Meeting,
 )
+from core import roles
+from core.models import User
 from core.permissions import AnyUser, allowed, subtree_q
 from stakeholders.models import Jurisdiction, Person
 from stakeholders.permissions import jurisdictions_manageable, scopes_for
@@ -68,6 +70,13 @@ def fellow_member_person_ids(user: AnyUser) -> QuerySet[Any]:
     return CommitteeMembership.objects.filter(
         current_memberships_q(), committee_id__in=_member_committee_ids(user)
     ).values("person_id")
+
+
+@roles.contribute("stakeholders.person_contact")
+def person_contact_fellow_members(user: User) -> Q:
+    """Fellow committee members may reach each other: the registry's contact rule asks for this
+    through the role resolver (it does not import coordination)."""
+    return Q(pk__in=fellow_member_person_ids(user))
 
 
 # --- Committees --------------------------------------------------------------------------------
