@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from core.permissions import AnyUser, get_visible_or_404
+from core.permissions import AnyUser, allows, annotate, get_visible_or_404
 from stakeholders import permissions
 from stakeholders.models import (
     ImportBatch,
@@ -125,6 +125,12 @@ def organisation_get_for_user(user: AnyUser, pk: Any) -> Organisation:
     )
 
 
+def organisation_parent_visible_to(user: AnyUser, organisation: Organisation) -> Organisation | None:
+    """The organisation it is part of, if the user may see that one (a hidden parent is not named)."""
+    parent = organisation.parent
+    return parent if parent is not None and allows(user, parent) else None
+
+
 def organisation_children_visible_to(user: AnyUser, organisation: Organisation) -> QuerySet[Organisation]:
     return permissions.organisations_visible(user).filter(parent=organisation).select_related("sector")
 
@@ -217,9 +223,11 @@ def person_list_visible_to(
     ).prefetch_related(
         Prefetch(
             "positions",
-            queryset=permissions.positions_visible(user)
-            .select_related("organisation", "organisation__jurisdiction")
-            .order_by("-start_date", "id"),
+            queryset=annotate(
+                permissions.positions_visible(user).select_related("organisation", "organisation__jurisdiction"),
+                user,
+                "manage",
+            ).order_by("-start_date", "id"),
             to_attr="visible_positions",
         )
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import grants
 from core.models import User
-from core.permissions import forget, require
+from core.permissions import forget, require, require_visible
 from core.services import audit_record, changed_fields
 from stakeholders import importing, permissions
 from stakeholders.models import (
@@ -51,7 +51,11 @@ ORGANISATION_FIELDS = (
 
 
 def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    data = {k: v for k, v in data.items() if k in fields}
+    """Set ``data`` on ``instance`` and return what changed; a field the service does not take is
+    an error (a caller's typo must not be silently dropped)."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no writable field(s) {', '.join(unknown)}")
     changes = changed_fields(instance, data) if instance.pk else {}
     for name, value in data.items():
         setattr(instance, name, value)
@@ -166,7 +170,8 @@ def _require_jurisdiction_in_scope(actor: User, jurisdiction: Jurisdiction | Non
 
 @transaction.atomic
 def organisation_create(*, actor: User, **data: Any) -> Organisation:
-    require(permissions.can_add_organisation(actor), "You may not register organisations.")
+    require(permissions.can_add_organisation(actor), _("You may not register organisations."))
+    require_visible(actor, sector=data.get("sector"), jurisdiction=data.get("jurisdiction"), parent=data.get("parent"))
     organisation = Organisation()
     _assign(organisation, data, ORGANISATION_FIELDS)
     _require_jurisdiction_in_scope(actor, data.get("jurisdiction"))
@@ -179,6 +184,9 @@ def organisation_create(*, actor: User, **data: Any) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **data: Any) -> Organisation:
     require(permissions.can_change_organisation(actor, organisation), "You may not change this organisation.")
+    if "parent" in data and data["parent"] != organisation.parent:
+        require_visible(actor, parent=data["parent"])
+    require_visible(actor, sector=data.get("sector"))
     if "jurisdiction" in data and data["jurisdiction"] != organisation.jurisdiction:
         _require_jurisdiction_in_scope(actor, data["jurisdiction"])
     changes = _assign(organisation, data, ORGANISATION_FIELDS)
@@ -277,20 +285,47 @@ def _masked(changes: dict[str, list[Any]]) -> dict[str, Any]:
     return {k: ("(changed)" if k in PERSONAL_DATA_FIELDS else v) for k, v in changes.items()}
 
 
+def _require_login_free(user: User | None, person: Person | None) -> None:
+    """One record per login, said without naming the record that holds it."""
+    if user is None:
+        return
+    taken = Person.objects.filter(user=user)
+    if person is not None and person.pk:
+        taken = taken.exclude(pk=person.pk)
+    if taken.exists():
+        raise ValidationError({"user": _("This login cannot be linked to this record.")})
+
+
+def _audit_login_link(actor: User, person: Person, before: int | None) -> None:
+    if person.user_id != before:
+        audit_record(
+            actor=actor,
+            action="person.login_link" if person.user_id else "person.login_unlink",
+            target=person,
+            changes={"login_id": [before, person.user_id]},
+        )
+
+
 def require_visible_organisation(actor: User, organisation: Organisation | None, field: str) -> None:
     """Input naming an organisation the actor may not see is refused as if it did not exist."""
-    if organisation is not None and not permissions.organisations_visible(actor).filter(pk=organisation.pk).exists():
-        raise ValidationError({field: _("Select a valid choice. That choice is not one of the available choices.")})
+    require_visible(actor, "view", **{field: organisation})
 
 
 def _check_person_scope(
     actor: User, data: dict[str, Any], organisation: Organisation | None, person: Person | None = None
 ) -> None:
     scopes = permissions.scopes_for(actor)
+    require_visible(actor, jurisdiction=data.get("jurisdiction"))
+    if "user" in data and data["user"] != (person.user if person else None):
+        # A login link is a grant: the login reads and edits whatever the record may. Nobody attaches
+        # someone else's login to a record, or their own login to someone else's record.
+        require(
+            permissions.can_link_login(actor),
+            _("Only a platform admin links a login to a person record: invite the person to link theirs."),
+        )
+        _require_login_free(data["user"], person)
     if scopes.is_platform_admin:
         return
-    if "user" in data and data["user"] != (person.user if person else None):
-        require(bool(scopes.coordinator_paths), _("Only coordinators and platform admins link a person to a login."))
     jurisdiction = data.get("jurisdiction")
     if jurisdiction is not None and (person is None or jurisdiction != person.jurisdiction):
         in_scope = permissions.jurisdictions_manageable(actor).filter(pk=jurisdiction.pk).exists()
@@ -322,8 +357,9 @@ def person_create(
     _check_person_scope(actor, data, organisation)
     person = Person()
     _assign(person, data, PERSON_FIELDS)
-    person.full_clean()
+    person.full_clean(validate_unique=False)  # the one unique field (the login) is checked above
     person.save()
+    _audit_login_link(actor, person, None)
     if organisation is not None:
         position = Position(person=person, organisation=organisation, title=title, start_date=start_date)
         position.full_clean()
@@ -336,9 +372,11 @@ def person_create(
 def person_update(*, actor: User, person: Person, **data: Any) -> Person:
     require(permissions.can_change_person(actor, person), _("You may not change this person's record."))
     _check_person_scope(actor, data, None, person)
+    login_before = person.user_id
     changes = _assign(person, data, PERSON_FIELDS)
-    person.full_clean()
+    person.full_clean(validate_unique=False)  # the one unique field (the login) is checked above
     person.save()
+    _audit_login_link(actor, person, login_before)
     if changes:
         audit_record(actor=actor, action="person.update", target=person, changes=_masked(changes))
     return person
@@ -434,11 +472,15 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
 def position_create(
     *, actor: User, person: Person, organisation: Organisation, title: str, start_date: Any = None, end_date: Any = None
 ) -> Position:
-    if not permissions.people_visible(actor).filter(pk=person.pk).exists():
-        raise ValidationError({"person": _("Select a valid choice. That choice is not one of the available choices.")})
-    require_visible_organisation(actor, organisation, "organisation")
+    """A position is a grant (it decides who reads and edits the person's record): it needs the right
+    to change both the organisation and the person."""
+    require_visible(actor, person=person, organisation=organisation)
     require(
         permissions.can_manage_position_in(actor, organisation), _("You may not add positions in this organisation.")
+    )
+    require(
+        permissions.can_change_person(actor, person),
+        _("You may add positions only for people whose record you may change."),
     )
     position = Position(person=person, organisation=organisation, title=title, start_date=start_date, end_date=end_date)
     position.full_clean()
@@ -454,10 +496,7 @@ def position_create(
 
 @transaction.atomic
 def position_update(*, actor: User, position: Position, **data: Any) -> Position:
-    require(
-        permissions.can_manage_position_in(actor, position.organisation),
-        _("You may not change positions in this organisation."),
-    )
+    require(permissions.can_manage_position(actor, position), _("You may not change this position."))
     changes = _assign(position, data, POSITION_FIELDS)
     position.full_clean()
     position.save()

@@ -189,6 +189,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stakeholders/organisation_detail.html",
         {
             "organisation": organisation,
+            "parent": selectors.organisation_parent_visible_to(user, organisation),
             "children": selectors.organisation_children_visible_to(user, organisation),
             "members": selectors.organisation_members_for_user(user, organisation),
             "positions": selectors.position_list_for_organisation(user, organisation)[:100],
@@ -344,7 +345,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "contact_visible": person.contact_visible,  # type: ignore[attr-defined]
             "can_change": can_change,
-            "can_add_position": permissions.organisations_changeable(user).exists(),
+            # A position needs the right to change both the person and the organisation.
+            "can_add_position": can_change and permissions.organisations_changeable(user).exists(),
             "history": audit_list_for(person)[:20] if can_change else [],
         },
     )
@@ -410,7 +412,7 @@ def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     user = request_user(request)
     person = selectors.person_get_for_user(user, person_pk)
-    if not permissions.organisations_changeable(user).exists():
+    if not (person.can_change and permissions.organisations_changeable(user).exists()):  # type: ignore[attr-defined]
         raise PermissionDenied
     form = PositionForm(request.POST or None, user=user)
     if (
@@ -429,7 +431,7 @@ def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 def position_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     position = selectors.position_get_for_user(user, pk)
-    if not permissions.can_manage_position_in(user, position.organisation):
+    if not permissions.can_manage_position(user, position):
         raise PermissionDenied
     form = PositionForm(request.POST or None, instance=position, user=user)
     if (
