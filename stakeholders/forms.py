@@ -332,3 +332,16 @@ class ImportForm(StyledFormMixin, forms.Form):
 
 class SearchForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search organisations and people"), required=False, max_length=100)
+
+
+class LoginLinkAccountForm(StyledFormMixin, forms.Form):
+    """Open an account with the invited e-mail address (the password is checked by the service)."""
+
+    password = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, max_length=128)
+    password_again = forms.CharField(label=_("The password again"), widget=forms.PasswordInput, max_length=128)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -616,3 +616,35 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:import-preview", args=[self.pk])
+
+
+class LoginLinkInvitation(models.Model):
+    """An invitation, sent to the e-mail address on a person's record, to link a login to it.
+
+    A login link is a grant (the login reads and edits what the record may), so nobody but a
+    platform admin sets it directly: whoever may change the record sends this invitation, and the
+    link is made only when the holder of that e-mail address accepts (signed in with that address,
+    or opening an account with it). Only a hash of the token is kept.
+    """
+
+    VALID_FOR_DAYS = 7
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="login_invitations")
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("login invitation")
+        verbose_name_plural = _("login invitations")
+
+    def __str__(self) -> str:
+        return f"Login invitation for {self.person} ({self.created_at:%Y-%m-%d})"

@@ -18,6 +18,7 @@ from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
     JurisdictionRole,
+    LoginLinkInvitation,
     Organisation,
     OrganisationMembership,
     Partnership,
@@ -605,3 +606,28 @@ def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> Qu
         .select_related("user")
         .order_by("role", "user__email")
     )
+
+
+def login_invitation_for_token(token: str) -> LoginLinkInvitation | None:
+    """The open invitation a link carries (``None``: unknown, used, expired or overtaken: the record
+    got a login, or its e-mail address changed since it was sent)."""
+    from django.utils import timezone
+
+    from stakeholders.services import login_token_hash
+
+    invitation = (
+        LoginLinkInvitation.objects.select_related("person")
+        .filter(token_hash=login_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None or invitation.person.user_id is not None:
+        return None
+    if invitation.person.email.strip().lower() != invitation.email:
+        return None
+    return invitation
+
+
+def account_exists_for(email: str) -> bool:
+    from core.models import User
+
+    return User.objects.filter(email__iexact=email).exists()

@@ -26,6 +26,7 @@ from stakeholders.forms import (
     DirectoryFilterForm,
     ImportForm,
     JurisdictionForm,
+    LoginLinkAccountForm,
     MappingForm,
     OfferFilterForm,
     OfferForm,
@@ -347,6 +348,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             # A position needs the right to change both the person and the organisation.
             "can_add_position": can_change and permissions.organisations_changeable(user).exists(),
+            "can_invite_login": can_change and not person.user_id and bool(person.email),
             "history": audit_list_for(person)[:20] if can_change else [],
         },
     )
@@ -392,6 +394,59 @@ def person_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     services.person_contact_consent_withdraw(actor=user, person=person, reason=request.POST.get("reason", "")[:500])
     messages.success(request, _("Consent withdrawn: the contact details were erased."))
     return redirect(person)
+
+
+@login_required
+@require_POST
+def person_login_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite the person to link a login (sent to the e-mail address on their record)."""
+    user = request_user(request)
+    person = selectors.person_get_for_user(user, pk)
+    try:
+        services.person_login_invite(actor=user, person=person, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invitation sent to the e-mail address on the record."))
+    return redirect(person)
+
+
+def login_link_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a login invitation leads: the holder of the invited address links their login (signed
+    in), or opens an account with that address. Unknown, used and expired links are 404."""
+    invitation = selectors.login_invitation_for_token(token)
+    if invitation is None:
+        raise Http404
+    context: dict[str, Any] = {"invitation": invitation, "person": invitation.person}
+    if request.user.is_authenticated:
+        user = request_user(request)
+        if request.method == "POST":
+            try:
+                person = services.person_login_accept(user=user, invitation=invitation)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("Your login is now linked to your record."))
+                return redirect(person)
+        context["other_address"] = user.email.strip().lower() != invitation.email
+        return render(request, "stakeholders/login_link_accept.html", context)
+    if selectors.account_exists_for(invitation.email):
+        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        return render(request, "stakeholders/login_link_accept.html", context)
+    form = LoginLinkAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        opened = _save(
+            form,
+            lambda: services.person_login_accept_with_new_account(
+                invitation=invitation, password=form.cleaned_data["password"]
+            ),
+        )
+        if opened is not None:
+            messages.success(request, _("Your account is open and linked to your record: sign in."))
+            return redirect("account_login")
+    context["form"] = form
+    return render(request, "stakeholders/login_link_accept.html", context)
 
 
 @login_required
