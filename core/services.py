@@ -42,6 +42,19 @@ def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, li
     return out
 
 
+def assign_fields(instance: models.Model, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Set ``data`` on ``instance`` (a service's writable ``fields`` only) and return what changed
+    (``changed_fields``; nothing for a new row). A field the service does not take is an error: a
+    caller's typo must not be silently dropped."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no writable field(s) {', '.join(unknown)}")
+    changes = changed_fields(instance, data) if instance.pk else {}
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return changes
+
+
 def user_sessions_end(*, user: User) -> int:
     """End every session of ``user`` at once (sessions are tracked per user at sign-in)."""
     from allauth.usersessions.models import UserSession
