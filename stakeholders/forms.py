@@ -14,7 +14,9 @@ from stakeholders import importing, permissions, selectors
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
+    JurisdictionRole,
     Organisation,
+    OrganisationMembership,
     Partnership,
     Person,
     Position,
@@ -345,3 +347,33 @@ class LoginLinkAccountForm(StyledFormMixin, forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+# --- Access: roles and memberships given by e-mail, with a reason ----------------------------
+
+
+class _InviteForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        required=False,
+        help_text=_("Used when the person has no account yet: one is opened and a link to set a password is sent."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, help_text=_("Recorded in the audit trail with your name.")
+    )
+
+
+class JurisdictionRoleGrantForm(_InviteForm):
+    role = forms.ChoiceField(label=_("Role"), choices=JurisdictionRole.Role.choices)
+    field_order = ["email", "full_name", "role", "reason"]
+
+
+class OrganisationMemberInviteForm(_InviteForm):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganisationMembership.Role.choices)
+    field_order = ["email", "full_name", "role", "reason"]
+
+
+class RevokeForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
