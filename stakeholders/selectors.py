@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from core.permissions import AnyUser, allows, annotate, get_visible_or_404, when_allowed
+from core.permissions import AnyUser, allows, annotate, get_or_404, get_visible_or_404, visible, when_allowed
 from stakeholders import permissions
 from stakeholders.models import (
     ImportBatch,
@@ -580,16 +580,12 @@ def offer_get_for_user(user: AnyUser, pk: Any) -> ResourceOffer:
 
 
 def import_batch_get_for_user(user: AnyUser, pk: Any) -> ImportBatch:
-    """An upload is seen only by whoever uploaded it."""
-    if not user.is_authenticated:
-        return get_visible_or_404(ImportBatch.objects.none(), pk=pk)
-    return get_visible_or_404(ImportBatch.objects.filter(owner=user), pk=pk)
+    """An upload is seen only by whoever uploaded it (the ImportBatch "view" rule)."""
+    return get_or_404(user, ImportBatch, pk=pk)
 
 
 def import_batch_list_for_user(user: AnyUser) -> QuerySet[ImportBatch]:
-    if not user.is_authenticated:
-        return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(owner=user).defer("rows", "errors")
+    return visible(user, ImportBatch).defer("rows", "errors")
 
 
 def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> QuerySet[JurisdictionRole]:
