@@ -292,6 +292,12 @@ class Action(models.Model):
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    progress_as_of = models.DateField(
+        _("progress as of"), null=True, blank=True, editable=False, help_text=_("End of the last accepted period.")
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     rag_override = models.CharField(_("RAG override"), max_length=8, choices=Rag.choices, blank=True)
     rag_override_reason = models.TextField(_("reason for the override"), blank=True, max_length=2000)
     budget = models.DecimalField(
