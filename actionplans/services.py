@@ -730,9 +730,16 @@ def _require_open_period(update: ProgressUpdate) -> None:
 
 @transaction.atomic
 def progress_update_create(
-    *, actor: User, action: Action | None = None, indicator: Indicator | None = None, submit: bool = False, **data: Any
+    *,
+    actor: User,
+    action: Action | None = None,
+    indicator: Indicator | None = None,
+    submit: bool = False,
+    files: list[tuple[str, Any, int | None]] | None = None,
+    **data: Any,
 ) -> ProgressUpdate:
-    """A draft report for one action or one indicator period (``submit`` sends it at once)."""
+    """A draft report for one action or one indicator period, with its evidence ``files``
+    (name, stream, size); ``submit`` sends it at once. All or nothing."""
     if (action is None) == (indicator is None):
         raise ValidationError({"action": _("Report on one action or one indicator.")})
     subject: Model = action if action is not None else indicator  # type: ignore[assignment]
@@ -751,6 +758,8 @@ def progress_update_create(
     _require_open_period(update)
     update.save()
     audit_record(actor=actor, action="update.create", target=update)
+    for name, stream, size in files or []:
+        evidence_add(actor=actor, update=update, name=name, stream=stream, size=size)
     if submit:
         return progress_update_submit(actor=actor, update=update)
     return update

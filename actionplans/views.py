@@ -221,17 +221,15 @@ def update_create(request: HttpRequest, pk: int, kind: str = "action") -> HttpRe
     form = ProgressUpdateForm(request.POST or None, request.FILES or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         try:
+            upload = form.cleaned_data.get("file")
             update = services.progress_update_create(
                 actor=user,
                 action=None if indicator else action,
                 indicator=indicator,
+                submit=bool(form.cleaned_data.get("submit")),
+                files=[(upload.name, upload, upload.size)] if upload else [],
                 **form.service_data(),
             )
-            upload = form.cleaned_data.get("file")
-            if upload:
-                services.evidence_add(actor=user, update=update, name=upload.name, stream=upload, size=upload.size)
-            if form.cleaned_data.get("submit"):
-                update = services.progress_update_submit(actor=user, update=update)
             messages.success(
                 request, _("Your report is saved.") if update.status == "draft" else _("Submitted for review.")
             )
