@@ -285,6 +285,9 @@ class InformationItem(models.Model):
         on_delete=models.PROTECT,
         related_name="items",
     )
+    cites = models.ManyToManyField(
+        "self", verbose_name=_("related items"), symmetrical=False, blank=True, related_name="cited_by"
+    )
     retention_until = models.DateField(_("keep until"))
     review_on = models.DateField(_("review on"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)

@@ -569,6 +569,7 @@ def item_create(
     agreement: SharingAgreement | None = None,
     retention_until: date | None = None,
     review_on: date | None = None,
+    cites: Iterable[InformationItem] = (),
 ) -> InformationItem:
     with refusals_logged(actor=actor, action="item.create", agreement=agreement):
         r = perms.roles_of(actor)
@@ -618,6 +619,11 @@ def item_create(
         )
         item.full_clean()
         item.save()
+        cited = list(cites)
+        for other in cited:
+            if not allows(actor, other, perms.Action.VIEW):
+                raise ValidationError({"cites": [str(NOT_FOUND_MESSAGE)]})
+        item.cites.set(cited)
         visibility_sync(item)
         log_event(event=E.CREATE, actor=actor, item=item, detail={"label": label})
     return item

@@ -54,7 +54,11 @@ def make_agreement(sw, **overrides):  # type: ignore[no-untyped-def]
     agreement = services.agreement_create(actor=sw.sana, **data)
     for org, _role in data["parties"]:
         services.agreement_sign(
-            actor=sw.sana, agreement=agreement, organisation=org, name="Signer", position="Director",
+            actor=sw.sana,
+            agreement=agreement,
+            organisation=org,
+            name="Signer",
+            position="Director",
             signed_on=timezone.localdate(),
         )
     return agreement
@@ -64,7 +68,10 @@ def make_agreement(sw, **overrides):  # type: ignore[no-untyped-def]
 def sw(world, settings, tmp_path) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     settings.STORAGES = {
         **settings.STORAGES,
-        "infosharing": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "infosharing": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
     }
     ns = SimpleNamespace(world=world, admin=world.admin, alice=world.alice, bob=world.bob, charlie=world.charlie)
     ns.police = OrganisationFactory(name="Harbour Police", sector=world.police, jurisdiction=world.city)
