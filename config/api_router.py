@@ -3,11 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from coordination.api.urls import register as register_coordination
+from infosharing.api.urls import register as register_infosharing
 from stakeholders.api.urls import register as register_stakeholders
 
 router = DefaultRouter()
 register_stakeholders(router)
 register_coordination(router)
+register_infosharing(router)
 
 app_name = "api"
 urlpatterns = router.urls
