@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coordination.models import CommitteeMembership
-from core.models import GranteeKind
 from core.permissions import forget, visible
 from infosharing import permissions as perms
 from infosharing import selectors, services
