@@ -19,6 +19,7 @@ urlpatterns = [
     path("registry/", include("stakeholders.urls")),
     path("coordination/", include("coordination.urls")),
     path("plans/", include("actionplans.urls")),
+    path("sharing/", include("infosharing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

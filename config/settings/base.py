@@ -56,6 +56,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "pgtrigger",
 ]
 # Order matters for ``seed_demo``: each app's demo data may build on the apps listed before it.
 LOCAL_APPS = [
@@ -219,7 +220,13 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Shared-item attachments: outside MEDIA_ROOT, no public URL; served only by a permission-checked view.
+    "infosharing": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "protected" / "infosharing"), "base_url": None},
+    },
 }
+INFOSHARING_ATTACHMENT_MAX_BYTES = env.int("INFOSHARING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
@@ -294,6 +301,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 3600.0 * 6,
     },
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
+    "expire-information-items": {"task": "infosharing.tasks.expire_information_items_task", "schedule": 3600.0},
+    "send-sharing-review-reminders": {
+        "task": "infosharing.tasks.send_sharing_review_reminders_task",
+        "schedule": 3600.0 * 6,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------
