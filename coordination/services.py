@@ -262,7 +262,10 @@ def meeting_schedule(
         is_confidential=is_confidential,
     )
     first.full_clean()  # times in order, fields valid: checked before the rule is expanded
-    rule, starts = expand(recurrence, starts_at)
+    from core.timezones import zone
+
+    # On the wall clock of the committee's jurisdiction: 10:00 stays 10:00 there across DST.
+    rule, starts = expand(recurrence, starts_at, tz=zone(committee.jurisdiction.effective_time_zone()))
     duration = ends_at - starts_at
     series = None
     if rule:

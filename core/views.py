@@ -3,14 +3,12 @@ from __future__ import annotations
 import logging
 import time
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -48,15 +46,6 @@ def api_token_reset(request: HttpRequest) -> HttpResponse:
     token = services.api_token_reset(user=user)
     # Shown once, never stored in the page again or logged.
     return render(request, "core/profile.html", {"has_token": True, "new_token": token.key})
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    services.notifications_mark_read(user=user)
-    messages.success(request, _("All notifications marked as read."))
-    return redirect("home")
 
 
 def _check(fn) -> dict[str, object]:  # type: ignore[no-untyped-def]
