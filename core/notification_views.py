@@ -62,12 +62,9 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.notification_preferences_set(
+            services.notification_settings_save(
                 user=user,
                 frequencies={k.kind: request.POST.get(f"kind-{k.kind}", Frequency.IMMEDIATELY) for k in kinds},
-            )
-            services.user_settings_update(
-                user=user,
                 time_zone=request.POST.get("time_zone", "").strip(),
                 language=request.POST.get("language", "").strip(),
             )

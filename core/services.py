@@ -100,6 +100,13 @@ def notification_preferences_set(*, user: User, frequencies: dict[str, str]) -> 
 
 
 @transaction.atomic
+def notification_settings_save(*, user: User, frequencies: dict[str, str], time_zone: str, language: str) -> None:
+    """The preferences page: every kind's frequency, the time zone and language, all or nothing."""
+    notification_preferences_set(user=user, frequencies=frequencies)
+    user_settings_update(user=user, time_zone=time_zone, language=language)
+
+
+@transaction.atomic
 def user_settings_update(*, user: User, time_zone: str, language: str) -> User:
     from core.timezones import validate_time_zone
 

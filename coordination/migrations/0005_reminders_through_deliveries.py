@@ -13,7 +13,7 @@ def _message_id(kind, ct_id, subject_id, key, due_key):
 
     hosts = [h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")]
     digest = hashlib.sha256(f"{kind}|{ct_id}|{subject_id}|{key}|{due_key}".encode()).hexdigest()
-    return f"<{digest[:40]}.{kind.replace('_', '-')[:40]}@{hosts[0] if hosts else 'roundtable.invalid'}>"
+    return f"<{digest[:32]}@{hosts[0] if hosts else 'roundtable.invalid'}>"
 
 
 def copy_sent_reminders(apps, schema_editor):

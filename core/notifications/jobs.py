@@ -35,7 +35,7 @@ def run(*, now: datetime | None = None) -> dict[str, Any]:
         for kind in late:
             counts[kind.kind] = _scan(kind, now, errors)
         if late:
-            for state, n in deliver_pending(now=now).items():
+            for state, n in deliver_pending(now=now, kinds=[k.kind for k in late]).items():
                 counts["delivered"][state] = counts["delivered"].get(state, 0) + n
     except Exception as exc:
         errors.append(f"{exc.__class__.__name__}: {exc}")

@@ -61,7 +61,7 @@ class _Handler:
             self.sink.messages.append(
                 {
                     "rcpt": [a.lower() for a in envelope.rcpt_tos],
-                    "message_id": msg["Message-ID"],
+                    "message_id": " ".join(str(msg["Message-ID"]).split()),
                     "subject": msg["Subject"],
                 }
             )
