@@ -8,3 +8,4 @@ class CoordinationConfig(AppConfig):
 
     def ready(self) -> None:
         from coordination import permissions  # noqa: F401  (registers the app's rules)
+        from coordination import notifications  # noqa: F401 - registers the reminders
