@@ -49,6 +49,12 @@ class Jurisdiction(models.Model):
     # Materialised path of primary keys, "/1/7/42/": a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("An IANA zone such as Europe/Skopje; blank: the zone of the jurisdiction it is part of."),
+    )
 
     class Meta:
         ordering = ["path"]
@@ -61,7 +67,27 @@ class Jurisdiction(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:jurisdiction-detail", args=[self.pk])
 
+    def effective_time_zone(self) -> str:
+        """Its own zone, else the nearest ancestor's, else the site's (one query at most)."""
+        if self.time_zone:
+            return self.time_zone
+        ids = [int(part) for part in self.path.strip("/").split("/") if part.isdigit() and int(part) != self.pk]
+        zone = (
+            Jurisdiction.objects.filter(pk__in=ids)
+            .exclude(time_zone="")
+            .order_by("-depth")
+            .values_list("time_zone", flat=True)
+            .first()
+            if ids
+            else None
+        )
+        return zone or settings.TIME_ZONE
+
     def clean(self) -> None:
+        if self.time_zone:
+            from core.timezones import validate_time_zone
+
+            validate_time_zone(self.time_zone, field="time_zone")
         if self.parent_id is None:
             return
         parent = self.parent
