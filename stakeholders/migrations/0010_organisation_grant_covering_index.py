@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stakeholders', '0008_login_link_invitations'),
+        ('stakeholders', '0009_merge_20261201_1024'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
