@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django.db import transaction
 from django.db.models import F, Value
@@ -16,12 +16,13 @@ from stakeholders.models import (
     Jurisdiction,
     JurisdictionRole,
 )
+from stakeholders.services.fields import JurisdictionData
 
 JURISDICTION_FIELDS = ("name", "code", "level", "parent", "population")
 
 
 @transaction.atomic
-def jurisdiction_create(*, actor: User, **data: Any) -> Jurisdiction:
+def jurisdiction_create(*, actor: User, **data: Unpack[JurisdictionData]) -> Jurisdiction:
     require(permissions.can_add_jurisdiction_under(actor, data.get("parent")), "You may not add a jurisdiction there.")
     jurisdiction = Jurisdiction()
     assign_fields(jurisdiction, data, JURISDICTION_FIELDS)
@@ -37,7 +38,7 @@ def jurisdiction_create(*, actor: User, **data: Any) -> Jurisdiction:
 
 
 @transaction.atomic
-def jurisdiction_update(*, actor: User, jurisdiction: Jurisdiction, **data: Any) -> Jurisdiction:
+def jurisdiction_update(*, actor: User, jurisdiction: Jurisdiction, **data: Unpack[JurisdictionData]) -> Jurisdiction:
     require(permissions.can_change_jurisdiction(actor, jurisdiction), "You may not change this jurisdiction.")
     new_parent = data.get("parent", jurisdiction.parent)
     if new_parent != jurisdiction.parent:

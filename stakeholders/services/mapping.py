@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from stakeholders import permissions
 from stakeholders.models import (
     StakeholderMapping,
 )
+from stakeholders.services.fields import MappingData
 from stakeholders.services.organisations import require_visible_organisation
 
 MAPPING_FIELDS = (
@@ -31,7 +32,7 @@ MAPPING_FIELDS = (
 
 
 @transaction.atomic
-def mapping_create(*, actor: User, **data: Any) -> StakeholderMapping:
+def mapping_create(*, actor: User, **data: Unpack[MappingData]) -> StakeholderMapping:
     jurisdiction = data.get("jurisdiction")
     require(
         jurisdiction is not None and permissions.can_map_in(actor, jurisdiction),
@@ -47,7 +48,7 @@ def mapping_create(*, actor: User, **data: Any) -> StakeholderMapping:
 
 
 @transaction.atomic
-def mapping_update(*, actor: User, mapping: StakeholderMapping, **data: Any) -> StakeholderMapping:
+def mapping_update(*, actor: User, mapping: StakeholderMapping, **data: Unpack[MappingData]) -> StakeholderMapping:
     require(permissions.can_change_mapping(actor, mapping), _("You may not change this stakeholder map."))
     if "jurisdiction" in data and data["jurisdiction"] != mapping.jurisdiction:
         require(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from stakeholders import permissions
 from stakeholders.models import (
     ResourceOffer,
 )
+from stakeholders.services.fields import OfferData
 from stakeholders.services.organisations import require_visible_organisation
 
 OFFER_FIELDS = (
@@ -33,7 +34,7 @@ OFFER_FIELDS = (
 
 
 @transaction.atomic
-def offer_create(*, actor: User, **data: Any) -> ResourceOffer:
+def offer_create(*, actor: User, **data: Unpack[OfferData]) -> ResourceOffer:
     organisation, jurisdiction = data.get("organisation"), data.get("jurisdiction")
     require_visible_organisation(actor, organisation, "organisation")
     if organisation is not None and jurisdiction is None:
@@ -51,7 +52,7 @@ def offer_create(*, actor: User, **data: Any) -> ResourceOffer:
 
 
 @transaction.atomic
-def offer_update(*, actor: User, offer: ResourceOffer, **data: Any) -> ResourceOffer:
+def offer_update(*, actor: User, offer: ResourceOffer, **data: Unpack[OfferData]) -> ResourceOffer:
     require(permissions.can_change_offer(actor, offer), _("You may not change this offer."))
     if "organisation" in data and data["organisation"] != offer.organisation:
         require_visible_organisation(actor, data["organisation"], "organisation")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from stakeholders.models import (
     OrganisationGrant,
     OrganisationMembership,
 )
+from stakeholders.services.fields import OrganisationData
 
 ORGANISATION_FIELDS = (
     "name",
@@ -43,7 +44,7 @@ def _require_jurisdiction_in_scope(actor: User, jurisdiction: Jurisdiction | Non
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, **data: Any) -> Organisation:
+def organisation_create(*, actor: User, **data: Unpack[OrganisationData]) -> Organisation:
     require(permissions.can_add_organisation(actor), _("You may not register organisations."))
     require_visible(actor, sector=data.get("sector"), jurisdiction=data.get("jurisdiction"), parent=data.get("parent"))
     organisation = Organisation()
@@ -56,7 +57,7 @@ def organisation_create(*, actor: User, **data: Any) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **data: Any) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, **data: Unpack[OrganisationData]) -> Organisation:
     require(permissions.can_change_organisation(actor, organisation), "You may not change this organisation.")
     if "parent" in data and data["parent"] != organisation.parent:
         require_visible(actor, parent=data["parent"])

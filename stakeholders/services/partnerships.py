@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,13 +14,14 @@ from stakeholders import permissions
 from stakeholders.models import (
     Partnership,
 )
+from stakeholders.services.fields import PartnershipData
 from stakeholders.services.organisations import require_visible_organisation
 
 PARTNERSHIP_FIELDS = ("organisation", "partner", "kind", "start_date", "end_date", "notes")
 
 
 @transaction.atomic
-def partnership_create(*, actor: User, **data: Any) -> Partnership:
+def partnership_create(*, actor: User, **data: Unpack[PartnershipData]) -> Partnership:
     organisation, partner = data.get("organisation"), data.get("partner")
     require_visible_organisation(actor, organisation, "organisation")
     require_visible_organisation(actor, partner, "partner")
@@ -37,7 +38,7 @@ def partnership_create(*, actor: User, **data: Any) -> Partnership:
 
 
 @transaction.atomic
-def partnership_update(*, actor: User, partnership: Partnership, **data: Any) -> Partnership:
+def partnership_update(*, actor: User, partnership: Partnership, **data: Unpack[PartnershipData]) -> Partnership:
     require(permissions.can_change_partnership(actor, partnership), _("You may not change this partnership."))
     for name in ("organisation", "partner"):
         if name in data and data[name] != getattr(partnership, name):

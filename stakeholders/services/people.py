@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from stakeholders.models import (
     Person,
     Position,
 )
+from stakeholders.services.fields import PersonData, PositionData
 from stakeholders.services.organisations import require_visible_organisation
 
 PERSON_FIELDS = (
@@ -69,7 +71,7 @@ def _audit_login_link(actor: User, person: Person, before: int | None) -> None:
 
 
 def _check_person_scope(
-    actor: User, data: dict[str, Any], organisation: Organisation | None, person: Person | None = None
+    actor: User, data: Mapping[str, Any], organisation: Organisation | None, person: Person | None = None
 ) -> None:
     scopes = permissions.scopes_for(actor)
     require_visible(actor, jurisdiction=data.get("jurisdiction"))
@@ -93,7 +95,12 @@ def _check_person_scope(
 
 @transaction.atomic
 def person_create(
-    *, actor: User, organisation: Organisation | None = None, title: str = "", start_date: Any = None, **data: Any
+    *,
+    actor: User,
+    organisation: Organisation | None = None,
+    title: str = "",
+    start_date: Any = None,
+    **data: Unpack[PersonData],
 ) -> Person:
     """Register a person, with a first position when ``organisation`` is given. Organisation admins
     register people of their own organisation (the position is then required)."""
@@ -126,7 +133,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **data: Any) -> Person:
+def person_update(*, actor: User, person: Person, **data: Unpack[PersonData]) -> Person:
     require(permissions.can_change_person(actor, person), _("You may not change this person's record."))
     _check_person_scope(actor, data, None, person)
     login_before = person.user_id
@@ -252,7 +259,7 @@ def position_create(
 
 
 @transaction.atomic
-def position_update(*, actor: User, position: Position, **data: Any) -> Position:
+def position_update(*, actor: User, position: Position, **data: Unpack[PositionData]) -> Position:
     require(permissions.can_manage_position(actor, position), _("You may not change this position."))
     changes = assign_fields(position, data, POSITION_FIELDS)
     position.full_clean()

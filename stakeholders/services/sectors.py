@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Unpack
 
 from django.db import transaction
 
@@ -13,12 +13,13 @@ from stakeholders import permissions
 from stakeholders.models import (
     Sector,
 )
+from stakeholders.services.fields import SectorData
 
 SECTOR_FIELDS = ("name", "code", "is_security", "description")
 
 
 @transaction.atomic
-def sector_create(*, actor: User, **data: Any) -> Sector:
+def sector_create(*, actor: User, **data: Unpack[SectorData]) -> Sector:
     require(permissions.can_manage_sectors(actor), "Only a platform admin may add sectors.")
     sector = Sector()
     assign_fields(sector, data, SECTOR_FIELDS)
@@ -29,7 +30,7 @@ def sector_create(*, actor: User, **data: Any) -> Sector:
 
 
 @transaction.atomic
-def sector_update(*, actor: User, sector: Sector, **data: Any) -> Sector:
+def sector_update(*, actor: User, sector: Sector, **data: Unpack[SectorData]) -> Sector:
     require(permissions.can_manage_sectors(actor), "Only a platform admin may change sectors.")
     changes = assign_fields(sector, data, SECTOR_FIELDS)
     sector.full_clean()
