@@ -105,7 +105,8 @@ def organisation_grant(
     """Grant ``view`` or ``change`` on one organisation to a user, an organisation (its current
     members) or a committee (its current members), with why and until when; audited."""
     require(
-        permissions.can_change_organisation(actor, organisation), _("You may not grant access to this organisation.")
+        permissions.can_grant_on_organisation(actor, organisation),
+        _("You may not grant access to this organisation."),
     )
     if permission not in OrganisationGrant.PERMISSIONS:
         raise ValidationError({"permission": _("Choose view or change.")})
@@ -127,7 +128,8 @@ def organisation_grant(
 def organisation_revoke(*, actor: User, grant: OrganisationGrant, reason: str) -> OrganisationGrant:
     """Withdraw a grant; it stops counting on the grantee's next request."""
     require(
-        permissions.can_change_organisation(actor, grant.target), _("You may not revoke access to this organisation.")
+        permissions.can_grant_on_organisation(actor, grant.target),
+        _("You may not revoke access to this organisation."),
     )
     revoked = grants.grant_revoke(actor=actor, grant=grant, reason=reason)
     forget(actor)
