@@ -33,6 +33,7 @@ from core.models import User
 from core.permissions import NOT_FOUND_MESSAGE, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
 from stakeholders.models import Organisation, Person
+from stakeholders.permissions import can_see_person_contact
 
 COMMITTEE_FIELDS = (
     "name",
@@ -208,10 +209,18 @@ def membership_add(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> CommitteeMembership:
-    """Seat a person on the committee; they are invited to its planned meetings from now on."""
+    """Seat a person on the committee; they are invited to its planned meetings from now on.
+
+    A seat is a grant (ADR 0003): from its start date the person reads the minutes of the meetings
+    held while they sit (a seat starts today unless dated: dating it earlier is a deliberate grant of
+    earlier minutes, recorded in the audit); and fellow members reach each other's contact details
+    only through seats made by someone who could already see that person's contact details."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
     _require_known_people(actor, person=person)
     require_visible(actor, organisation=organisation)
+    if start_date is None:
+        today = timezone.localdate()
+        start_date = min(today, end_date) if end_date is not None else today
     membership = CommitteeMembership(
         committee=committee,
         person=person,
@@ -220,11 +229,20 @@ def membership_add(
         designation=designation,
         start_date=start_date,
         end_date=end_date,
+        shares_contact=can_see_person_contact(actor, person),
     )
     membership.full_clean()
     membership.save()
     audit_record(
-        actor=actor, action="committee.member_add", target=committee, changes={"person": str(person), "role": role}
+        actor=actor,
+        action="committee.member_add",
+        target=committee,
+        changes={
+            "person": str(person),
+            "role": role,
+            "start_date": str(start_date),
+            "shares_contact": membership.shares_contact,
+        },
     )
     now = timezone.now()
     future = Meeting.objects.filter(committee=committee, status=Meeting.Status.PLANNED, starts_at__gt=now).exclude(
@@ -253,12 +271,50 @@ def membership_end(*, actor: User, membership: CommitteeMembership, end_date: da
     membership.end_date = end_date or timezone.localdate()
     membership.full_clean()
     membership.save(update_fields=["end_date"])
+    withdrawn = _withdraw_member_invitations(membership)
     audit_record(
         actor=actor,
         action="committee.member_end",
         target=membership.committee,
-        changes={"person": str(membership.person), "end_date": str(membership.end_date)},
+        changes={
+            "person": str(membership.person),
+            "end_date": str(membership.end_date),
+            "invitations_withdrawn": withdrawn,
+        },
     )
+
+
+def _withdraw_member_invitations(membership: CommitteeMembership) -> int:
+    """An ended seat takes its invitations with it: the member invitations to the committee's
+    meetings after the end date (not those they attended, nor those another seat of theirs on the
+    committee covers) are withdrawn. A summoned official's or guest's invitation stays: that was a
+    separate decision."""
+    ended = membership.end_date
+    assert ended is not None
+    other_seats = list(
+        CommitteeMembership.objects.filter(committee_id=membership.committee_id, person_id=membership.person_id)
+        .exclude(pk=membership.pk)
+        .values_list("start_date", "end_date")
+    )
+    candidates = (
+        Invitation.objects.filter(
+            person_id=membership.person_id,
+            kind=Invitation.Kind.MEMBER,
+            meeting__committee_id=membership.committee_id,
+        )
+        .exclude(meeting__attendance__person_id=membership.person_id)
+        .select_related("meeting")
+    )
+    withdraw = []
+    for invitation in candidates:
+        held_on = timezone.localtime(invitation.meeting.starts_at).date()
+        if held_on <= ended:
+            continue
+        if any((s is None or s <= held_on) and (e is None or e >= held_on) for s, e in other_seats):
+            continue
+        withdraw.append(invitation.pk)
+    Invitation.objects.filter(pk__in=withdraw).delete()
+    return len(withdraw)
 
 
 # --- Meetings ----------------------------------------------------------------------------------
@@ -391,7 +447,7 @@ def invitation_add(
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
     _require_known_people(actor, person=person)
-    invitation = Invitation(meeting=meeting, person=person, kind=kind)
+    invitation = Invitation(meeting=meeting, person=person, kind=kind, after_start=timezone.now() >= meeting.starts_at)
     invitation.full_clean()
     invitation.save()
     audit_record(actor=actor, action="meeting.invite", target=meeting, changes={"person": str(person), "kind": kind})
@@ -540,7 +596,11 @@ def _quorum_met(meeting: Meeting) -> bool | None:
 @transaction.atomic
 def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]]) -> list[Attendance]:
     """Record who attended: ``entries`` of ``{"person", "status", "represented_by"}``. Everyone must
-    be an invitee; all entries are saved or none. Works out whether the quorum was met."""
+    be an invitee; all entries are saved or none. Works out whether the quorum was met.
+
+    Attendance is a grant (a confidential meeting's minutes, ADR 0003): nobody records their own
+    (as attendee or stand-in, however their person record is linked); each row keeps who recorded it
+    and the logins the attendee and the stand-in had then."""
     require(permissions.can_manage_meeting(actor, meeting), "You may not record attendance at this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
@@ -550,9 +610,8 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
     for entry in entries:
         person = entry["person"]
         if person.pk not in invited:
-            raise ValidationError(
-                {"person": _("%(name)s is not invited to this meeting: invite them first.") % {"name": person}}
-            )
+            # One message whoever the person is: it names nobody and tells nothing about who exists.
+            raise ValidationError({"person": _("This person is not invited to this meeting: invite them first.")})
         status = entry.get("status")
         represented_by = entry.get("represented_by") if status == Attendance.Status.REPRESENTED else None
         if represented_by is not None and represented_by.pk not in invited:
@@ -560,11 +619,26 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
             raise ValidationError(
                 {"represented_by": _("The stand-in must be invited to this meeting: invite them first.")}
             )
+        if person.user_id == actor.pk:
+            raise ValidationError(
+                {"person": _("Your own attendance is recorded by another manager of the committee, not by you.")}
+            )
+        if represented_by is not None and represented_by.user_id == actor.pk:
+            raise ValidationError(
+                {
+                    "represented_by": _(
+                        "Your own attendance is recorded by another manager of the committee, not by you."
+                    )
+                }
+            )
         attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
             meeting=meeting, person=person
         )
         attendance.status = status or ""
         attendance.represented_by = represented_by
+        attendance.recorded_by = actor
+        attendance.attendee_user_id = person.user_id
+        attendance.stand_in_user_id = represented_by.user_id if represented_by is not None else None
         attendance.full_clean(validate_unique=False)
         attendance.save()
         saved.append(attendance)

@@ -55,13 +55,14 @@ def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no
 
 
 def _held(cw, meeting, *present):  # type: ignore[no-untyped-def]
-    services.attendance_record(
-        actor=cw.sam,
-        meeting=meeting,
-        entries=[
-            {"person": p, "status": Attendance.Status.PRESENT} for p in present or (cw.sam_person, cw.carol_person)
-        ],
-    )
+    """Sam records the others present; the chair records Sam (nobody records their own attendance)."""
+    people = present or (cw.sam_person, cw.carol_person)
+    others = [{"person": p, "status": Attendance.Status.PRESENT} for p in people if p != cw.sam_person]
+    services.attendance_record(actor=cw.sam, meeting=meeting, entries=others)
+    if cw.sam_person in people:
+        services.attendance_record(
+            actor=cw.carol, meeting=meeting, entries=[{"person": cw.sam_person, "status": Attendance.Status.PRESENT}]
+        )
     meeting.refresh_from_db()
     return meeting
 
@@ -382,7 +383,8 @@ def test_attendance_for_a_non_invitee_is_refused_and_nothing_is_half_saved(cw):
                 {"person": stranger, "status": "present"},
             ],
         )
-    assert "Stranger is not invited" in " ".join(exc.value.messages)
+    # One message, naming nobody (issue #7, finding 7).
+    assert exc.value.messages == ["This person is not invited to this meeting: invite them first."]
     assert _counts() == before
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PLANNED and meeting.quorum_met is None
