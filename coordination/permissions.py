@@ -33,9 +33,7 @@ from coordination.models import (
     CommitteeMembership,
     Decision,
     Invitation,
-    MandateReviewReminder,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
 )
 from core import grants, roles
@@ -92,6 +90,13 @@ def fellow_member_person_ids(user: AnyUser) -> QuerySet[Any]:
     return CommitteeMembership.objects.filter(
         current_memberships_q(), shares_contact=True, committee_id__in=sharing
     ).values("person_id")
+
+
+@roles.contribute("stakeholders.person_contact")
+def person_contact_fellow_members(user: User) -> Q:
+    """Fellow committee members may reach each other: the registry's contact rule asks for this
+    through the role resolver (it does not import coordination)."""
+    return Q(pk__in=fellow_member_person_ids(user))
 
 
 # --- Committees --------------------------------------------------------------------------------
@@ -365,16 +370,6 @@ def invitation_view_rule(user: User) -> Q:
 @register(Attendance, "view")
 def attendance_view_rule(user: User) -> Q:
     return Q(meeting__in=visible(user, Meeting, "view"))
-
-
-@register(MeetingReminder, "view")
-def meeting_reminder_view_rule(user: User) -> Q:
-    return Q(invitation__meeting__in=visible(user, Meeting, "manage"))
-
-
-@register(MandateReviewReminder, "view")
-def mandate_review_reminder_view_rule(user: User) -> Q:
-    return Q(committee__in=visible(user, Committee, "manage"))
 
 
 @register(CalendarFeedToken, "view")

@@ -367,7 +367,7 @@ def meetings_for_feed(user: AnyUser) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     return (
         Meeting.objects.filter(invitations__person__user=user)
-        .select_related("committee", "series")
+        .select_related("committee__jurisdiction", "series__committee__jurisdiction")
         .order_by("starts_at", "id")
         .distinct()
     )

@@ -16,7 +16,6 @@ from coordination.models import (
     Decision,
     Invitation,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
 )
 from core.models import AuditEvent
@@ -563,17 +562,29 @@ def _meeting_in(cw, delta: timedelta) -> Meeting:  # type: ignore[no-untyped-def
     return meeting
 
 
+def _reminders(now=None) -> int:  # type: ignore[no-untyped-def]
+    from core.models import Delivery
+    from core.notifications.jobs import run
+
+    run(now=now)
+    return Delivery.objects.filter(kind="coordination.meeting_reminder", state=Delivery.State.SENT).count()
+
+
 def test_reminders_are_sent_once_whatever_the_retries(cw):
-    from coordination.tasks import send_meeting_reminders_task
+    from core.tasks import send_notifications_task
 
     _meeting_in(cw, timedelta(hours=20))
-    assert send_meeting_reminders_task.delay().get() == 2
-    assert send_meeting_reminders_task.delay().get() == 0
-    assert len(mail.outbox) == 2 and MeetingReminder.objects.count() == 2
-    assert {m.to[0] for m in mail.outbox} == {"carol@example.org", "mike@example.org"}
+    send_notifications_task.delay()
+    send_notifications_task.delay()
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert len(reminders) == 2 and _reminders() == 2
+    assert {m.to[0] for m in reminders} == {"carol@example.org", "mike@example.org"}
+    assert all(m.extra_headers["Message-ID"].endswith(">") for m in reminders)
 
 
 def test_a_missed_run_catches_up_but_never_reminds_of_the_past_or_the_far_future(cw):
+    from core.models import Delivery
+
     soon = _meeting_in(cw, timedelta(hours=2))  # its reminder time passed 22 hours ago: still reminded
     _meeting_in(cw, timedelta(days=3))  # too early
     _meeting_in(cw, -timedelta(minutes=10))  # already started
@@ -581,18 +592,25 @@ def test_a_missed_run_catches_up_but_never_reminds_of_the_past_or_the_far_future
     cancelled.status = Meeting.Status.CANCELLED
     cancelled.save()
     Invitation.objects.filter(meeting=soon, person=cw.mike_person).update(response="declined")
-    assert services.reminders_send() == 1
-    assert MeetingReminder.objects.get().invitation.meeting == soon
+    assert _reminders() == 1
+    assert Delivery.objects.get(kind="coordination.meeting_reminder").subject_id == soon.pk
+
+
+def test_the_lead_time_is_set_per_committee(cw):
+    cw.committee.reminder_lead_hours = 72
+    cw.committee.save()
+    _meeting_in(cw, timedelta(days=2))  # within 72 hours
+    assert _reminders() == 2
 
 
 def test_a_moved_meeting_is_reminded_again(cw):
     meeting = _meeting_in(cw, timedelta(hours=10))
-    assert services.reminders_send() == 2
+    assert _reminders() == 2
     meeting.starts_at += timedelta(hours=3)
     meeting.ends_at += timedelta(hours=3)
     meeting.save()
-    assert services.reminders_send() == 2
-    assert services.reminders_send() == 0
+    assert _reminders() == 4
+    assert _reminders() == 4
 
 
 # --- Calendar feed -----------------------------------------------------------------------------
