@@ -38,9 +38,9 @@ from coordination.models import (
 )
 from core import grants, roles
 from core.models import GranteeKind, User
-from core.permissions import AnyUser, allows, is_active_user, register, rule_q, rules, subtree_q, visible
-from stakeholders.models import Jurisdiction, Organisation, Person, Sector
-from stakeholders.permissions import jurisdictions_manageable, organisations_visible, people_visible, scopes_for
+from core.permissions import AnyUser, allows, in_force_q, is_active_user, register, rule_q, subtree_q, visible
+from stakeholders.models import Jurisdiction
+from stakeholders.permissions import jurisdictions_manageable, scopes_for
 
 NOTHING = Q(pk__in=[])
 
@@ -49,11 +49,9 @@ NOTHING = Q(pk__in=[])
 
 
 def memberships_on_q(on: date, prefix: str = "") -> Q:
-    """Memberships in force on ``on`` (open ends allowed; ``prefix`` to use it across a relation).
-    The one definition of a membership's period: "current" is this rule for today."""
-    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": on})) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
-    )
+    """Memberships in force on ``on`` (open ends allowed; ``prefix`` to use it across a relation):
+    the platform's one definition of "in force" (``core.permissions.in_force_q``)."""
+    return in_force_q(prefix, on)
 
 
 def current_memberships_q(prefix: str = "") -> Q:
@@ -401,34 +399,3 @@ def can_update_decision_progress(user: AnyUser, decision: Decision) -> bool:
 # --- Grantees ----------------------------------------------------------------------------------
 
 grants.register_grantee_model(GranteeKind.COMMITTEE, Committee)
-
-
-# --- The registry's rules for the models coordination links to, until the registry app
-# registers its own (the registry app's ``permissions`` module is imported first, so once it
-# registers a rule this block leaves it alone).
-
-
-def _registry_fallback_rules() -> None:
-    def jurisdiction_view_rule(user: User) -> None:
-        return None  # the jurisdiction tree is public to every signed-in user
-
-    def sector_view_rule(user: User) -> None:
-        return None
-
-    def organisation_view_rule(user: User) -> QuerySet[Organisation]:
-        return organisations_visible(user)
-
-    def person_view_rule(user: User) -> QuerySet[Person]:
-        return people_visible(user)
-
-    for model, func in (
-        (Jurisdiction, jurisdiction_view_rule),
-        (Sector, sector_view_rule),
-        (Organisation, organisation_view_rule),
-        (Person, person_view_rule),
-    ):
-        if not rules.has_rule(model, "view"):
-            register(model, "view")(func)  # type: ignore[arg-type]
-
-
-_registry_fallback_rules()

@@ -10,7 +10,7 @@ from typing import Any
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from coordination.models import (
 )
 from coordination.recurrence import expand
 from core.models import User
-from core.permissions import NOT_FOUND_MESSAGE, require, require_visible
+from core.permissions import NOT_FOUND_MESSAGE, is_in_force, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
 from stakeholders.models import Organisation, Person
 from stakeholders.permissions import can_see_person_contact
@@ -188,12 +188,6 @@ def committee_update(*, actor: User, committee: Committee, expected_sectors: Any
 # --- Members -----------------------------------------------------------------------------------
 
 
-def _is_current(membership: CommitteeMembership, on: date) -> bool:
-    return (membership.start_date is None or membership.start_date <= on) and (
-        membership.end_date is None or membership.end_date >= on
-    )
-
-
 @transaction.atomic
 def membership_add(
     *,
@@ -307,7 +301,7 @@ def _withdraw_member_invitations(membership: CommitteeMembership) -> int:
         held_on = timezone.localtime(invitation.meeting.starts_at).date()
         if held_on <= ended:
             continue
-        if any((s is None or s <= held_on) and (e is None or e >= held_on) for s, e in other_seats):
+        if any(is_in_force(s, e, held_on) for s, e in other_seats):
             continue
         withdraw.append(invitation.pk)
     Invitation.objects.filter(pk__in=withdraw).delete()
@@ -319,11 +313,7 @@ def _withdraw_member_invitations(membership: CommitteeMembership) -> int:
 
 def _current_member_ids(committee: Committee, on: date) -> list[int]:
     return list(
-        committee.memberships.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-        .values_list("person_id", flat=True)
-        .distinct()
+        committee.memberships.filter(permissions.memberships_on_q(on)).values_list("person_id", flat=True).distinct()
     )
 
 
@@ -583,9 +573,7 @@ def _quorum_met(meeting: Meeting) -> bool | None:
         return None
     on = timezone.localtime(meeting.starts_at).date()
     eligible = set(
-        committee.memberships.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
+        committee.memberships.filter(permissions.memberships_on_q(on))
         .exclude(role=CommitteeMembership.Role.OBSERVER)
         .values_list("person_id", flat=True)
     )

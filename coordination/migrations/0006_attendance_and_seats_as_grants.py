@@ -19,7 +19,7 @@ def fill_attendance_logins(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0004_meeting_start_index'),
+        ('coordination', '0005_reminders_through_deliveries'),
         ('stakeholders', '0006_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
