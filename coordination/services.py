@@ -4,8 +4,9 @@ atomically; emails go out after the commit, from Celery tasks that take ids."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from coordination.recurrence import expand
 from core.models import User
 from core.permissions import NOT_FOUND_MESSAGE, is_in_force, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
-from stakeholders.models import Organisation, Person
+from stakeholders.models import Jurisdiction, Organisation, Person, Sector
 from stakeholders.permissions import can_see_person_contact
 
 COMMITTEE_FIELDS = (
@@ -91,8 +92,69 @@ def sanitise_minutes(html: str) -> str:
     ).strip()
 
 
-def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    data = {k: v for k, v in data.items() if k in fields}
+class CommitteeFields(TypedDict, total=False):
+    """What a committee's create and update accept (``COMMITTEE_FIELDS``)."""
+
+    name: str
+    acronym: str
+    kind: str
+    jurisdiction: Jurisdiction
+    parent: Committee | None
+    remit: str
+    mandate: str
+    mandate_review_date: date | None
+    secretariat: Organisation | None
+    status: str
+    quorum_rule: str
+    quorum_value: int | None
+
+
+class MeetingFields(TypedDict, total=False):
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    online_url: str
+    is_confidential: bool
+
+
+class AgendaItemDetails(TypedDict, total=False):
+    """An agenda item's fields besides its title and place (``agenda_item_add``)."""
+
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    papers: str
+
+
+class AgendaItemFields(TypedDict, total=False):
+    title: str
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    papers: str
+    order: int | None
+
+
+class DecisionFields(TypedDict, total=False):
+    kind: str
+    text: str
+    owner: Person | None
+    owner_organisation: Organisation | None
+    due_date: date | None
+    status: str
+
+
+def _reject_unknown(data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """An argument the use case does not take is a programming error, never silently dropped."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"Unknown field(s): {', '.join(unknown)}")
+
+
+def _assign(instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    _reject_unknown(data, fields)
+    data = dict(data)
     changes = changed_fields(instance, data) if instance.pk else {}
     for name, value in data.items():
         setattr(instance, name, value)
@@ -113,7 +175,7 @@ def _require_known_people(actor: User, **people: Person | None) -> None:
         raise ValidationError(errors)
 
 
-def _require_visible_changes(actor: User, instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+def _require_visible_changes(actor: User, instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
     """The foreign keys ``data`` sets to a new row must be rows the actor may see (an unchanged
     link is left alone: a coordinator may edit a body whose parent they cannot see)."""
     changed = {
@@ -146,7 +208,9 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
+def committee_create(
+    *, actor: User, expected_sectors: Iterable[Sector] | None = None, **data: Unpack[CommitteeFields]
+) -> Committee:
     require(permissions.can_create_committee(actor), "You may not create committees.")
     committee = Committee()
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
@@ -163,7 +227,13 @@ def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) 
 
 
 @transaction.atomic
-def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
+def committee_update(
+    *,
+    actor: User,
+    committee: Committee,
+    expected_sectors: Iterable[Sector] | None = None,
+    **data: Unpack[CommitteeFields],
+) -> Committee:
     require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
     if expected_sectors is not None:
@@ -391,7 +461,7 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, **data: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingFields]) -> Meeting:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
@@ -478,7 +548,9 @@ def _next_order(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Any) -> AgendaItem:
+def agenda_item_add(
+    *, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Unpack[AgendaItemDetails]
+) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
     _require_unlocked(meeting)
     item = AgendaItem(
@@ -494,7 +566,7 @@ def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | N
 
 
 @transaction.atomic
-def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaItem:
+def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaItemFields]) -> AgendaItem:
     require(
         item.meeting is not None
         and permissions.can_manage_meeting(actor, item.meeting)
@@ -723,14 +795,15 @@ def decision_record(
 
 
 @transaction.atomic
-def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision:
+def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionFields]) -> Decision:
     """Text and kind change only until the minutes are approved; owner, due date and status are
     follow-up tracking and stay open to the committee's managers and to the owner."""
+    _reject_unknown(data, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     content = {k: v for k, v in data.items() if k in DECISION_CONTENT_FIELDS and getattr(decision, k) != v}
     if content:
         require(permissions.can_write_minutes(actor, decision.meeting), "You may not change this outcome.")
         _require_unlocked(decision.meeting)
-    progress = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
+    progress: dict[str, Any] = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
     if progress:
         require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
         if progress.get("owner_organisation") not in (None, decision.owner_organisation):

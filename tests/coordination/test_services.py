@@ -653,3 +653,15 @@ def test_cancelling_sends_an_itip_cancel_to_those_invited_by_email(cw, committed
     assert send_meeting_invitations_task.delay(second.pk).get() == 0  # a retry sends nothing twice
     with pytest.raises(ValidationError):
         services.meeting_cancel(actor=cw.sam, meeting=second)
+
+
+def test_services_take_known_fields_only(cw):
+    """An argument a use case does not take is an error, not silently dropped."""
+    with pytest.raises(TypeError, match="colour"):
+        services.committee_update(actor=cw.alice, committee=cw.committee, colour="red")  # type: ignore[call-arg]
+    meeting = _schedule(cw)
+    with pytest.raises(TypeError, match="status"):
+        services.meeting_update(actor=cw.sam, meeting=meeting, status="held")  # type: ignore[call-arg]
+    cw.committee.refresh_from_db()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED
