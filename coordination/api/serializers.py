@@ -11,7 +11,7 @@ from stakeholders.models import Person
 class CommitteeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     member_count = serializers.IntegerField(read_only=True, default=0)
-    next_meeting_at = serializers.DateTimeField(read_only=True, default=None)
+    next_meeting_at = serializers.DateTimeField(read_only=True, default=None, allow_null=True)
     can_manage = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -65,7 +65,7 @@ class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
 class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     committee_name = serializers.CharField(source="committee.name", read_only=True)
-    recurrence = serializers.CharField(source="series.rrule", read_only=True, default="")
+    recurrence = serializers.SerializerMethodField()  # in every answer, PATCH included ("" without a series)
     can_manage = serializers.BooleanField(read_only=True, default=False)
     can_read_minutes = serializers.BooleanField(read_only=True, default=False)
 
@@ -100,6 +100,9 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "created_at",
             "updated_at",
         ]
+
+    def get_recurrence(self, meeting: Meeting) -> str:
+        return meeting.series.rrule if meeting.series_id is not None and meeting.series is not None else ""
 
 
 class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -142,6 +145,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "follow_up_of",
         ]
         read_only_fields = ["meeting", "status", "minutes", "carried_from", "follow_up_of"]
+        extra_kwargs = {"minutes": {"allow_null": True}}  # null for those who may not read them
         validators: list[object] = []
 
     def to_representation(self, instance: AgendaItem) -> dict[str, Any]:
