@@ -18,6 +18,8 @@ urlpatterns = [
     path("profile/", include("core.urls")),
     path("registry/", include("stakeholders.urls")),
     path("coordination/", include("coordination.urls")),
+    path("plans/", include("actionplans.urls")),
+    path("sharing/", include("infosharing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
