@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextChoices
+from django.db.models import Q, TextChoices
 
 from actionplans.models import (
     Action,
@@ -59,9 +59,9 @@ class Perm(TextChoices):
 
 
 def organisation_ids(user: User) -> frozenset[int]:
-    """The organisations the user reports for: the role resolver's principals where an app provides
-    them, and the registry's memberships (organisation admins and members)."""
-    return roles.principals(user, GranteeKind.ORGANISATION) | scopes_for(user).organisation_ids
+    """The organisations the user reports for: the role resolver's principals (the registry's
+    organisation admins and members)."""
+    return roles.principals(user, GranteeKind.ORGANISATION)
 
 
 def committee_ids(user: User) -> Any:
@@ -425,41 +425,3 @@ def frameworks_manage_rule(user: User) -> Q | None:
 @register(Pillar, Perm.VIEW)
 def pillars_visible_rule(user: User) -> Q | None:
     return None
-
-
-# --- rules of the lower apps this app's serializers and forms narrow by --------------------------
-
-
-def register_missing_lower_rules() -> None:
-    """The registry's and coordination's models must have a "view" rule for the base serializers,
-    filters and forms to narrow foreign keys by. Where those apps have not registered theirs (yet),
-    register one that asks their existing permission functions; an app's own rule always wins
-    because it is registered first (apps are readied in ``INSTALLED_APPS`` order)."""
-    from coordination import permissions as cp
-    from coordination.models import Committee, Decision
-    from core.permissions import rules
-    from stakeholders import permissions as sp
-    from stakeholders.models import Organisation, Person, ResourceOffer, Sector
-
-    def qs_rule(func: Any) -> Any:
-        def rule(user: User) -> QuerySet[Any]:
-            result: QuerySet[Any] = func(user)
-            return result
-
-        rule.__qualname__ = f"actionplans.lower.{func.__module__}.{func.__name__}"
-        return rule
-
-    wanted: list[tuple[Any, str, Any]] = [
-        (Organisation, "view", sp.organisations_visible),
-        (Organisation, "grantee", sp.organisations_visible),
-        (Person, "view", sp.people_visible),
-        (Jurisdiction, "view", sp.jurisdictions_visible),
-        (Sector, "view", lambda user: Sector.objects.all()),
-        (ResourceOffer, "view", sp.offers_visible),
-        (Committee, "view", cp.committees_visible),
-        (Committee, "grantee", cp.committees_visible),
-        (Decision, "view", cp.decisions_visible),
-    ]
-    for model, action, func in wanted:
-        if not rules.has_rule(model, action):
-            rules.register(model, action)(qs_rule(func))
