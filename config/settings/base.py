@@ -274,6 +274,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 3600.0 * 6,
     },
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
+    "propose-overdue-actions": {"task": "actionplans.tasks.propose_overdue_actions_task", "schedule": 3600.0 * 6},
 }
 
 # --- Logging --------------------------------------------------------------------------------
