@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, TextChoices
+from django.db.models import Q, QuerySet, TextChoices
 
 from actionplans.models import (
     Action,
@@ -216,10 +216,34 @@ def objectives_manage_rule(user: User) -> Q | None:
 
 @register(Action, Perm.VIEW)
 def actions_visible_rule(user: User) -> Q | None:
+    scopes = scopes_for(user)
+    if not (scopes.is_platform_admin or scopes.coordinator_paths or scopes.liaison_paths):
+        return _few_actions_q(user)
     q = _plan_level_q(user, "plan__", local_field="local_only")
     if q is None:
         return None
     return q | _partner_actions_q(user, Perm.VIEW) | _partner_actions_q(user, Perm.REPORT)
+
+
+def _few_actions_q(user: User) -> Q:
+    """A user without a jurisdiction role sees few actions (their organisations', their committees'
+    plans', those shared with them): one ``pk IN (union of id sets)`` lets the planner fetch those
+    rows by index instead of walking every action in list order testing each branch of an OR
+    (docs/adr/0010-action-plans.md has the figures)."""
+    from core.grants import grants_held
+
+    parts: list[QuerySet[Any]] = [
+        grants_held(user, ActionGrant, (Perm.VIEW, Perm.REPORT)).order_by().values_list("target_id", flat=True),
+        Action.objects.filter(plan__owning_committee__in=committee_ids(user)).order_by().values_list("pk", flat=True),
+    ]
+    orgs = sorted(organisation_ids(user))
+    if orgs:
+        parts.append(Action.objects.filter(lead_organisation_id__in=orgs).order_by().values_list("pk", flat=True))
+        parts.append(
+            ActionPartner.objects.filter(organisation_id__in=orgs).order_by().values_list("action_id", flat=True)
+        )
+    first, *rest = parts
+    return Q(pk__in=first.union(*rest))
 
 
 @register(Action, Perm.REPORT)
