@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -75,6 +76,12 @@ class Committee(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     quorum_rule = models.CharField(_("quorum rule"), max_length=10, choices=QuorumRule.choices, default=QuorumRule.NONE)
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        _("meeting reminder (hours before)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_("How long before each meeting invitees are reminded (1 hour to 14 days)."),
+    )
     quorum_value = models.PositiveSmallIntegerField(
         _("quorum"),
         null=True,
@@ -495,40 +502,10 @@ class Attendance(models.Model):
         return f"{self.person}: {self.get_status_display()}"
 
 
-class MeetingReminder(models.Model):
-    """One row per reminder sent: the unique key makes the reminder job idempotent."""
-
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="reminders")
-    starts_at = models.DateTimeField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["invitation", "starts_at"], name="coordination_one_reminder"),
-        ]
-
-    def __str__(self) -> str:
-        return f"reminder {self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
-
-
-class MandateReviewReminder(models.Model):
-    """One row per mandate review announced: the unique key makes the review job idempotent."""
-
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="mandate_reminders")
-    review_date = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["committee", "review_date"], name="coordination_one_mandate_reminder"),
-        ]
-
-    def __str__(self) -> str:
-        return f"mandate review of {self.committee} on {self.review_date}"
-
-
 class CalendarFeedToken(models.Model):
     """The secret in a user's personal iCalendar feed URL; resetting it invalidates the old URL."""
+
+    revoked_with_credentials = True  # core.services.user_credentials_revoke: password change, deactivation
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True)

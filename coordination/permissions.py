@@ -32,9 +32,7 @@ from coordination.models import (
     CommitteeMembership,
     Decision,
     Invitation,
-    MandateReviewReminder,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
 )
 from core import grants, roles
@@ -328,16 +326,6 @@ def invitation_view_rule(user: User) -> Q:
 @register(Attendance, "view")
 def attendance_view_rule(user: User) -> Q:
     return Q(meeting__in=visible(user, Meeting, "view"))
-
-
-@register(MeetingReminder, "view")
-def meeting_reminder_view_rule(user: User) -> Q:
-    return Q(invitation__meeting__in=visible(user, Meeting, "manage"))
-
-
-@register(MandateReviewReminder, "view")
-def mandate_review_reminder_view_rule(user: User) -> Q:
-    return Q(committee__in=visible(user, Committee, "manage"))
 
 
 @register(CalendarFeedToken, "view")

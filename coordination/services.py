@@ -4,13 +4,13 @@ atomically; emails go out after the commit, from Celery tasks that take ids."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,17 +23,14 @@ from coordination.models import (
     CommitteeMembership,
     Decision,
     Invitation,
-    MandateReviewReminder,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
 )
 from coordination.recurrence import expand
 from core.models import User
-from core.permissions import require
+from core.permissions import NOT_FOUND_MESSAGE, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
 from stakeholders.models import Organisation, Person
-from stakeholders.services import require_visible_organisation
 
 COMMITTEE_FIELDS = (
     "name",
@@ -81,8 +78,6 @@ MINUTES_TAGS = {
 }
 MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 MINUTES_URL_SCHEMES = {"http", "https", "mailto"}
-REMINDER_BEFORE = timedelta(hours=24)
-MANDATE_REVIEW_NOTICE = timedelta(days=30)
 
 
 def sanitise_minutes(html: str) -> str:
@@ -103,11 +98,42 @@ def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dic
     return changes
 
 
+def _require_known_people(actor: User, **people: Person | None) -> None:
+    """Person arguments must be people the actor may name (``selectors.people_for_forms``: seen in
+    the registry, or a fellow committee member); any other answers like a missing row."""
+    from coordination.selectors import people_for_forms
+
+    wanted = {field: p for field, p in people.items() if p is not None}
+    if not wanted:
+        return
+    known = set(people_for_forms(actor).filter(pk__in=[p.pk for p in wanted.values()]).values_list("pk", flat=True))
+    errors = {field: [str(NOT_FOUND_MESSAGE)] for field, p in wanted.items() if p.pk not in known}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_visible_changes(actor: User, instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """The foreign keys ``data`` sets to a new row must be rows the actor may see (an unchanged
+    link is left alone: a coordinator may edit a body whose parent they cannot see)."""
+    changed = {
+        f: data[f]
+        for f in fields
+        if f in data and data[f] is not None and data[f].pk != getattr(instance, f"{f}_id", None)
+    }
+    require_visible(actor, **changed)
+
+
+def _require_visible_all(actor: User, field: str, objects: Any) -> None:
+    for obj in objects or ():
+        require_visible(actor, **{field: obj})
+
+
 def _queue_invitations(meeting_ids: list[int]) -> None:
     from coordination.tasks import send_meeting_invitations_task
 
     for meeting_id in meeting_ids:
-        transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid))  # type: ignore[misc]
+        # robust: a broker outage loses nothing, the notifications job's sweep sends what stayed unsent.
+        transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid), robust=True)  # type: ignore[misc]
 
 
 def _require_unlocked(meeting: Meeting) -> None:
@@ -122,6 +148,8 @@ def _require_unlocked(meeting: Meeting) -> None:
 def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
     require(permissions.can_create_committee(actor), "You may not create committees.")
     committee = Committee()
+    _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
+    _require_visible_all(actor, "expected_sectors", expected_sectors)
     _assign(committee, data, COMMITTEE_FIELDS)
     if committee.jurisdiction_id and not permissions.can_create_committee(actor, committee.jurisdiction):
         raise ValidationError({"jurisdiction": _("You may only create committees in your own jurisdictions.")})
@@ -136,6 +164,10 @@ def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) 
 @transaction.atomic
 def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
     require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
+    _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
+    if expected_sectors is not None:
+        current = set(committee.expected_sectors.values_list("pk", flat=True))
+        _require_visible_all(actor, "expected_sectors", [s for s in expected_sectors if s.pk not in current])
     if (
         "jurisdiction" in data
         and data["jurisdiction"] != committee.jurisdiction
@@ -175,7 +207,8 @@ def membership_add(
 ) -> CommitteeMembership:
     """Seat a person on the committee; they are invited to its planned meetings from now on."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
-    require_visible_organisation(actor, organisation, "organisation")
+    _require_known_people(actor, person=person)
+    require_visible(actor, organisation=organisation)
     membership = CommitteeMembership(
         committee=committee,
         person=person,
@@ -265,7 +298,10 @@ def meeting_schedule(
         is_confidential=is_confidential,
     )
     first.full_clean()  # times in order, fields valid: checked before the rule is expanded
-    rule, starts = expand(recurrence, starts_at)
+    from core.timezones import zone
+
+    # On the wall clock of the committee's jurisdiction: 10:00 stays 10:00 there across DST.
+    rule, starts = expand(recurrence, starts_at, tz=zone(committee.jurisdiction.effective_time_zone()))
     duration = ends_at - starts_at
     series = None
     if rule:
@@ -354,6 +390,7 @@ def invitation_add(
     require(permissions.can_manage_meeting(actor, meeting), "You may not invite people to this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
+    _require_known_people(actor, person=person)
     invitation = Invitation(meeting=meeting, person=person, kind=kind)
     invitation.full_clean()
     invitation.save()
@@ -468,6 +505,7 @@ def agenda_item_propose(*, actor: User, committee: Committee, title: str, descri
 @transaction.atomic
 def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require_visible(actor, item=item)
     if item.meeting_id is not None or item.committee_id != meeting.committee_id:
         raise ValidationError({"meeting": _("Only an item of this committee's backlog can be scheduled.")})
     if meeting.status != Meeting.Status.PLANNED:
@@ -590,7 +628,8 @@ def decision_record(
     _require_unlocked(meeting)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         raise ValidationError(_("Record attendance first: outcomes are recorded for a meeting that was held."))
-    require_visible_organisation(actor, owner_organisation, "owner_organisation")
+    _require_known_people(actor, owner=owner)
+    require_visible(actor, owner_organisation=owner_organisation)
     decision = Decision(
         agenda_item=item,
         meeting=meeting,
@@ -633,7 +672,9 @@ def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision
     if progress:
         require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
         if progress.get("owner_organisation") not in (None, decision.owner_organisation):
-            require_visible_organisation(actor, progress["owner_organisation"], "owner_organisation")
+            require_visible(actor, owner_organisation=progress["owner_organisation"])
+        if progress.get("owner") not in (None, decision.owner):
+            _require_known_people(actor, owner=progress["owner"])
     changes = _assign(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     decision.full_clean()
     decision.save()
@@ -744,14 +785,20 @@ def _address(person: Person) -> str:
     return person.email or (person.user.email if person.user else "")
 
 
-def _send_invitation_email(invitation: Invitation, meeting: Meeting, series_meetings: list[Meeting] | None) -> None:
+INVITATION_KIND = "coordination.invitation"
+
+
+def _invitation_email(
+    invitation: Invitation, meeting: Meeting, series_meetings: list[Meeting] | None, message_id: str
+) -> Any:
     from email.mime.text import MIMEText
 
-    from django.conf import settings
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
 
     from coordination.ical import invitation_ics
+    from coordination.notifications import local_when
+    from core.notifications.delivery import site_url
 
     person = invitation.person
     address = _address(person)
@@ -766,147 +813,68 @@ def _send_invitation_email(invitation: Invitation, meeting: Meeting, series_meet
     context = {
         "meeting": meeting,
         "person": person,
+        "when": local_when(meeting),
         "series_meetings": series_meetings,
         "kind": invitation.get_kind_display(),
-        "site_url": getattr(settings, "ROUNDTABLE_SITE_URL", ""),
+        "site_url": site_url(),
     }
     cancelled = meeting.status == Meeting.Status.CANCELLED
     subject = (_("Cancelled: %(title)s") if cancelled else _("Invitation: %(title)s")) % {"title": meeting.title}
     template = "coordination/email/cancellation.txt" if cancelled else "coordination/email/invitation.txt"
-    message = EmailMessage(subject=subject, body=render_to_string(template, context), to=[address])
+    message = EmailMessage(
+        subject=subject, body=render_to_string(template, context), to=[address], headers={"Message-ID": message_id}
+    )
     part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
     part.set_param("method", "CANCEL" if cancelled else "REQUEST")
     part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
     message.attach(part)
-    message.send()
+    return message
 
 
 def invitations_send(*, meeting_id: int) -> int:
-    """Send the meeting's unsent invitations, each at most once (a retry skips those sent).
+    """Send the meeting's unsent invitations, each under the delivery guarantee (ADR 0012): the
+    delivery row is committed ``sending`` before the send and ``sent`` after, with a Message-ID
+    fixed per invitation and version, so a retry, a second worker or the sweep never sends one
+    twice, and a refused address is recorded as failed without stopping the others.
     A series goes out as one invitation per person covering every occurrence."""
-    meeting = Meeting.objects.select_related("committee", "series").filter(pk=meeting_id).first()
+    from core.models import Delivery
+    from core.notifications import send_once
+
+    meeting = Meeting.objects.select_related("committee__jurisdiction", "series").filter(pk=meeting_id).first()
     if meeting is None or meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         return 0
     cancelled = meeting.status == Meeting.Status.CANCELLED
     series_meetings = (
-        list(meeting.series.meetings.select_related("committee")) if meeting.series and not cancelled else None
+        list(meeting.series.meetings.select_related("committee__jurisdiction"))
+        if meeting.series and not cancelled
+        else None
     )
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
-        with transaction.atomic():
-            invitation = (
-                Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("person__user")
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if invitation is None or not _address(invitation.person):
-                continue
-            _send_invitation_email(invitation, meeting, series_meetings)
-            now = timezone.now()
-            if meeting.series_id and not cancelled:
-                Invitation.objects.filter(
-                    meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
-                ).update(sent_at=now)
-            else:
-                Invitation.objects.filter(pk=pk).update(sent_at=now)
-            sent += 1
-    return sent
-
-
-def reminders_send(*, now: datetime | None = None) -> int:
-    """Remind each invitee (not declined) of planned meetings starting within 24 hours, once per
-    invitee and start time, whatever retries happen; a missed run catches up, since every meeting
-    that has not started yet and whose reminder time has passed is still found."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    now = now or timezone.now()
-    due = (
-        Invitation.objects.filter(
-            meeting__status=Meeting.Status.PLANNED,
-            meeting__starts_at__gt=now,
-            meeting__starts_at__lte=now + REMINDER_BEFORE,
-        )
-        .exclude(response=Invitation.Response.DECLINED)
-        .filter(
-            ~Exists(MeetingReminder.objects.filter(invitation=OuterRef("pk"), starts_at=OuterRef("meeting__starts_at")))
-        )
-        .select_related("meeting__committee", "person__user")
-    )
-    sent = 0
-    for invitation in list(due):
+        invitation = Invitation.objects.select_related("person__user").filter(pk=pk, sent_at__isnull=True).first()
+        if invitation is None:
+            continue
         address = _address(invitation.person)
         if not address:
             continue
-        meeting = invitation.meeting
-        try:
-            with transaction.atomic():
-                # The unique (invitation, starts_at) row is the claim: a concurrent or repeated run fails here.
-                MeetingReminder.objects.create(invitation=invitation, starts_at=meeting.starts_at)
-                EmailMessage(
-                    subject=_("Reminder: %(title)s") % {"title": meeting.title},
-                    body=render_to_string(
-                        "coordination/email/reminder.txt", {"meeting": meeting, "person": invitation.person}
-                    ),
-                    to=[address],
-                ).send()
-        except IntegrityError:
+        state = send_once(
+            kind=INVITATION_KIND,
+            subject=invitation,
+            recipient=invitation.person.user,
+            recipient_key=f"email:{address.lower()}",
+            address=address,
+            due_key=f"{meeting.sequence}:{'cancel' if cancelled else 'request'}",
+            make_message=lambda mid, inv=invitation: _invitation_email(inv, meeting, series_meetings, mid),  # type: ignore[misc]
+        )
+        if state != Delivery.State.SENT:
             continue
+        now = timezone.now()
+        if meeting.series_id and not cancelled:
+            Invitation.objects.filter(
+                meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
+            ).update(sent_at=now)
+        else:
+            Invitation.objects.filter(pk=pk).update(sent_at=now)
         sent += 1
     return sent
-
-
-def mandate_reviews_remind(*, today: date | None = None) -> int:
-    """Tell each committee's chair, co-chairs and secretary (those with a login) that its terms of
-    reference are due for review within 30 days, or overdue: once per committee and review date,
-    whatever retries happen; a missed run catches up, since every due review not yet announced is
-    found. Returns the number of committees announced."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    today = today or timezone.localdate()
-    due = Committee.objects.filter(
-        mandate_review_date__isnull=False,
-        mandate_review_date__lte=today + MANDATE_REVIEW_NOTICE,
-        status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE],
-    ).filter(
-        ~Exists(
-            MandateReviewReminder.objects.filter(committee=OuterRef("pk"), review_date=OuterRef("mandate_review_date"))
-        )
-    )
-    announced = 0
-    for committee in list(due):
-        review_date = committee.mandate_review_date
-        assert review_date is not None  # filtered above
-        managers = CommitteeMembership.objects.filter(
-            permissions.current_memberships_q(),
-            committee=committee,
-            role__in=CommitteeMembership.MANAGING_ROLES,
-            person__user__is_active=True,
-        ).select_related("person__user")
-        try:
-            with transaction.atomic():
-                # The unique (committee, review_date) row is the claim: a concurrent or repeated run fails here.
-                MandateReviewReminder.objects.create(committee=committee, review_date=review_date)
-                title = _("Terms of reference of %(committee)s are due for review on %(date)s") % {
-                    "committee": committee.name,
-                    "date": review_date,
-                }
-                for membership in managers:
-                    user = membership.person.user
-                    assert user is not None
-                    notification_send(recipient=user, title=title, url=committee.get_absolute_url())
-                    EmailMessage(
-                        subject=title,
-                        body=render_to_string(
-                            "coordination/email/mandate_review.txt",
-                            {"committee": committee, "person": membership.person},
-                        ),
-                        to=[user.email],
-                    ).send()
-        except IntegrityError:
-            continue
-        announced += 1
-    return announced
