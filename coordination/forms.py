@@ -41,6 +41,7 @@ class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  #
             "secretariat",
             "quorum_rule",
             "quorum_value",
+            "reminder_lead_hours",
             "expected_sectors",
         ]
         widgets = {
