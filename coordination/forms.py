@@ -15,17 +15,16 @@ from coordination.models import (
     Invitation,
     Meeting,
 )
-from core.forms import ServiceValidatedMixin, StyledFormMixin
-from core.permissions import AnyUser
+from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
+from core.permissions import AnyUser, allows
 from stakeholders.models import Jurisdiction, Person
-from stakeholders.permissions import organisations_visible
 from stakeholders.selectors import sector_list
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Committee
         fields = [
@@ -52,18 +51,22 @@ class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  #
         }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         jurisdictions = permissions.jurisdictions_for_new_committees(user)
         if self.instance.pk:
             # Keeping the current jurisdiction is always allowed; moving needs the new one in scope.
             jurisdictions = (jurisdictions | Jurisdiction.objects.filter(pk=self.instance.jurisdiction_id)).distinct()
         self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
-        parents = selectors.committees_for_forms(user)
         if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["secretariat"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
-        self.fields["expected_sectors"].queryset = sector_list()  # type: ignore[attr-defined]
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        self.fields["expected_sectors"].queryset = self.fields["expected_sectors"].queryset.filter(  # type: ignore[attr-defined]
+            pk__in=sector_list().values("pk")
+        )
+        # A link the user cannot see is neither shown nor offered; it stays as it is on save.
+        for name in ("parent", "secretariat"):
+            linked = getattr(self.instance, name, None) if self.instance.pk else None
+            if linked is not None and not allows(user, linked):
+                del self.fields[name]
 
 
 class CommitteeFilterForm(StyledFormMixin, forms.Form):
@@ -74,16 +77,15 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
     )
 
 
-class MembershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CommitteeMembership
         fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
 class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -142,26 +144,25 @@ class MinutesForm(StyledFormMixin, forms.Form):
     )
 
 
-class DecisionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Decision
         fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_date": DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
-        self.fields["owner_organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
-class DecisionProgressForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Decision
         fields = ["status", "owner", "due_date"]
         widgets = {"due_date": DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
@@ -221,11 +222,11 @@ class AttendanceForm(StyledFormMixin, forms.Form):
         ]
 
 
-class MonthForm(forms.Form):
+class MonthForm(VisibleChoicesMixin, forms.Form):
     month = forms.DateField(input_formats=["%Y-%m"], required=False)
-    committee = forms.ModelChoiceField(queryset=Committee.objects.none(), required=False, label=_("Committee"))
+    committee = forms.ModelChoiceField(queryset=Committee.objects.all(), required=False, label=_("Committee"))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = selectors.committees_for_forms(user)  # type: ignore[attr-defined]
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["committee"].queryset = self.fields["committee"].queryset.select_related("jurisdiction")  # type: ignore[attr-defined]
         self.fields["committee"].widget.attrs["class"] = "form-select"

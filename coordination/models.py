@@ -505,6 +505,8 @@ class Attendance(models.Model):
 class CalendarFeedToken(models.Model):
     """The secret in a user's personal iCalendar feed URL; resetting it invalidates the old URL."""
 
+    revoked_with_credentials = True  # core.services.user_credentials_revoke: password change, deactivation
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now=True)

@@ -28,10 +28,9 @@ from coordination.models import (
 )
 from coordination.recurrence import expand
 from core.models import User
-from core.permissions import require
+from core.permissions import NOT_FOUND_MESSAGE, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
 from stakeholders.models import Organisation, Person
-from stakeholders.services import require_visible_organisation
 
 COMMITTEE_FIELDS = (
     "name",
@@ -100,6 +99,36 @@ def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dic
     return changes
 
 
+def _require_known_people(actor: User, **people: Person | None) -> None:
+    """Person arguments must be people the actor may name (``selectors.people_for_forms``: seen in
+    the registry, or a fellow committee member); any other answers like a missing row."""
+    from coordination.selectors import people_for_forms
+
+    wanted = {field: p for field, p in people.items() if p is not None}
+    if not wanted:
+        return
+    known = set(people_for_forms(actor).filter(pk__in=[p.pk for p in wanted.values()]).values_list("pk", flat=True))
+    errors = {field: [str(NOT_FOUND_MESSAGE)] for field, p in wanted.items() if p.pk not in known}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_visible_changes(actor: User, instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """The foreign keys ``data`` sets to a new row must be rows the actor may see (an unchanged
+    link is left alone: a coordinator may edit a body whose parent they cannot see)."""
+    changed = {
+        f: data[f]
+        for f in fields
+        if f in data and data[f] is not None and data[f].pk != getattr(instance, f"{f}_id", None)
+    }
+    require_visible(actor, **changed)
+
+
+def _require_visible_all(actor: User, field: str, objects: Any) -> None:
+    for obj in objects or ():
+        require_visible(actor, **{field: obj})
+
+
 def _queue_invitations(meeting_ids: list[int]) -> None:
     from coordination.tasks import send_meeting_invitations_task
 
@@ -120,6 +149,8 @@ def _require_unlocked(meeting: Meeting) -> None:
 def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
     require(permissions.can_create_committee(actor), "You may not create committees.")
     committee = Committee()
+    _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
+    _require_visible_all(actor, "expected_sectors", expected_sectors)
     _assign(committee, data, COMMITTEE_FIELDS)
     if committee.jurisdiction_id and not permissions.can_create_committee(actor, committee.jurisdiction):
         raise ValidationError({"jurisdiction": _("You may only create committees in your own jurisdictions.")})
@@ -134,6 +165,10 @@ def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) 
 @transaction.atomic
 def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
     require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
+    _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
+    if expected_sectors is not None:
+        current = set(committee.expected_sectors.values_list("pk", flat=True))
+        _require_visible_all(actor, "expected_sectors", [s for s in expected_sectors if s.pk not in current])
     if (
         "jurisdiction" in data
         and data["jurisdiction"] != committee.jurisdiction
@@ -173,7 +208,8 @@ def membership_add(
 ) -> CommitteeMembership:
     """Seat a person on the committee; they are invited to its planned meetings from now on."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
-    require_visible_organisation(actor, organisation, "organisation")
+    _require_known_people(actor, person=person)
+    require_visible(actor, organisation=organisation)
     membership = CommitteeMembership(
         committee=committee,
         person=person,
@@ -355,6 +391,7 @@ def invitation_add(
     require(permissions.can_manage_meeting(actor, meeting), "You may not invite people to this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
+    _require_known_people(actor, person=person)
     invitation = Invitation(meeting=meeting, person=person, kind=kind)
     invitation.full_clean()
     invitation.save()
@@ -469,6 +506,7 @@ def agenda_item_propose(*, actor: User, committee: Committee, title: str, descri
 @transaction.atomic
 def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require_visible(actor, item=item)
     if item.meeting_id is not None or item.committee_id != meeting.committee_id:
         raise ValidationError({"meeting": _("Only an item of this committee's backlog can be scheduled.")})
     if meeting.status != Meeting.Status.PLANNED:
@@ -591,7 +629,8 @@ def decision_record(
     _require_unlocked(meeting)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         raise ValidationError(_("Record attendance first: outcomes are recorded for a meeting that was held."))
-    require_visible_organisation(actor, owner_organisation, "owner_organisation")
+    _require_known_people(actor, owner=owner)
+    require_visible(actor, owner_organisation=owner_organisation)
     decision = Decision(
         agenda_item=item,
         meeting=meeting,
@@ -634,7 +673,9 @@ def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision
     if progress:
         require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
         if progress.get("owner_organisation") not in (None, decision.owner_organisation):
-            require_visible_organisation(actor, progress["owner_organisation"], "owner_organisation")
+            require_visible(actor, owner_organisation=progress["owner_organisation"])
+        if progress.get("owner") not in (None, decision.owner):
+            _require_known_people(actor, owner=progress["owner"])
     changes = _assign(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     decision.full_clean()
     decision.save()

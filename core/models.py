@@ -125,6 +125,7 @@ ACTION_LABELS = {
     "role.revoke": _("Role removed"),
     "user.invite": _("Account opened and invited"),
     "user.deactivate": _("Account deactivated"),
+    "user.credentials_revoke": _("API token and calendar feed revoked"),
 }
 
 

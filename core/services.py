@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -55,11 +56,28 @@ def user_sessions_end(*, user: User) -> int:
 
 
 @transaction.atomic
+def user_credentials_revoke(*, user: User, reason: str, actor: User | None = None) -> int:
+    """End every credential that outlives a sign-in: the API token, and the rows of any model that
+    declares ``revoked_with_credentials = True`` and has a ``user`` foreign key (the calendar feed
+    token, in coordination; core imports no app). Called when the password changes and when the
+    account is deactivated, so a re-activated account starts with no working token. Returns how
+    many were revoked."""
+    revoked, _ = Token.objects.filter(user=user).delete()
+    for model in apps.get_models():
+        if getattr(model, "revoked_with_credentials", False):
+            deleted, _ = model._default_manager.filter(user=user).delete()
+            revoked += deleted
+    if revoked:
+        audit_record(actor=actor or user, action="user.credentials_revoke", target=user, reason=reason)
+    return revoked
+
+
+@transaction.atomic
 def user_deactivate(*, actor: User, user: User, reason: str) -> User:
     require(actor.is_platform_admin, "Only a platform admin may deactivate accounts.")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    Token.objects.filter(user=user).delete()
+    user_credentials_revoke(actor=actor, user=user, reason=reason)
     user_sessions_end(user=user)
     audit_record(actor=actor, action="user.deactivate", target=user, reason=reason)
     return user

@@ -81,9 +81,9 @@ def _cache() -> str:
 
 
 def _broker() -> str:
-    from config.celery import app
+    from celery import current_app  # the project's app (config/celery.py), without importing config
 
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         return str(conn.transport_cls)
 

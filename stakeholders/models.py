@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.models import ObjectGrant
 
 
 class CodeField(models.CharField):  # type: ignore[type-arg]
@@ -239,13 +240,23 @@ class JurisdictionRole(models.Model):
         return f"{self.user}: {self.get_role_display()} of {self.jurisdiction}"
 
 
-# Guardian object grants with direct foreign keys (fast joins, real cascades).
-class OrganisationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+class OrganisationGrant(ObjectGrant):
+    """An explicit grant on one organisation (see ``core.models.ObjectGrant``): ``view`` lets the
+    grantee see an inactive organisation, ``change`` lets them edit it. Written only through
+    ``stakeholders.services.organisation_grant`` / ``organisation_revoke`` (audited, with a reason)."""
 
+    VIEW = "view"
+    CHANGE = "change"
+    PERMISSIONS = (VIEW, CHANGE)
 
-class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    target = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="grants")
+
+    class Meta:
+        verbose_name = _("organisation grant")
+        verbose_name_plural = _("organisation grants")
+        indexes = [
+            models.Index(fields=["grantee_kind", "grantee_id", "permission"], name="stakeholders_orggrant_idx"),
+        ]
 
 
 class Person(models.Model):
@@ -355,9 +366,10 @@ class Position(models.Model):
 
     @property
     def is_current(self) -> bool:
-        from django.utils import timezone
+        """In force today (``core.permissions.is_in_force``, the one definition of "current")."""
+        from core.permissions import is_in_force
 
-        return self.end_date is None or self.end_date >= timezone.localdate()
+        return is_in_force(self.start_date, self.end_date)
 
 
 class Partnership(models.Model):
@@ -630,3 +642,35 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:import-preview", args=[self.pk])
+
+
+class LoginLinkInvitation(models.Model):
+    """An invitation, sent to the e-mail address on a person's record, to link a login to it.
+
+    A login link is a grant (the login reads and edits what the record may), so nobody but a
+    platform admin sets it directly: whoever may change the record sends this invitation, and the
+    link is made only when the holder of that e-mail address accepts (signed in with that address,
+    or opening an account with it). Only a hash of the token is kept.
+    """
+
+    VALID_FOR_DAYS = 7
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="login_invitations")
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("login invitation")
+        verbose_name_plural = _("login invitations")
+
+    def __str__(self) -> str:
+        return f"Login invitation for {self.person} ({self.created_at:%Y-%m-%d})"

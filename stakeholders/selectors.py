@@ -12,12 +12,13 @@ from django.db import connection, models
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from core.permissions import AnyUser, get_visible_or_404
+from core.permissions import AnyUser, allows, annotate, get_visible_or_404
 from stakeholders import permissions
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
     JurisdictionRole,
+    LoginLinkInvitation,
     Organisation,
     OrganisationMembership,
     Partnership,
@@ -125,6 +126,12 @@ def organisation_get_for_user(user: AnyUser, pk: Any) -> Organisation:
     )
 
 
+def organisation_parent_visible_to(user: AnyUser, organisation: Organisation) -> Organisation | None:
+    """The organisation it is part of, if the user may see that one (a hidden parent is not named)."""
+    parent = organisation.parent
+    return parent if parent is not None and allows(user, parent) else None
+
+
 def organisation_children_visible_to(user: AnyUser, organisation: Organisation) -> QuerySet[Organisation]:
     return permissions.organisations_visible(user).filter(parent=organisation).select_related("sector")
 
@@ -217,9 +224,11 @@ def person_list_visible_to(
     ).prefetch_related(
         Prefetch(
             "positions",
-            queryset=permissions.positions_visible(user)
-            .select_related("organisation", "organisation__jurisdiction")
-            .order_by("-start_date", "id"),
+            queryset=annotate(
+                permissions.positions_visible(user).select_related("organisation", "organisation__jurisdiction"),
+                user,
+                "manage",
+            ).order_by("-start_date", "id"),
             to_attr="visible_positions",
         )
     )
@@ -597,3 +606,28 @@ def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> Qu
         .select_related("user")
         .order_by("role", "user__email")
     )
+
+
+def login_invitation_for_token(token: str) -> LoginLinkInvitation | None:
+    """The open invitation a link carries (``None``: unknown, used, expired or overtaken: the record
+    got a login, or its e-mail address changed since it was sent)."""
+    from django.utils import timezone
+
+    from stakeholders.services import login_token_hash
+
+    invitation = (
+        LoginLinkInvitation.objects.select_related("person")
+        .filter(token_hash=login_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None or invitation.person.user_id is not None:
+        return None
+    if invitation.person.email.strip().lower() != invitation.email:
+        return None
+    return invitation
+
+
+def account_exists_for(email: str) -> bool:
+    from core.models import User
+
+    return User.objects.filter(email__iexact=email).exists()

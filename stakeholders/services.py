@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
+from core import grants
 from core.models import User
-from core.permissions import require
+from core.permissions import forget, require, require_visible
 from core.services import audit_record, changed_fields
 from stakeholders import importing, permissions
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
     JurisdictionRole,
+    LoginLinkInvitation,
     Organisation,
+    OrganisationGrant,
     OrganisationMembership,
     Partnership,
     Person,
@@ -51,7 +55,11 @@ ORGANISATION_FIELDS = (
 
 
 def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    data = {k: v for k, v in data.items() if k in fields}
+    """Set ``data`` on ``instance`` and return what changed; a field the service does not take is
+    an error (a caller's typo must not be silently dropped)."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no writable field(s) {', '.join(unknown)}")
     changes = changed_fields(instance, data) if instance.pk else {}
     for name, value in data.items():
         setattr(instance, name, value)
@@ -166,7 +174,8 @@ def _require_jurisdiction_in_scope(actor: User, jurisdiction: Jurisdiction | Non
 
 @transaction.atomic
 def organisation_create(*, actor: User, **data: Any) -> Organisation:
-    require(permissions.can_add_organisation(actor), "You may not register organisations.")
+    require(permissions.can_add_organisation(actor), _("You may not register organisations."))
+    require_visible(actor, sector=data.get("sector"), jurisdiction=data.get("jurisdiction"), parent=data.get("parent"))
     organisation = Organisation()
     _assign(organisation, data, ORGANISATION_FIELDS)
     _require_jurisdiction_in_scope(actor, data.get("jurisdiction"))
@@ -179,6 +188,9 @@ def organisation_create(*, actor: User, **data: Any) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **data: Any) -> Organisation:
     require(permissions.can_change_organisation(actor, organisation), "You may not change this organisation.")
+    if "parent" in data and data["parent"] != organisation.parent:
+        require_visible(actor, parent=data["parent"])
+    require_visible(actor, sector=data.get("sector"))
     if "jurisdiction" in data and data["jurisdiction"] != organisation.jurisdiction:
         _require_jurisdiction_in_scope(actor, data["jurisdiction"])
     changes = _assign(organisation, data, ORGANISATION_FIELDS)
@@ -210,33 +222,46 @@ def organisation_membership_set(
 
 @transaction.atomic
 def organisation_grant(
-    *, actor: User, organisation: Organisation, grantee: User | Group, perm: str, reason: str
-) -> None:
-    """Grant one object permission (``view_organisation``/``change_organisation``) and record why."""
-    require(permissions.can_change_organisation(actor, organisation), "You may not grant access to this organisation.")
-    assign_perm(f"stakeholders.{perm}", grantee, organisation)
-    audit_record(
-        actor=actor,
-        action="organisation.grant",
-        target=organisation,
-        changes={"grantee": str(grantee), "perm": perm},
-        reason=reason,
+    *,
+    actor: User,
+    organisation: Organisation,
+    permission: str,
+    grantee_kind: str,
+    grantee_id: int,
+    reason: str,
+    expires_at: datetime | None = None,
+) -> OrganisationGrant:
+    """Grant ``view`` or ``change`` on one organisation to a user, an organisation (its current
+    members) or a committee (its current members), with why and until when; audited."""
+    require(
+        permissions.can_change_organisation(actor, organisation), _("You may not grant access to this organisation.")
     )
+    if permission not in OrganisationGrant.PERMISSIONS:
+        raise ValidationError({"permission": _("Choose view or change.")})
+    grant = grants.grant_create(
+        actor=actor,
+        grant_model=OrganisationGrant,
+        target=organisation,
+        permission=permission,
+        grantee_kind=grantee_kind,
+        grantee_id=grantee_id,
+        reason=reason,
+        expires_at=expires_at,
+    )
+    forget(actor)
+    return grant
 
 
 @transaction.atomic
-def organisation_revoke(
-    *, actor: User, organisation: Organisation, grantee: User | Group, perm: str, reason: str
-) -> None:
-    require(permissions.can_change_organisation(actor, organisation), "You may not revoke access to this organisation.")
-    remove_perm(f"stakeholders.{perm}", grantee, organisation)
-    audit_record(
-        actor=actor,
-        action="organisation.revoke",
-        target=organisation,
-        changes={"grantee": str(grantee), "perm": perm},
-        reason=reason,
+def organisation_revoke(*, actor: User, grant: OrganisationGrant, reason: str) -> OrganisationGrant:
+    """Withdraw a grant; it stops counting on the grantee's next request."""
+    require(
+        permissions.can_change_organisation(actor, grant.target), _("You may not revoke access to this organisation.")
     )
+    revoked = grants.grant_revoke(actor=actor, grant=grant, reason=reason)
+    forget(actor)
+    assert isinstance(revoked, OrganisationGrant)
+    return revoked
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -264,20 +289,47 @@ def _masked(changes: dict[str, list[Any]]) -> dict[str, Any]:
     return {k: ("(changed)" if k in PERSONAL_DATA_FIELDS else v) for k, v in changes.items()}
 
 
+def _require_login_free(user: User | None, person: Person | None) -> None:
+    """One record per login, said without naming the record that holds it."""
+    if user is None:
+        return
+    taken = Person.objects.filter(user=user)
+    if person is not None and person.pk:
+        taken = taken.exclude(pk=person.pk)
+    if taken.exists():
+        raise ValidationError({"user": _("This login cannot be linked to this record.")})
+
+
+def _audit_login_link(actor: User, person: Person, before: int | None) -> None:
+    if person.user_id != before:
+        audit_record(
+            actor=actor,
+            action="person.login_link" if person.user_id else "person.login_unlink",
+            target=person,
+            changes={"login_id": [before, person.user_id]},
+        )
+
+
 def require_visible_organisation(actor: User, organisation: Organisation | None, field: str) -> None:
     """Input naming an organisation the actor may not see is refused as if it did not exist."""
-    if organisation is not None and not permissions.organisations_visible(actor).filter(pk=organisation.pk).exists():
-        raise ValidationError({field: _("Select a valid choice. That choice is not one of the available choices.")})
+    require_visible(actor, "view", **{field: organisation})
 
 
 def _check_person_scope(
     actor: User, data: dict[str, Any], organisation: Organisation | None, person: Person | None = None
 ) -> None:
     scopes = permissions.scopes_for(actor)
+    require_visible(actor, jurisdiction=data.get("jurisdiction"))
+    if "user" in data and data["user"] != (person.user if person else None):
+        # A login link is a grant: the login reads and edits whatever the record may. Nobody attaches
+        # someone else's login to a record, or their own login to someone else's record.
+        require(
+            permissions.can_link_login(actor),
+            _("Only a platform admin links a login to a person record: invite the person to link theirs."),
+        )
+        _require_login_free(data["user"], person)
     if scopes.is_platform_admin:
         return
-    if "user" in data and data["user"] != (person.user if person else None):
-        require(bool(scopes.coordinator_paths), _("Only coordinators and platform admins link a person to a login."))
     jurisdiction = data.get("jurisdiction")
     if jurisdiction is not None and (person is None or jurisdiction != person.jurisdiction):
         in_scope = permissions.jurisdictions_manageable(actor).filter(pk=jurisdiction.pk).exists()
@@ -309,8 +361,9 @@ def person_create(
     _check_person_scope(actor, data, organisation)
     person = Person()
     _assign(person, data, PERSON_FIELDS)
-    person.full_clean()
+    person.full_clean(validate_unique=False)  # the one unique field (the login) is checked above
     person.save()
+    _audit_login_link(actor, person, None)
     if organisation is not None:
         position = Position(person=person, organisation=organisation, title=title, start_date=start_date)
         position.full_clean()
@@ -323,12 +376,112 @@ def person_create(
 def person_update(*, actor: User, person: Person, **data: Any) -> Person:
     require(permissions.can_change_person(actor, person), _("You may not change this person's record."))
     _check_person_scope(actor, data, None, person)
+    login_before = person.user_id
     changes = _assign(person, data, PERSON_FIELDS)
-    person.full_clean()
+    person.full_clean(validate_unique=False)  # the one unique field (the login) is checked above
     person.save()
+    _audit_login_link(actor, person, login_before)
     if changes:
         audit_record(actor=actor, action="person.update", target=person, changes=_masked(changes))
     return person
+
+
+# --- Login links: invited, accepted by the holder of the e-mail address on record -------------
+
+
+def login_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def person_login_invite(*, actor: User, person: Person, base_url: str) -> LoginLinkInvitation:
+    """Invite the person, at the e-mail address on their record, to link a login to it. The link is
+    made only when the holder of that address accepts (:func:`person_login_accept`); an earlier
+    invitation still open is withdrawn."""
+    require(permissions.can_change_person(actor, person), _("You may not change this person's record."))
+    if person.user_id is not None:
+        raise ValidationError(_("This record is already linked to a login."))
+    if not person.email:
+        raise ValidationError({"email": _("Record the person's e-mail address (with their consent) first.")})
+    now = timezone.now()
+    person.login_invitations.filter(accepted_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = LoginLinkInvitation.objects.create(
+        person=person,
+        email=person.email.strip().lower(),
+        token_hash=login_token_hash(token),
+        invited_by=actor,
+        expires_at=now + timedelta(days=LoginLinkInvitation.VALID_FOR_DAYS),
+    )
+    audit_record(actor=actor, action="person.login_invite", target=person)
+    link = base_url.rstrip("/") + reverse("stakeholders:login-link-accept", args=[token])
+    transaction.on_commit(lambda: _login_invitation_send(invitation, link))
+    return invitation
+
+
+def _login_invitation_send(invitation: LoginLinkInvitation, link: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    context = {"invitation": invitation, "person": invitation.person, "link": link}
+    send_mail(
+        subject=render_to_string("stakeholders/email/login_link_subject.txt", context).strip(),
+        message=render_to_string("stakeholders/email/login_link.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def person_login_accept(*, user: User, invitation: LoginLinkInvitation) -> Person:
+    """The holder of the invited e-mail address links their login to the record."""
+    invitation = LoginLinkInvitation.objects.select_for_update().get(pk=invitation.pk)
+    person = Person.objects.select_for_update().get(pk=invitation.person_id)
+    now = timezone.now()
+    if not (
+        invitation.accepted_at is None
+        and invitation.expires_at > now
+        and person.user_id is None
+        and person.email.strip().lower() == invitation.email
+    ):
+        raise ValidationError(_("This invitation is no longer valid: ask for a new one."))
+    if user.email.strip().lower() != invitation.email:
+        raise PermissionDenied(_("This invitation was sent to another e-mail address: sign in with that address."))
+    if Person.objects.filter(user=user).exists():
+        raise ValidationError(_("Your login is already linked to a person record."))
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        action="person.login_link",
+        target=person,
+        changes={"login_id": [None, user.pk], "invitation": invitation.pk},
+        reason="Accepted the invitation sent to the e-mail address on record.",
+    )
+    forget(user)
+    return person
+
+
+@transaction.atomic
+def person_login_accept_with_new_account(*, invitation: LoginLinkInvitation, password: str) -> User:
+    """The holder of the invited address has no account: open one with that address, then link it."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("An account with this e-mail address exists: sign in to accept."))
+    user = User(email=invitation.email, full_name=invitation.person.full_name[:200])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save()
+    audit_record(actor=user, action="user.open", target=user, reason="Accepted a login invitation.")
+    person_login_accept(user=user, invitation=invitation)
+    return user
 
 
 @transaction.atomic
@@ -421,11 +574,15 @@ def person_data_export(*, actor: User, person: Person) -> dict[str, Any]:
 def position_create(
     *, actor: User, person: Person, organisation: Organisation, title: str, start_date: Any = None, end_date: Any = None
 ) -> Position:
-    if not permissions.people_visible(actor).filter(pk=person.pk).exists():
-        raise ValidationError({"person": _("Select a valid choice. That choice is not one of the available choices.")})
-    require_visible_organisation(actor, organisation, "organisation")
+    """A position is a grant (it decides who reads and edits the person's record): it needs the right
+    to change both the organisation and the person."""
+    require_visible(actor, person=person, organisation=organisation)
     require(
         permissions.can_manage_position_in(actor, organisation), _("You may not add positions in this organisation.")
+    )
+    require(
+        permissions.can_change_person(actor, person),
+        _("You may add positions only for people whose record you may change."),
     )
     position = Position(person=person, organisation=organisation, title=title, start_date=start_date, end_date=end_date)
     position.full_clean()
@@ -441,10 +598,7 @@ def position_create(
 
 @transaction.atomic
 def position_update(*, actor: User, position: Position, **data: Any) -> Position:
-    require(
-        permissions.can_manage_position_in(actor, position.organisation),
-        _("You may not change positions in this organisation."),
-    )
+    require(permissions.can_manage_position(actor, position), _("You may not change this position."))
     changes = _assign(position, data, POSITION_FIELDS)
     position.full_clean()
     position.save()

@@ -26,6 +26,7 @@ from stakeholders.forms import (
     DirectoryFilterForm,
     ImportForm,
     JurisdictionForm,
+    LoginLinkAccountForm,
     MappingForm,
     OfferFilterForm,
     OfferForm,
@@ -189,6 +190,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stakeholders/organisation_detail.html",
         {
             "organisation": organisation,
+            "parent": selectors.organisation_parent_visible_to(user, organisation),
             "children": selectors.organisation_children_visible_to(user, organisation),
             "members": selectors.organisation_members_for_user(user, organisation),
             "positions": selectors.position_list_for_organisation(user, organisation)[:100],
@@ -344,7 +346,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "contact_visible": person.contact_visible,  # type: ignore[attr-defined]
             "can_change": can_change,
-            "can_add_position": permissions.organisations_changeable(user).exists(),
+            # A position needs the right to change both the person and the organisation.
+            "can_add_position": can_change and permissions.organisations_changeable(user).exists(),
+            "can_invite_login": can_change and not person.user_id and bool(person.email),
             "history": audit_list_for(person)[:20] if can_change else [],
         },
     )
@@ -394,6 +398,59 @@ def person_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def person_login_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite the person to link a login (sent to the e-mail address on their record)."""
+    user = request_user(request)
+    person = selectors.person_get_for_user(user, pk)
+    try:
+        services.person_login_invite(actor=user, person=person, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invitation sent to the e-mail address on the record."))
+    return redirect(person)
+
+
+def login_link_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a login invitation leads: the holder of the invited address links their login (signed
+    in), or opens an account with that address. Unknown, used and expired links are 404."""
+    invitation = selectors.login_invitation_for_token(token)
+    if invitation is None:
+        raise Http404
+    context: dict[str, Any] = {"invitation": invitation, "person": invitation.person}
+    if request.user.is_authenticated:
+        user = request_user(request)
+        if request.method == "POST":
+            try:
+                person = services.person_login_accept(user=user, invitation=invitation)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("Your login is now linked to your record."))
+                return redirect(person)
+        context["other_address"] = user.email.strip().lower() != invitation.email
+        return render(request, "stakeholders/login_link_accept.html", context)
+    if selectors.account_exists_for(invitation.email):
+        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        return render(request, "stakeholders/login_link_accept.html", context)
+    form = LoginLinkAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        opened = _save(
+            form,
+            lambda: services.person_login_accept_with_new_account(
+                invitation=invitation, password=form.cleaned_data["password"]
+            ),
+        )
+        if opened is not None:
+            messages.success(request, _("Your account is open and linked to your record: sign in."))
+            return redirect("account_login")
+    context["form"] = form
+    return render(request, "stakeholders/login_link_accept.html", context)
+
+
+@login_required
+@require_POST
 def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """What is held about the person, as JSON (a subject access export)."""
     user = request_user(request)
@@ -410,7 +467,7 @@ def person_data_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     user = request_user(request)
     person = selectors.person_get_for_user(user, person_pk)
-    if not permissions.organisations_changeable(user).exists():
+    if not (person.can_change and permissions.organisations_changeable(user).exists()):  # type: ignore[attr-defined]
         raise PermissionDenied
     form = PositionForm(request.POST or None, user=user)
     if (
@@ -429,7 +486,7 @@ def position_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 def position_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     position = selectors.position_get_for_user(user, pk)
-    if not permissions.can_manage_position_in(user, position.organisation):
+    if not permissions.can_manage_position(user, position):
         raise PermissionDenied
     form = PositionForm(request.POST or None, instance=position, user=user)
     if (

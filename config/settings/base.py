@@ -6,6 +6,7 @@ the value is read from there, so container secrets never appear in the process e
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -55,6 +56,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "pgtrigger",
 ]
 # Order matters for ``seed_demo``: each app's demo data may build on the apps listed before it.
 LOCAL_APPS = [
@@ -68,6 +70,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +85,19 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.StaffTwoFactorMiddleware",
 ]
+
+# Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): the pages use only the
+# vendored assets under /static/ (no CDN, no inline script or style; htmx's indicator styles are in
+# app.css). data: images for the two-factor QR code. The API docs' third-party pages need more.
+_CSP_BASE = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+CONTENT_SECURITY_POLICY = f"{_CSP_BASE}; script-src 'self'; style-src 'self'; img-src 'self' data:"
+CONTENT_SECURITY_POLICY_PATHS = {
+    # Swagger UI (its script is served from the split view's own URL) has one inline <style>.
+    "/api/docs/": f"{_CSP_BASE}; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    # Redoc styles itself inline and runs a worker from a blob: URL (templates/drf_spectacular/redoc.html).
+    "/api/redoc/": f"{_CSP_BASE}; script-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:",
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -156,8 +172,13 @@ ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Failed sign-ins lock the account (key: the e-mail address) and the client address, as the
+# trusted proxies report it (core.http.client_ip): behind a load balancer, one client's failures
+# do not lock everyone out. TRUSTED_PROXIES: addresses or networks of the load balancers.
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "10/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -211,12 +232,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Shared-item attachments: outside MEDIA_ROOT, no public URL; served only by a permission-checked view.
+    "infosharing": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "protected" / "infosharing"), "base_url": None},
+    },
 }
+INFOSHARING_ATTACHMENT_MAX_BYTES = env.int("INFOSHARING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",  # first: unauthenticated calls get 401
+        "core.api.authentication.TokenAuthentication",  # first: unauthenticated calls get 401
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -298,6 +325,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every registered reminder of every app, the sweep and the digests (core/notifications).
     "send-notifications": {"task": "core.tasks.send_notifications_task", "schedule": 300.0},
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
+    "expire-information-items": {"task": "infosharing.tasks.expire_information_items_task", "schedule": 3600.0},
+    "send-sharing-review-reminders": {
+        "task": "infosharing.tasks.send_sharing_review_reminders_task",
+        "schedule": 3600.0 * 6,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

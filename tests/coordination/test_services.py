@@ -19,7 +19,7 @@ from coordination.models import (
     MeetingSeries,
 )
 from core.models import AuditEvent
-from tests.coordination.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory
+from tests.coordination.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, directory_person
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_chair_may_not_change_the_body_itself(cw):
 def test_chair_adds_a_member_who_is_invited_to_planned_meetings(cw, committed):
     meeting = _schedule(cw, committed=committed)
     mail.outbox.clear()
-    newcomer = PersonFactory(full_name="Nadia New", email="nadia@example.org")
+    newcomer = directory_person(cw.org, full_name="Nadia New", email="nadia@example.org")
     with committed():
         services.membership_add(
             actor=cw.carol,
@@ -148,7 +148,7 @@ def test_a_new_member_gets_one_email_per_meeting_and_one_per_series(cw, committe
     _schedule(cw, days=9, committed=committed)
     _schedule(cw, days=11, committed=committed, recurrence="FREQ=WEEKLY;COUNT=4")
     mail.outbox.clear()
-    newcomer = PersonFactory(email="nadia@example.org")
+    newcomer = directory_person(cw.org, email="nadia@example.org")
     with committed():
         services.membership_add(actor=cw.carol, committee=cw.committee, person=newcomer)
     assert Invitation.objects.filter(person=newcomer).count() == 6
@@ -157,7 +157,7 @@ def test_a_new_member_gets_one_email_per_meeting_and_one_per_series(cw, committe
 
 
 def test_member_may_not_add_members_and_duplicates_are_refused(cw):
-    newcomer = PersonFactory()
+    newcomer = directory_person(cw.org)
     with pytest.raises(PermissionDenied):
         services.membership_add(actor=cw.mike, committee=cw.committee, person=newcomer)
     before = _counts()
@@ -307,7 +307,7 @@ def test_moving_a_meeting_sends_the_updated_invitation(cw, committed):
 
 def test_summoning_an_official_does_not_make_them_a_member(cw):
     meeting = _schedule(cw)
-    official = PersonFactory(full_name="Deputy Commissioner", email="dc@example.org")
+    official = directory_person(cw.org, full_name="Deputy Commissioner", email="dc@example.org")
     invitation = services.invitation_add(actor=cw.sam, meeting=meeting, person=official)
     assert invitation.kind == Invitation.Kind.SUMMONED
     assert not CommitteeMembership.objects.filter(person=official).exists()

@@ -16,6 +16,7 @@ from tests.coordination.factories import (
     DecisionFactory,
     InvitationFactory,
     MeetingFactory,
+    directory_person,
 )
 from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 
@@ -465,7 +466,7 @@ def test_a_summoned_official_sees_and_answers_that_meeting_only(client_for, cw):
     from tests.factories import UserFactory
 
     official_user = UserFactory(email="dc@example.org")
-    official = PersonFactory(full_name="Deputy Commissioner", user=official_user)
+    official = directory_person(cw.org, full_name="Deputy Commissioner", user=official_user)
     meeting = _meeting(cw)
     other = _meeting(cw, days=20)
     services.invitation_add(actor=cw.sam, meeting=meeting, person=official)
