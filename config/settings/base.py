@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for one choice set used by several fields (the TLP labels).
+    "ENUM_NAME_OVERRIDES": {"TlpLabelEnum": "infosharing.models.TLP"},
 }
 
 # --- Background jobs ------------------------------------------------------------------------
