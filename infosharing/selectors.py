@@ -198,7 +198,7 @@ def downloadable(user: AnyUser | None, items: list[InformationItem]) -> list[Inf
         )
     )
     acked = set(
-        Acknowledgement.objects.filter(user_id=getattr(user, "pk", None)).values_list("agreement_id", flat=True)
+        Acknowledgement.objects.filter(user_id=getattr(user, "pk", None) or 0).values_list("agreement_id", flat=True)
     )
     uid = getattr(user, "pk", None)
     return [
