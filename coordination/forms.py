@@ -40,6 +40,7 @@ class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin,
             "secretariat",
             "quorum_rule",
             "quorum_value",
+            "reminder_lead_hours",
             "expected_sectors",
         ]
         widgets = {
@@ -61,11 +62,17 @@ class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin,
         self.fields["expected_sectors"].queryset = self.fields["expected_sectors"].queryset.filter(  # type: ignore[attr-defined]
             pk__in=sector_list().values("pk")
         )
+        # Left empty, the lead time stays as it is (24 hours for a new committee).
+        self.fields["reminder_lead_hours"].required = False
         # A link the user cannot see is neither shown nor offered; it stays as it is on save.
         for name in ("parent", "secretariat"):
             linked = getattr(self.instance, name, None) if self.instance.pk else None
             if linked is not None and not allows(user, linked):
                 del self.fields[name]
+
+    def clean_reminder_lead_hours(self) -> int:
+        value = self.cleaned_data.get("reminder_lead_hours")
+        return int(value) if value else int(self.instance.reminder_lead_hours or 24)
 
 
 class CommitteeFilterForm(StyledFormMixin, forms.Form):

@@ -47,6 +47,7 @@ COMMITTEE_FIELDS = (
     "status",
     "quorum_rule",
     "quorum_value",
+    "reminder_lead_hours",
 )
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url", "is_confidential")
 AGENDA_FIELDS = ("title", "description", "presenter", "duration_minutes", "papers", "order")

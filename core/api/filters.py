@@ -48,7 +48,7 @@ class VisibleFilterSet(django_filters.FilterSet):
                 # django-filter keeps the queryset on the filter (``f.queryset``) and copies it into
                 # ``extra`` when it builds the form field: narrow the one it reads.
                 qs = getattr(f, "queryset", None)
-                if qs is None:  # not ``or``: that would evaluate the queryset, one query per filter
+                if qs is None:  # never ``or``: a QuerySet in a boolean context runs the query
                     qs = f.extra.get("queryset")
                 if callable(qs) and not isinstance(qs, QuerySet):
                     continue  # already a per-request callable (visible_choice_filter)
