@@ -172,15 +172,15 @@ class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFor
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
-class InviteForm(StyledFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+class InviteForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all())
     kind = forms.ChoiceField(
         label=_("Invited as"),
         choices=[(Invitation.Kind.SUMMONED, _("Summoned official")), (Invitation.Kind.GUEST, _("Guest"))],
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
