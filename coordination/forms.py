@@ -24,7 +24,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Committee
         fields = [
@@ -76,7 +76,7 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
     )
 
 
-class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CommitteeMembership
         fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
@@ -87,7 +87,7 @@ class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin
         self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
-class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     recurrence = forms.CharField(
         label=_("Repeat (RFC 5545 rule)"),
         required=False,
@@ -111,7 +111,7 @@ class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
             del self.fields["recurrence"]
 
 
-class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "presenter", "duration_minutes", "description", "papers", "order"]
@@ -143,7 +143,7 @@ class MinutesForm(StyledFormMixin, forms.Form):
     )
 
 
-class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
@@ -154,7 +154,7 @@ class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, 
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
-class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["status", "owner", "due_date"]

@@ -384,7 +384,7 @@ def _registry_fallback_rules() -> None:
         (Person, person_view_rule),
     ):
         if not rules.has_rule(model, "view"):
-            register(model, "view")(func)  # type: ignore[arg-type]
+            register(model, "view")(func)
 
 
 _registry_fallback_rules()
