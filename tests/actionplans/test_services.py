@@ -366,3 +366,19 @@ def test_the_loop_runs_as_a_task(pw) -> None:  # type: ignore[no-untyped-def]
     from actionplans.tasks import propose_overdue_actions_task
 
     assert propose_overdue_actions_task.delay().get() == 0  # the plan is a draft: nothing proposed
+
+
+def test_reminders_for_overdue_actions_and_reports_due(pw) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from actionplans.notifications import actions_overdue, reports_due
+
+    services.plan_approve(actor=pw.alice, plan=pw.plan)
+    Action.objects.filter(pk=pw.a1.pk).update(planned_end=pw.today - timedelta(days=2))
+    due = list(actions_overdue(timezone.now()))
+    assert [(d.subject.pk, {u.email for u in d.recipients}) for d in due] == [
+        (pw.a1.pk, {"olga@example.org", "mona@example.org"})
+    ]
+    later = timezone.now() + timedelta(days=100)  # the current quarter has ended by then
+    reports = {d.subject.pk: {u.email for u in d.recipients} for d in reports_due(later)}
+    assert reports[pw.a2.pk] == {"pete@example.org"}
