@@ -40,6 +40,7 @@ class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin,
             "secretariat",
             "quorum_rule",
             "quorum_value",
+            "reminder_lead_hours",
             "expected_sectors",
         ]
         widgets = {
@@ -61,11 +62,17 @@ class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin,
         self.fields["expected_sectors"].queryset = self.fields["expected_sectors"].queryset.filter(  # type: ignore[attr-defined]
             pk__in=sector_list().values("pk")
         )
+        # Left empty, the lead time stays as it is (24 hours for a new committee).
+        self.fields["reminder_lead_hours"].required = False
         # A link the user cannot see is neither shown nor offered; it stays as it is on save.
         for name in ("parent", "secretariat"):
             linked = getattr(self.instance, name, None) if self.instance.pk else None
             if linked is not None and not allows(user, linked):
                 del self.fields[name]
+
+    def clean_reminder_lead_hours(self) -> int:
+        value = self.cleaned_data.get("reminder_lead_hours")
+        return int(value) if value else int(self.instance.reminder_lead_hours or 24)
 
 
 class CommitteeFilterForm(StyledFormMixin, forms.Form):
@@ -182,15 +189,29 @@ class ReplyForm(forms.Form):
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):
-    """One attendance choice (and an optional stand-in) per invitee."""
+    """One attendance choice (and an optional stand-in) per invitee. The actor's own attendance is
+    shown but not offered (nobody records their own; ADR 0003), nor are they offered as a stand-in."""
 
-    def __init__(self, *args: Any, invitations: list[Invitation], attendance: list[Attendance], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        invitations: list[Invitation],
+        attendance: list[Attendance],
+        actor: AnyUser | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         current = {a.person_id: a for a in attendance}
-        self.rows: list[tuple[Invitation, str, str]] = []
-        people = [(i.person.pk, i.person.full_name) for i in invitations]
+        actor_id = getattr(actor, "pk", None)
+        self.rows: list[tuple[Invitation, str | None, str | None]] = []
+        people = [
+            (i.person.pk, i.person.full_name) for i in invitations if i.person.user_id != actor_id or not actor_id
+        ]
         for invitation in invitations:
             pid = invitation.person_id
+            if actor_id and invitation.person.user_id == actor_id:
+                self.rows.append((invitation, None, None))
+                continue
             existing = current.get(pid)
             status_name, by_name = f"status_{pid}", f"represented_by_{pid}"
             self.fields[status_name] = forms.ChoiceField(
@@ -212,7 +233,7 @@ class AttendanceForm(StyledFormMixin, forms.Form):
     def entries(self) -> list[dict[str, Any]]:
         from stakeholders.models import Person
 
-        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows]
+        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows if s and b]
         stand_ins = Person.objects.in_bulk([b for _inv, _s, b in wanted if b])
         return [
             {"person": inv.person, "status": status, "represented_by": stand_ins.get(by) if by else None}

@@ -74,7 +74,11 @@ def deliveries_overview(now: datetime | None = None) -> dict[str, Any]:
         .order_by("-updated_at")[:100]
     )
     return {
-        "runs": list(JobRun.objects.all()[:20]),
+        "runs": [
+            run
+            for job in JobRun.objects.order_by().values_list("job", flat=True).distinct()
+            for run in JobRun.objects.filter(job=job)[:5]
+        ],
         "per_kind": sorted(per_kind.items()),
         "problems": list(problems),
     }

@@ -273,3 +273,14 @@ def test_an_operator_retries_a_failed_delivery(cw, client_for):
 
 def test_coordinator_role_fixture_sanity(cw):
     JurisdictionRoleFactory(user=UserFactory(), jurisdiction=cw.city, role="coordinator")
+
+
+def test_each_periodic_jobs_last_run_shows_on_the_operations_page(cw, client_for):
+    from core.models import JobRun
+    from core.tasks import clear_expired_sessions_task
+
+    clear_expired_sessions_task.delay()
+    run()
+    assert set(JobRun.objects.values_list("job", flat=True)) == {"clear_expired_sessions_task", "notifications"}
+    page = client_for(cw.admin).get("/profile/operations/")
+    assert "clear_expired_sessions_task" in page.text and "notifications" in page.text
