@@ -382,3 +382,34 @@ def test_reminders_for_overdue_actions_and_reports_due(pw) -> None:  # type: ign
     later = timezone.now() + timedelta(days=100)  # the current quarter has ended by then
     reports = {d.subject.pk: {u.email for u in d.recipients} for d in reports_due(later)}
     assert reports[pw.a2.pk] == {"pete@example.org"}
+
+
+def test_an_action_shared_with_another_organisation_can_be_reported_on(pw) -> None:  # type: ignore[no-untyped-def]
+    from core.grants import grant_revoke
+    from core.permissions import allows, forget
+
+    assert not allows(pw.pete, pw.a1)
+    with pytest.raises(PermissionDenied):
+        services.action_share(
+            actor=pw.mona,
+            action=pw.a1,
+            grantee_kind="organisation",
+            grantee_id=pw.other_org.pk,
+            permission="report",
+            reason="Co-delivering",
+        )
+    grant = services.action_share(
+        actor=pw.alice,
+        action=pw.a1,
+        grantee_kind="organisation",
+        grantee_id=pw.other_org.pk,
+        permission="report",
+        reason="South Police co-deliver the dialogues",
+    )
+    forget(pw.pete)
+    assert allows(pw.pete, pw.a1) and allows(pw.pete, pw.a1, "report")
+    assert pw.a1 in selectors.my_actions(pw.pete)
+    _report(pw, pw.pete, action=pw.a1, narrative="Two joint sessions", progress=20)
+    grant_revoke(actor=pw.alice, grant=grant, reason="Finished")
+    forget(pw.pete)
+    assert not allows(pw.pete, pw.a1)
