@@ -120,10 +120,11 @@ def my_actions(user: User, *, on: date | None = None) -> list[Action]:
     """Open actions led by or partnered with one of the user's organisations, shared with them,
     or owned by them; each with ``rag`` and ``report_due`` (no report submitted or accepted for the
     current quarter)."""
-    from actionplans.permissions import _partner_actions_q
+    from actionplans.permissions import _partner_action_ids
 
     on = on or today()
-    mine = _partner_actions_q(user, Perm.REPORT) | _partner_actions_q(user, Perm.VIEW) | Q(owner__user_id=user.pk)
+    owned = Action.objects.filter(owner__user_id=user.pk).order_by().values_list("pk", flat=True)
+    mine = Q(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT), owned))
     qs = (
         Action.objects.filter(mine, status__in=Action.OPEN)
         .select_related("plan", "lead_organisation", "objective")
