@@ -197,10 +197,8 @@ def downloadable(user: AnyUser | None, items: list[InformationItem]) -> list[Inf
             "pk", flat=True
         )
     )
-    acked = set(
-        Acknowledgement.objects.filter(user_id=getattr(user, "pk", None)).values_list("agreement_id", flat=True)
-    )
-    uid = getattr(user, "pk", None)
+    uid = user.pk if isinstance(user, User) else None
+    acked = set(Acknowledgement.objects.filter(user_id=uid or 0).values_list("agreement_id", flat=True))
     return [
         i
         for i in items

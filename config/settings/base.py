@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the TLP 2.0 labels wherever a field offers them (label, max_tlp).
+    "ENUM_NAME_OVERRIDES": {"TLPLabelEnum": "infosharing.models.TLP"},
 }
 
 # --- Background jobs ------------------------------------------------------------------------
