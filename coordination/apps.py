@@ -7,4 +7,7 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
-        from coordination import permissions  # noqa: F401  (registers the app's rules)
+        from coordination import (
+            notifications,  # noqa: F401 - registers the reminders
+            permissions,  # noqa: F401  (registers the app's rules)
+        )
