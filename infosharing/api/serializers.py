@@ -169,7 +169,7 @@ class ItemCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     organisation = serializers.IntegerField()
     category = serializers.CharField(max_length=100)
-    label = serializers.ChoiceField(choices=[("", "unlabelled"), *TLP.choices], required=False, default="")  # type: ignore[assignment]
+    label = serializers.ChoiceField(choices=TLP.choices, required=False, allow_blank=True, default="")  # type: ignore[assignment]
     template = VisibleRelatedField(model=Template, required=False, allow_null=True, default=None)
     agreement = VisibleRelatedField(model=SharingAgreement, required=False, allow_null=True, default=None)
     values = serializers.DictField(required=False, default=dict)
