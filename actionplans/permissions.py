@@ -59,9 +59,9 @@ class Perm(TextChoices):
 
 
 def organisation_ids(user: User) -> frozenset[int]:
-    """The organisations the user reports for: the role resolver's principals where an app provides
-    them, and the registry's memberships (organisation admins and members)."""
-    return roles.principals(user, GranteeKind.ORGANISATION) | scopes_for(user).organisation_ids
+    """The organisations the user reports for: the role resolver's principals (the registry's
+    organisation admins and members)."""
+    return roles.principals(user, GranteeKind.ORGANISATION)
 
 
 def committee_ids(user: User) -> Any:
@@ -216,10 +216,34 @@ def objectives_manage_rule(user: User) -> Q | None:
 
 @register(Action, Perm.VIEW)
 def actions_visible_rule(user: User) -> Q | None:
+    scopes = scopes_for(user)
+    if not (scopes.is_platform_admin or scopes.coordinator_paths or scopes.liaison_paths):
+        return _few_actions_q(user)
     q = _plan_level_q(user, "plan__", local_field="local_only")
     if q is None:
         return None
     return q | _partner_actions_q(user, Perm.VIEW) | _partner_actions_q(user, Perm.REPORT)
+
+
+def _few_actions_q(user: User) -> Q:
+    """A user without a jurisdiction role sees few actions (their organisations', their committees'
+    plans', those shared with them): one ``pk IN (union of id sets)`` lets the planner fetch those
+    rows by index instead of walking every action in list order testing each branch of an OR
+    (docs/adr/0010-action-plans.md has the figures)."""
+    from core.grants import grants_held
+
+    parts: list[QuerySet[Any]] = [
+        grants_held(user, ActionGrant, (Perm.VIEW, Perm.REPORT)).order_by().values_list("target_id", flat=True),
+        Action.objects.filter(plan__owning_committee__in=committee_ids(user)).order_by().values_list("pk", flat=True),
+    ]
+    orgs = sorted(organisation_ids(user))
+    if orgs:
+        parts.append(Action.objects.filter(lead_organisation_id__in=orgs).order_by().values_list("pk", flat=True))
+        parts.append(
+            ActionPartner.objects.filter(organisation_id__in=orgs).order_by().values_list("action_id", flat=True)
+        )
+    first, *rest = parts
+    return Q(pk__in=first.union(*rest))
 
 
 @register(Action, Perm.REPORT)
@@ -425,41 +449,3 @@ def frameworks_manage_rule(user: User) -> Q | None:
 @register(Pillar, Perm.VIEW)
 def pillars_visible_rule(user: User) -> Q | None:
     return None
-
-
-# --- rules of the lower apps this app's serializers and forms narrow by --------------------------
-
-
-def register_missing_lower_rules() -> None:
-    """The registry's and coordination's models must have a "view" rule for the base serializers,
-    filters and forms to narrow foreign keys by. Where those apps have not registered theirs (yet),
-    register one that asks their existing permission functions; an app's own rule always wins
-    because it is registered first (apps are readied in ``INSTALLED_APPS`` order)."""
-    from coordination import permissions as cp
-    from coordination.models import Committee, Decision
-    from core.permissions import rules
-    from stakeholders import permissions as sp
-    from stakeholders.models import Organisation, Person, ResourceOffer, Sector
-
-    def qs_rule(func: Any) -> Any:
-        def rule(user: User) -> QuerySet[Any]:
-            result: QuerySet[Any] = func(user)
-            return result
-
-        rule.__qualname__ = f"actionplans.lower.{func.__module__}.{func.__name__}"
-        return rule
-
-    wanted: list[tuple[Any, str, Any]] = [
-        (Organisation, "view", sp.organisations_visible),
-        (Organisation, "grantee", sp.organisations_visible),
-        (Person, "view", sp.people_visible),
-        (Jurisdiction, "view", sp.jurisdictions_visible),
-        (Sector, "view", lambda user: Sector.objects.all()),
-        (ResourceOffer, "view", sp.offers_visible),
-        (Committee, "view", cp.committees_visible),
-        (Committee, "grantee", cp.committees_visible),
-        (Decision, "view", cp.decisions_visible),
-    ]
-    for model, action, func in wanted:
-        if not rules.has_rule(model, action):
-            rules.register(model, action)(qs_rule(func))

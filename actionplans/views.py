@@ -22,6 +22,7 @@ from actionplans.permissions import Perm
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.permissions import allows
+from core.selectors import audit_list_for
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -326,6 +327,8 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence_form": evidence_form,
         "can_reopen": can_reopen,
         "conflict": conflict,
+        # The history (returns with their notes, acceptance) for those who report or review it.
+        "history": list(audit_list_for(update)[:50]) if (can_edit or allows(user, update, Perm.REVIEW)) else [],
     }
     return render(request, "actionplans/update_detail.html", context, status=409 if conflict else 200)
 

@@ -189,15 +189,29 @@ class ReplyForm(forms.Form):
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):
-    """One attendance choice (and an optional stand-in) per invitee."""
+    """One attendance choice (and an optional stand-in) per invitee. The actor's own attendance is
+    shown but not offered (nobody records their own; ADR 0003), nor are they offered as a stand-in."""
 
-    def __init__(self, *args: Any, invitations: list[Invitation], attendance: list[Attendance], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        invitations: list[Invitation],
+        attendance: list[Attendance],
+        actor: AnyUser | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         current = {a.person_id: a for a in attendance}
-        self.rows: list[tuple[Invitation, str, str]] = []
-        people = [(i.person.pk, i.person.full_name) for i in invitations]
+        actor_id = getattr(actor, "pk", None)
+        self.rows: list[tuple[Invitation, str | None, str | None]] = []
+        people = [
+            (i.person.pk, i.person.full_name) for i in invitations if i.person.user_id != actor_id or not actor_id
+        ]
         for invitation in invitations:
             pid = invitation.person_id
+            if actor_id and invitation.person.user_id == actor_id:
+                self.rows.append((invitation, None, None))
+                continue
             existing = current.get(pid)
             status_name, by_name = f"status_{pid}", f"represented_by_{pid}"
             self.fields[status_name] = forms.ChoiceField(
@@ -219,7 +233,7 @@ class AttendanceForm(StyledFormMixin, forms.Form):
     def entries(self) -> list[dict[str, Any]]:
         from stakeholders.models import Person
 
-        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows]
+        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows if s and b]
         stand_ins = Person.objects.in_bulk([b for _inv, _s, b in wanted if b])
         return [
             {"person": inv.person, "status": status, "represented_by": stand_ins.get(by) if by else None}

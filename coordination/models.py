@@ -190,6 +190,9 @@ class CommitteeMembership(models.Model):
     designation = models.CharField(_("designation"), max_length=24, choices=Designation.choices, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
+    # A seat lets fellow members reach each other (contact details): it does so only when whoever
+    # seated the person could already see the person's contact details (ADR 0003).
+    shares_contact = models.BooleanField(_("shares contact details with fellow members"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -441,6 +444,9 @@ class Invitation(models.Model):
     response = models.CharField(_("reply"), max_length=16, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Invited once the meeting had started: attending on such an invitation does not open a
+    # confidential meeting's minutes (ADR 0003).
+    after_start = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -482,6 +488,18 @@ class Attendance(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Attendance is a grant (a confidential meeting's minutes): who recorded it, and the logins the
+    # attendee and the stand-in had when it was recorded. Access follows these, not whichever login
+    # the person record is linked to later (ADR 0003).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    attendee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    stand_in_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -496,7 +514,11 @@ class Attendance(models.Model):
                 violation_error_message=_("Say who represented them."),
             ),
         ]
-        indexes = [models.Index(fields=["person", "status"], name="coordination_attendance_person")]
+        indexes = [
+            models.Index(fields=["person", "status"], name="coordination_attendance_person"),
+            models.Index(fields=["attendee_user", "status"], name="coordination_attendance_login"),
+            models.Index(fields=["stand_in_user"], name="coordination_attend_stand_in"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"

@@ -262,12 +262,23 @@ class MeetingPage:
     backlog: list[AgendaItem] = field(default_factory=list)
 
 
+def decision_related() -> list[str]:
+    """What a decision's line reads with it: its owner and lead organisation, and, where an app has
+    taken decisions over as actions (``Action.decision``, related name ``action``; ADR 0004), that
+    action, so the page shows "tracked as an action" without a query per decision and without this
+    app importing the one above it."""
+    related = ["owner", "owner_organisation"]
+    if any(r.name == "action" and r.one_to_one for r in Decision._meta.related_objects):
+        related.append("action")
+    return related
+
+
 def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     """Everything the meeting page shows, in a fixed number of queries whatever the agenda's size.
     Minutes and outcomes are left out when the user may not read them (confidential meetings)."""
     can_read = bool(getattr(meeting, "can_read_minutes", False))
     can_manage = bool(getattr(meeting, "can_manage", False))
-    decisions = Decision.objects.select_related("owner", "owner_organisation").order_by("created_at", "id")
+    decisions = Decision.objects.select_related(*decision_related()).order_by("created_at", "id")
     items_qs = meeting.agenda_items.select_related("carried_from__meeting", "follow_up_of__meeting")
     if can_read:
         items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions))

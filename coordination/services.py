@@ -4,13 +4,14 @@ atomically; emails go out after the commit, from Celery tasks that take ids."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,10 @@ from coordination.models import (
 )
 from coordination.recurrence import expand
 from core.models import User
-from core.permissions import NOT_FOUND_MESSAGE, require, require_visible
+from core.permissions import NOT_FOUND_MESSAGE, is_in_force, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
-from stakeholders.models import Organisation, Person
+from stakeholders.models import Jurisdiction, Organisation, Person, Sector
+from stakeholders.permissions import can_see_person_contact
 
 COMMITTEE_FIELDS = (
     "name",
@@ -91,8 +93,69 @@ def sanitise_minutes(html: str) -> str:
     ).strip()
 
 
-def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    data = {k: v for k, v in data.items() if k in fields}
+class CommitteeFields(TypedDict, total=False):
+    """What a committee's create and update accept (``COMMITTEE_FIELDS``)."""
+
+    name: str
+    acronym: str
+    kind: str
+    jurisdiction: Jurisdiction
+    parent: Committee | None
+    remit: str
+    mandate: str
+    mandate_review_date: date | None
+    secretariat: Organisation | None
+    status: str
+    quorum_rule: str
+    quorum_value: int | None
+
+
+class MeetingFields(TypedDict, total=False):
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    online_url: str
+    is_confidential: bool
+
+
+class AgendaItemDetails(TypedDict, total=False):
+    """An agenda item's fields besides its title and place (``agenda_item_add``)."""
+
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    papers: str
+
+
+class AgendaItemFields(TypedDict, total=False):
+    title: str
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    papers: str
+    order: int | None
+
+
+class DecisionFields(TypedDict, total=False):
+    kind: str
+    text: str
+    owner: Person | None
+    owner_organisation: Organisation | None
+    due_date: date | None
+    status: str
+
+
+def _reject_unknown(data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """An argument the use case does not take is a programming error, never silently dropped."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"Unknown field(s): {', '.join(unknown)}")
+
+
+def _assign(instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    _reject_unknown(data, fields)
+    data = dict(data)
     changes = changed_fields(instance, data) if instance.pk else {}
     for name, value in data.items():
         setattr(instance, name, value)
@@ -113,7 +176,7 @@ def _require_known_people(actor: User, **people: Person | None) -> None:
         raise ValidationError(errors)
 
 
-def _require_visible_changes(actor: User, instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> None:
+def _require_visible_changes(actor: User, instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
     """The foreign keys ``data`` sets to a new row must be rows the actor may see (an unchanged
     link is left alone: a coordinator may edit a body whose parent they cannot see)."""
     changed = {
@@ -146,7 +209,9 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
+def committee_create(
+    *, actor: User, expected_sectors: Iterable[Sector] | None = None, **data: Unpack[CommitteeFields]
+) -> Committee:
     require(permissions.can_create_committee(actor), "You may not create committees.")
     committee = Committee()
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
@@ -163,7 +228,13 @@ def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) 
 
 
 @transaction.atomic
-def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
+def committee_update(
+    *,
+    actor: User,
+    committee: Committee,
+    expected_sectors: Iterable[Sector] | None = None,
+    **data: Unpack[CommitteeFields],
+) -> Committee:
     require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
     if expected_sectors is not None:
@@ -188,12 +259,6 @@ def committee_update(*, actor: User, committee: Committee, expected_sectors: Any
 # --- Members -----------------------------------------------------------------------------------
 
 
-def _is_current(membership: CommitteeMembership, on: date) -> bool:
-    return (membership.start_date is None or membership.start_date <= on) and (
-        membership.end_date is None or membership.end_date >= on
-    )
-
-
 @transaction.atomic
 def membership_add(
     *,
@@ -206,10 +271,18 @@ def membership_add(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> CommitteeMembership:
-    """Seat a person on the committee; they are invited to its planned meetings from now on."""
+    """Seat a person on the committee; they are invited to its planned meetings from now on.
+
+    A seat is a grant (ADR 0003): from its start date the person reads the minutes of the meetings
+    held while they sit (a seat starts today unless dated: dating it earlier is a deliberate grant of
+    earlier minutes, recorded in the audit); and fellow members reach each other's contact details
+    only through seats made by someone who could already see that person's contact details."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
     _require_known_people(actor, person=person)
     require_visible(actor, organisation=organisation)
+    if start_date is None:
+        today = timezone.localdate()
+        start_date = min(today, end_date) if end_date is not None else today
     membership = CommitteeMembership(
         committee=committee,
         person=person,
@@ -218,11 +291,20 @@ def membership_add(
         designation=designation,
         start_date=start_date,
         end_date=end_date,
+        shares_contact=can_see_person_contact(actor, person),
     )
     membership.full_clean()
     membership.save()
     audit_record(
-        actor=actor, action="committee.member_add", target=committee, changes={"person": str(person), "role": role}
+        actor=actor,
+        action="committee.member_add",
+        target=committee,
+        changes={
+            "person": str(person),
+            "role": role,
+            "start_date": str(start_date),
+            "shares_contact": membership.shares_contact,
+        },
     )
     now = timezone.now()
     future = Meeting.objects.filter(committee=committee, status=Meeting.Status.PLANNED, starts_at__gt=now).exclude(
@@ -251,12 +333,50 @@ def membership_end(*, actor: User, membership: CommitteeMembership, end_date: da
     membership.end_date = end_date or timezone.localdate()
     membership.full_clean()
     membership.save(update_fields=["end_date"])
+    withdrawn = _withdraw_member_invitations(membership)
     audit_record(
         actor=actor,
         action="committee.member_end",
         target=membership.committee,
-        changes={"person": str(membership.person), "end_date": str(membership.end_date)},
+        changes={
+            "person": str(membership.person),
+            "end_date": str(membership.end_date),
+            "invitations_withdrawn": withdrawn,
+        },
     )
+
+
+def _withdraw_member_invitations(membership: CommitteeMembership) -> int:
+    """An ended seat takes its invitations with it: the member invitations to the committee's
+    meetings after the end date (not those they attended, nor those another seat of theirs on the
+    committee covers) are withdrawn. A summoned official's or guest's invitation stays: that was a
+    separate decision."""
+    ended = membership.end_date
+    assert ended is not None
+    other_seats = list(
+        CommitteeMembership.objects.filter(committee_id=membership.committee_id, person_id=membership.person_id)
+        .exclude(pk=membership.pk)
+        .values_list("start_date", "end_date")
+    )
+    candidates = (
+        Invitation.objects.filter(
+            person_id=membership.person_id,
+            kind=Invitation.Kind.MEMBER,
+            meeting__committee_id=membership.committee_id,
+        )
+        .exclude(meeting__attendance__person_id=membership.person_id)
+        .select_related("meeting")
+    )
+    withdraw = []
+    for invitation in candidates:
+        held_on = timezone.localtime(invitation.meeting.starts_at).date()
+        if held_on <= ended:
+            continue
+        if any(is_in_force(s, e, held_on) for s, e in other_seats):
+            continue
+        withdraw.append(invitation.pk)
+    Invitation.objects.filter(pk__in=withdraw).delete()
+    return len(withdraw)
 
 
 # --- Meetings ----------------------------------------------------------------------------------
@@ -264,11 +384,7 @@ def membership_end(*, actor: User, membership: CommitteeMembership, end_date: da
 
 def _current_member_ids(committee: Committee, on: date) -> list[int]:
     return list(
-        committee.memberships.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-        .values_list("person_id", flat=True)
-        .distinct()
+        committee.memberships.filter(permissions.memberships_on_q(on)).values_list("person_id", flat=True).distinct()
     )
 
 
@@ -346,7 +462,7 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, **data: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingFields]) -> Meeting:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
@@ -392,7 +508,7 @@ def invitation_add(
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
     _require_known_people(actor, person=person)
-    invitation = Invitation(meeting=meeting, person=person, kind=kind)
+    invitation = Invitation(meeting=meeting, person=person, kind=kind, after_start=timezone.now() >= meeting.starts_at)
     invitation.full_clean()
     invitation.save()
     audit_record(actor=actor, action="meeting.invite", target=meeting, changes={"person": str(person), "kind": kind})
@@ -433,7 +549,9 @@ def _next_order(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Any) -> AgendaItem:
+def agenda_item_add(
+    *, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Unpack[AgendaItemDetails]
+) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
     _require_unlocked(meeting)
     item = AgendaItem(
@@ -449,7 +567,7 @@ def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | N
 
 
 @transaction.atomic
-def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaItem:
+def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaItemFields]) -> AgendaItem:
     require(
         item.meeting is not None
         and permissions.can_manage_meeting(actor, item.meeting)
@@ -528,9 +646,7 @@ def _quorum_met(meeting: Meeting) -> bool | None:
         return None
     on = timezone.localtime(meeting.starts_at).date()
     eligible = set(
-        committee.memberships.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
+        committee.memberships.filter(permissions.memberships_on_q(on))
         .exclude(role=CommitteeMembership.Role.OBSERVER)
         .values_list("person_id", flat=True)
     )
@@ -541,7 +657,11 @@ def _quorum_met(meeting: Meeting) -> bool | None:
 @transaction.atomic
 def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]]) -> list[Attendance]:
     """Record who attended: ``entries`` of ``{"person", "status", "represented_by"}``. Everyone must
-    be an invitee; all entries are saved or none. Works out whether the quorum was met."""
+    be an invitee; all entries are saved or none. Works out whether the quorum was met.
+
+    Attendance is a grant (a confidential meeting's minutes, ADR 0003): nobody records their own
+    (as attendee or stand-in, however their person record is linked); each row keeps who recorded it
+    and the logins the attendee and the stand-in had then."""
     require(permissions.can_manage_meeting(actor, meeting), "You may not record attendance at this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
@@ -551,9 +671,8 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
     for entry in entries:
         person = entry["person"]
         if person.pk not in invited:
-            raise ValidationError(
-                {"person": _("%(name)s is not invited to this meeting: invite them first.") % {"name": person}}
-            )
+            # One message whoever the person is: it names nobody and tells nothing about who exists.
+            raise ValidationError({"person": _("This person is not invited to this meeting: invite them first.")})
         status = entry.get("status")
         represented_by = entry.get("represented_by") if status == Attendance.Status.REPRESENTED else None
         if represented_by is not None and represented_by.pk not in invited:
@@ -561,11 +680,26 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
             raise ValidationError(
                 {"represented_by": _("The stand-in must be invited to this meeting: invite them first.")}
             )
+        if person.user_id == actor.pk:
+            raise ValidationError(
+                {"person": _("Your own attendance is recorded by another manager of the committee, not by you.")}
+            )
+        if represented_by is not None and represented_by.user_id == actor.pk:
+            raise ValidationError(
+                {
+                    "represented_by": _(
+                        "Your own attendance is recorded by another manager of the committee, not by you."
+                    )
+                }
+            )
         attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
             meeting=meeting, person=person
         )
         attendance.status = status or ""
         attendance.represented_by = represented_by
+        attendance.recorded_by = actor
+        attendance.attendee_user_id = person.user_id
+        attendance.stand_in_user_id = represented_by.user_id if represented_by is not None else None
         attendance.full_clean(validate_unique=False)
         attendance.save()
         saved.append(attendance)
@@ -662,14 +796,15 @@ def decision_record(
 
 
 @transaction.atomic
-def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision:
+def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionFields]) -> Decision:
     """Text and kind change only until the minutes are approved; owner, due date and status are
     follow-up tracking and stay open to the committee's managers and to the owner."""
+    _reject_unknown(data, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     content = {k: v for k, v in data.items() if k in DECISION_CONTENT_FIELDS and getattr(decision, k) != v}
     if content:
         require(permissions.can_write_minutes(actor, decision.meeting), "You may not change this outcome.")
         _require_unlocked(decision.meeting)
-    progress = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
+    progress: dict[str, Any] = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
     if progress:
         require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
         if progress.get("owner_organisation") not in (None, decision.owner_organisation):

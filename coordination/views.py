@@ -357,7 +357,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     invitations = list(meeting.invitations.select_related("person").order_by("person__full_name"))
     attendance = list(meeting.attendance.all())
-    form = AttendanceForm(request.POST or None, invitations=invitations, attendance=attendance)
+    form = AttendanceForm(request.POST or None, invitations=invitations, attendance=attendance, actor=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(actor=user, meeting=meeting, entries=form.entries())

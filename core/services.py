@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,19 @@ def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, li
         if old != new:
             out[name] = [None if old is None else str(old), None if new is None else str(new)]
     return out
+
+
+def assign_fields(instance: models.Model, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Set ``data`` on ``instance`` (a service's writable ``fields`` only) and return what changed
+    (``changed_fields``; nothing for a new row). A field the service does not take is an error: a
+    caller's typo must not be silently dropped."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no writable field(s) {', '.join(unknown)}")
+    changes = changed_fields(instance, dict(data)) if instance.pk else {}
+    for name, value in data.items():
+        setattr(instance, name, value)
+    return changes
 
 
 def user_sessions_end(*, user: User) -> int:

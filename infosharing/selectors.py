@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -115,6 +115,16 @@ def _candidates(
         return [(row[0], int(row[1])) for row in cursor.fetchall()]
 
 
+def _as_datetime(value: Any) -> datetime | None:
+    """A sort key as the raw cursor returns it (PostgreSQL: a datetime; SQLite: text)."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
+
+
 def item_page_visible_to(
     user: AnyUser | None, *, cursor: str | None = None, q: str = "", label: str = "", limit: int = PAGE_SIZE
 ) -> ItemPage:
@@ -133,7 +143,7 @@ def item_page_visible_to(
     items = [found[pk] for pk in ids if pk in found]
     next_cursor = None
     if more and rows:
-        last = InformationItem.objects.filter(pk=rows[-1][1]).values_list("created_at", flat=True).first()
+        last = _as_datetime(rows[-1][0])
         if last is not None:
             next_cursor = encode_cursor(last, rows[-1][1])
     return ItemPage(items=items, next_cursor=next_cursor, candidates=ids)
@@ -176,6 +186,27 @@ def training_missing(user: AnyUser | None, agreement: SharingAgreement) -> bool:
 
 def can_download(user: AnyUser | None, item: InformationItem) -> bool:
     return allows(user, item, perms.Action.DOWNLOAD) and content_gate(user, item) is None
+
+
+def downloadable(user: AnyUser | None, items: list[InformationItem]) -> list[InformationItem]:
+    """Of a page of items, those the user may download or export (two queries, whatever the page)."""
+    if not items:
+        return []
+    allowed_ids = set(
+        restrict(InformationItem.objects.filter(pk__in=[i.pk for i in items]), user, perms.Action.DOWNLOAD).values_list(
+            "pk", flat=True
+        )
+    )
+    acked = set(
+        Acknowledgement.objects.filter(user_id=getattr(user, "pk", None) or 0).values_list("agreement_id", flat=True)
+    )
+    uid = getattr(user, "pk", None)
+    return [
+        i
+        for i in items
+        if i.pk in allowed_ids
+        and (i.agreement_id is None or i.label == TLP.CLEAR or i.originator_id == uid or i.agreement_id in acked)
+    ]
 
 
 def item_actions(user: AnyUser | None, item: InformationItem) -> dict[str, bool]:

@@ -298,7 +298,7 @@ def item_export_csv(request: HttpRequest) -> HttpResponse:
     page = selectors.item_page_visible_to(
         user, cursor=request.GET.get("cursor"), q=data.get("q", ""), label=data.get("label", "")
     )
-    items = [i for i in page.items if selectors.can_download(user, i)]
+    items = selectors.downloadable(user, page.items)
     services.log_reads(event=E.EXPORT, actor=user, items=items, detail={"format": "csv"})
     response = HttpResponse(exporting.items_csv(items), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="information-items.csv"'

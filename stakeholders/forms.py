@@ -14,7 +14,9 @@ from stakeholders import importing, permissions, selectors
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
+    JurisdictionRole,
     Organisation,
+    OrganisationMembership,
     Partnership,
     Person,
     Position,
@@ -251,7 +253,7 @@ class MappingForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, f
         ancestors = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             permissions.organisations_visible(user)
-            .filter(Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors))
+            .filter(selectors.within_q(jurisdiction) | Q(jurisdiction_id__in=ancestors))
             .select_related("jurisdiction")
         )
 
@@ -345,3 +347,33 @@ class LoginLinkAccountForm(StyledFormMixin, forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+# --- Access: roles and memberships given by e-mail, with a reason ----------------------------
+
+
+class _InviteForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        required=False,
+        help_text=_("Used when the person has no account yet: one is opened and a link to set a password is sent."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, help_text=_("Recorded in the audit trail with your name.")
+    )
+
+
+class JurisdictionRoleGrantForm(_InviteForm):
+    role = forms.ChoiceField(label=_("Role"), choices=JurisdictionRole.Role.choices)
+    field_order = ["email", "full_name", "role", "reason"]
+
+
+class OrganisationMemberInviteForm(_InviteForm):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganisationMembership.Role.choices)
+    field_order = ["email", "full_name", "role", "reason"]
+
+
+class RevokeForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

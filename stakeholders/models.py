@@ -255,7 +255,13 @@ class OrganisationGrant(ObjectGrant):
         verbose_name = _("organisation grant")
         verbose_name_plural = _("organisation grants")
         indexes = [
-            models.Index(fields=["grantee_kind", "grantee_id", "permission"], name="stakeholders_orggrant_idx"),
+            # A user's grants in one index-only range scan (rules read them as ``pk IN (target_id...)``).
+            models.Index(
+                fields=["grantee_kind", "grantee_id", "permission", "target"],
+                include=["expires_at"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="stakeholders_orggrant_live_idx",
+            ),
         ]
 
 

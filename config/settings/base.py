@@ -334,6 +334,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "infosharing.tasks.send_sharing_review_reminders_task",
         "schedule": 3600.0 * 6,
     },
+    "propose-overdue-actions": {"task": "actionplans.tasks.propose_overdue_actions_task", "schedule": 3600.0 * 6},
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ class InviteeField(VisibleRelatedField):
 class CommitteeSerializer(VisibleModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     member_count = serializers.IntegerField(read_only=True, default=0)
-    next_meeting_at = serializers.DateTimeField(read_only=True, default=None)
+    next_meeting_at = serializers.DateTimeField(read_only=True, default=None, allow_null=True)
     can_manage = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -103,7 +103,7 @@ class MembershipSerializer(VisibleModelSerializer):
 
 class MeetingSerializer(VisibleModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
-    recurrence = serializers.CharField(source="series.rrule", read_only=True, default="")
+    recurrence = serializers.SerializerMethodField()  # in every answer, PATCH included ("" without a series)
     can_manage = serializers.BooleanField(read_only=True, default=False)
     can_read_minutes = serializers.BooleanField(read_only=True, default=False)
 
@@ -138,6 +138,9 @@ class MeetingSerializer(VisibleModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_recurrence(self, meeting: Meeting) -> str:
+        return meeting.series.rrule if meeting.series_id is not None and meeting.series is not None else ""
 
 
 class MeetingScheduleSerializer(VisibleModelSerializer):
@@ -180,6 +183,7 @@ class AgendaItemSerializer(VisibleModelSerializer):
             "follow_up_of",
         ]
         read_only_fields = ["meeting", "status", "minutes", "carried_from", "follow_up_of"]
+        extra_kwargs = {"minutes": {"allow_null": True}}  # null for those who may not read them
         validators: list[object] = []
 
     def to_representation(self, instance: AgendaItem) -> dict[str, Any]:

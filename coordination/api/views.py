@@ -81,7 +81,7 @@ class CommitteeViewSet(_SubResourceMixin, ServiceModelViewSet):
         return services.committee_update(actor=self.actor, committee=instance, **data)
 
     @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="members")
+    @action(detail=True, methods=["get", "post"], url_path="members", pagination_class=None)
     def members(self, request: Request, pk: str | None = None) -> Response:
         """Current members (``?all=1`` adds past ones); POST seats a person (chair, secretary, coordinator)."""
         committee = self.get_object()
@@ -148,7 +148,7 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
     # -- sub-resources ------------------------------------------------------------------------
 
     @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="agenda-items")
+    @action(detail=True, methods=["get", "post"], url_path="agenda-items", pagination_class=None)
     def agenda_items(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
         context = {"can_read_minutes": getattr(meeting, "can_read_minutes", False)}
@@ -183,7 +183,7 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
         return Response(AgendaItemSerializer(item, context={"can_read_minutes": True}).data)
 
     @extend_schema(request=InvitationSerializer, responses=InvitationSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="invitations")
+    @action(detail=True, methods=["get", "post"], url_path="invitations", pagination_class=None)
     def invitations(self, request: Request, pk: str | None = None) -> Response:
         """Invitees and their replies; POST summons an official (or a guest) to this meeting only."""
         meeting = self.get_object()
@@ -205,7 +205,7 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
         return Response(InvitationSerializer(invitation).data)
 
     @extend_schema(request=AttendanceSerializer(many=True), responses=AttendanceSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="attendance")
+    @action(detail=True, methods=["get", "post"], url_path="attendance", pagination_class=None)
     def attendance(self, request: Request, pk: str | None = None) -> Response:
         """Attendance; POST a list of ``{person, status, represented_by}`` (all saved, or none)."""
         meeting = self.get_object()
@@ -220,7 +220,7 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
         )
 
     @extend_schema(request=DecisionSerializer, responses=DecisionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="decisions")
+    @action(detail=True, methods=["get", "post"], url_path="decisions", pagination_class=None)
     def decisions(self, request: Request, pk: str | None = None) -> Response:
         """Outcomes (information, decisions, follow-up actions); none of a confidential meeting unless
         the caller attended (or owns one)."""

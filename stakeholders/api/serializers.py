@@ -93,7 +93,9 @@ class PersonSerializer(VisibleModelSerializer):
 
     PERSONAL_FIELDS = ("email", "phone", "contact_consent_at", "user", "gender", "is_youth", "demographics_consent_at")
 
-    positions = PersonPositionSerializer(source="visible_positions", many=True, read_only=True)
+    # email, phone and gender are masked to null for callers without a need (so the schema says
+    # nullable); on input, null means blank (none on record).
+    positions = PersonPositionSerializer(source="visible_positions", many=True, read_only=True, default=list)
     contact_visible = serializers.BooleanField(read_only=True, default=False)
     can_change = serializers.BooleanField(read_only=True, default=False)
     organisation = VisibleRelatedField(
@@ -140,8 +142,20 @@ class PersonSerializer(VisibleModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
         # "person with this login already exists" would tell whose login is linked: the service
         # decides (only platform admins link logins) and answers without naming anyone.
-        extra_kwargs: dict[str, dict[str, object]] = {"user": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {
+            "user": {"validators": []},
+            **{name: {"allow_null": True} for name in ("email", "phone", "gender")},
+        }
         validators: list[object] = []
+
+    def validate_email(self, value: str | None) -> str:
+        return value or ""
+
+    def validate_phone(self, value: str | None) -> str:
+        return value or ""
+
+    def validate_gender(self, value: str | None) -> str:
+        return value or ""
 
     def to_representation(self, instance: Person) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)

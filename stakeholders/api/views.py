@@ -41,7 +41,7 @@ class JurisdictionFilter(VisibleFilterSet):
         fields = ["level", "parent", "code"]
 
     def filter_within(self, queryset: QuerySet[Jurisdiction], name: str, value: Jurisdiction) -> QuerySet[Jurisdiction]:
-        return queryset.filter(path__startswith=value.path)
+        return queryset.filter(selectors.within_q(value, via=""))
 
 
 class JurisdictionViewSet(ServiceModelViewSet):
@@ -94,7 +94,7 @@ class OrganisationFilter(VisibleFilterSet):
         fields = ["sector", "jurisdiction", "kind", "is_active", "parent"]
 
     def filter_within(self, queryset: QuerySet[Organisation], name: str, value: Jurisdiction) -> QuerySet[Organisation]:
-        return queryset.filter(jurisdiction__path__startswith=value.path)
+        return queryset.filter(selectors.within_q(value))
 
 
 class OrganisationViewSet(ServiceModelViewSet):
@@ -121,10 +121,10 @@ class OrganisationViewSet(ServiceModelViewSet):
 class _WithinFilterMixin:
     """``within=<jurisdiction id>``: the jurisdiction's whole subtree."""
 
-    within_field = "jurisdiction__path"
+    within_via = "jurisdiction"
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
-        return queryset.filter(**{f"{self.within_field}__startswith": value.path})
+        return queryset.filter(selectors.within_q(value, self.within_via))
 
 
 class PersonFilter(VisibleFilterSet):

@@ -360,3 +360,9 @@ def test_indicator_roll_up_link_must_be_to_the_parent_plan(pw) -> None:  # type:
         services.indicator_create(actor=pw.alice, plan=pw.plan, code="I9", name="x", parent=pw.ind)
     assert "parent" in err.value.message_dict
     assert not Indicator.objects.filter(code="I9").exists()
+
+
+def test_the_loop_runs_as_a_task(pw) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.tasks import propose_overdue_actions_task
+
+    assert propose_overdue_actions_task.delay().get() == 0  # the plan is a draft: nothing proposed

@@ -212,7 +212,30 @@ def test_query_budgets_do_not_grow_with_actions(pw, client_for, django_assert_ma
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(35):
         client_for(pw.mona).get(url)
     assert Action.objects.count() > 8
     assert Decimal(1)
+
+
+def test_the_decision_shows_it_is_tracked_as_an_action(pw, client_for) -> None:  # type: ignore[no-untyped-def]
+    from coordination.models import Decision
+    from tests.coordination.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
+
+    meeting = MeetingFactory(committee=pw.committee)
+    item = AgendaItemFactory(meeting=meeting)
+    decision = DecisionFactory(
+        agenda_item=item,
+        meeting=meeting,
+        committee=pw.committee,
+        kind=Decision.Kind.ACTION,
+        text="Hold a camp",
+        owner_organisation=pw.org,
+    )
+    page = client_for(pw.mike).get(reverse("coordination:meeting-detail", args=[meeting.pk])).content.decode()
+    assert "tracked as an action" not in page
+    action = services.action_create_from_decision(
+        actor=pw.alice, decision=decision, plan=pw.plan, objective=pw.o1, title="Camp"
+    )
+    page = client_for(pw.mike).get(reverse("coordination:meeting-detail", args=[meeting.pk])).content.decode()
+    assert "tracked as an action" in page and action.get_absolute_url() in page

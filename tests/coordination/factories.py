@@ -67,6 +67,11 @@ class AttendanceFactory(DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     person = factory.SubFactory(PersonFactory)
     status = Attendance.Status.PRESENT
+    represented_by = None
+    # As the service records them: the logins the people have at the time (recorded by nobody here,
+    # which counts as someone other than the attendee).
+    attendee_user = factory.LazyAttribute(lambda o: o.person.user)
+    stand_in_user = factory.LazyAttribute(lambda o: o.represented_by.user if o.represented_by else None)
 
 
 class DecisionFactory(DjangoModelFactory):

@@ -192,7 +192,7 @@ def test_attendance_all_or_nothing(api_for, cw):
     assert bad_status.status_code == 400
     ok = api_for(cw.sam).post(
         url,
-        [{"person": cw.carol_person.pk, "status": "present"}, {"person": cw.sam_person.pk, "status": "present"}],
+        [{"person": cw.carol_person.pk, "status": "present"}, {"person": cw.mike_person.pk, "status": "present"}],
         format="json",
     )
     assert ok.status_code == 201 and len(ok.json()) == 2
@@ -207,7 +207,9 @@ def test_minutes_decisions_and_approval(api_for, cw):
         actor=cw.carol, committee=cw.committee, title="Next", starts_at=start, ends_at=start + timedelta(hours=1)
     )
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
-    services.attendance_record(actor=cw.sam, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}])
+    services.attendance_record(
+        actor=cw.carol, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}]
+    )
     c = api_for(cw.sam)
     minutes = c.post(
         f"{MEETINGS}{meeting.pk}/agenda-items/{item.pk}/minutes/",
@@ -320,7 +322,9 @@ def test_organisations_named_in_decisions_and_memberships_must_be_visible_to_the
     cw.other_org.save()
     meeting = _meeting(cw)
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Reports")
-    services.attendance_record(actor=cw.sam, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}])
+    services.attendance_record(
+        actor=cw.carol, meeting=meeting, entries=[{"person": cw.sam_person, "status": "present"}]
+    )
     hidden = api_for(cw.sam).post(
         f"{MEETINGS}{meeting.pk}/decisions/",
         {"agenda_item": item.pk, "text": "Train teachers", "owner_organisation": cw.other_org.pk},

@@ -54,13 +54,14 @@ def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no
 
 
 def _held(cw, meeting, *present):  # type: ignore[no-untyped-def]
-    services.attendance_record(
-        actor=cw.sam,
-        meeting=meeting,
-        entries=[
-            {"person": p, "status": Attendance.Status.PRESENT} for p in present or (cw.sam_person, cw.carol_person)
-        ],
-    )
+    """Sam records the others present; the chair records Sam (nobody records their own attendance)."""
+    people = present or (cw.sam_person, cw.carol_person)
+    others = [{"person": p, "status": Attendance.Status.PRESENT} for p in people if p != cw.sam_person]
+    services.attendance_record(actor=cw.sam, meeting=meeting, entries=others)
+    if cw.sam_person in people:
+        services.attendance_record(
+            actor=cw.carol, meeting=meeting, entries=[{"person": cw.sam_person, "status": Attendance.Status.PRESENT}]
+        )
     meeting.refresh_from_db()
     return meeting
 
@@ -381,7 +382,8 @@ def test_attendance_for_a_non_invitee_is_refused_and_nothing_is_half_saved(cw):
                 {"person": stranger, "status": "present"},
             ],
         )
-    assert "Stranger is not invited" in " ".join(exc.value.messages)
+    # One message, naming nobody (issue #7, finding 7).
+    assert exc.value.messages == ["This person is not invited to this meeting: invite them first."]
     assert _counts() == before
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PLANNED and meeting.quorum_met is None
@@ -651,3 +653,15 @@ def test_cancelling_sends_an_itip_cancel_to_those_invited_by_email(cw, committed
     assert send_meeting_invitations_task.delay(second.pk).get() == 0  # a retry sends nothing twice
     with pytest.raises(ValidationError):
         services.meeting_cancel(actor=cw.sam, meeting=second)
+
+
+def test_services_take_known_fields_only(cw):
+    """An argument a use case does not take is an error, not silently dropped."""
+    with pytest.raises(TypeError, match="colour"):
+        services.committee_update(actor=cw.alice, committee=cw.committee, colour="red")  # type: ignore[call-arg]
+    meeting = _schedule(cw)
+    with pytest.raises(TypeError, match="status"):
+        services.meeting_update(actor=cw.sam, meeting=meeting, status="held")  # type: ignore[call-arg]
+    cw.committee.refresh_from_db()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED

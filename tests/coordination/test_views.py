@@ -218,6 +218,18 @@ def test_record_attendance_minutes_decision_and_approve(client_for, cw):
         },
     )
     assert response.status_code == 302
+    # Sam's own row is not his to record (ADR 0003: attendance is a grant); the chair records it.
+    assert Attendance.objects.filter(meeting=meeting).count() == 2
+    assert not Attendance.objects.filter(meeting=meeting, person=cw.sam_person).exists()
+    chair = client_for(cw.carol)
+    form = chair.get(reverse("coordination:attendance-edit", args=[meeting.pk]))
+    assert f'name="status_{cw.carol_person.pk}"' not in form.text and f'name="status_{cw.sam_person.pk}"' in form.text
+    assert (
+        chair.post(
+            reverse("coordination:attendance-edit", args=[meeting.pk]), {f"status_{cw.sam_person.pk}": "present"}
+        ).status_code
+        == 302
+    )
     assert Attendance.objects.filter(meeting=meeting).count() == 3
     minutes_url = reverse("coordination:item-minutes", args=[item.pk])
     assert (
@@ -534,7 +546,7 @@ def test_dashboard_query_budget_does_not_grow_with_committees_decisions_or_notif
         )
         notification_send(recipient=cw.sam, title=f"Note {i}")
     c = client_for(cw.sam)
-    with django_assert_max_num_queries(12):  # 11 today, whatever the number of rows
+    with django_assert_max_num_queries(18):  # every app's panel and the bell, whatever the number of rows
         page = c.get("/")
     assert page.status_code == 200
     assert "Ward forum 0" in page.text and "Reviews due" in page.text

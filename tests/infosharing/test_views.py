@@ -163,3 +163,59 @@ def test_list_query_budget_does_not_grow(sw, client_for, django_assert_max_num_q
     with django_assert_max_num_queries(14):
         r = c.get(reverse("infosharing:item-list"), {"q": "extra"})
     assert r.content.decode().count("Extra ") >= 30
+
+
+def test_csv_export_query_budget(sw, client_for, django_assert_max_num_queries):
+    services.agreement_acknowledge(actor=sw.mona, agreement=sw.agreement)
+    c = client_for(sw.mona)
+    with django_assert_max_num_queries(12):
+        c.get(reverse("infosharing:item-export-csv"))
+    for n in range(20):
+        item = services.item_create(
+            actor=sw.paula,
+            title=f"Csv {n}",
+            organisation=sw.police,
+            category="Safeguarding",
+            label=TLP.AMBER,
+            agreement=sw.agreement,
+        )
+        services.item_share(
+            actor=sw.paula,
+            item=item,
+            grantee_kind="organisation",
+            grantee_id=sw.world.org.pk,
+            reason="r",
+            confirmed=True,
+        )
+    with django_assert_max_num_queries(12):
+        body = c.get(reverse("infosharing:item-export-csv")).content.decode()
+    assert body.count("Csv ") == 20
+
+
+def test_a_cited_item_the_reader_may_not_open_shows_as_restricted(sw, client_for):
+    citing = services.item_create(
+        actor=sw.paula,
+        title="Follow-up",
+        organisation=sw.police,
+        category="Safeguarding",
+        label=TLP.AMBER,
+        agreement=sw.agreement,
+        cites=[sw.items[TLP.RED], sw.items[TLP.GREEN]],
+    )
+    services.item_share(
+        actor=sw.paula, item=citing, grantee_kind="organisation", grantee_id=sw.world.org.pk, reason="r", confirmed=True
+    )
+    services.agreement_acknowledge(actor=sw.mona, agreement=sw.agreement)
+    body = client_for(sw.mona).get(reverse("infosharing:item-detail", args=[citing.pk])).content.decode()
+    assert "Restricted" in body and "Report GREEN" in body and "Report RED" not in body
+
+
+def test_counts_and_dashboard_panel_only_count_what_the_rule_allows(sw, client_for):
+    from infosharing import selectors
+
+    assert selectors.label_counts(sw.nina) == {TLP.CLEAR: 1}
+    assert selectors.label_counts(sw.mona) == {TLP.CLEAR: 1, TLP.GREEN: 1, TLP.AMBER: 1, TLP.AMBER_STRICT: 1}
+    home = client_for(sw.mona).get("/").content.decode()
+    assert "Newly shared with me" in home and sw.items[TLP.AMBER].reference in home
+    assert sw.items[TLP.RED].reference not in home
+    assert "Newly shared with me" not in client_for(sw.nina).get("/").content.decode()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.http import request_user
 from core.permissions import get_visible_or_404
 from stakeholders import permissions, selectors, services
-from stakeholders.access_forms import JurisdictionRoleGrantForm, OrganisationMemberInviteForm, RevokeForm
+from stakeholders.forms import JurisdictionRoleGrantForm, OrganisationMemberInviteForm, RevokeForm
 
 
 def _base_url(request: HttpRequest) -> str:
