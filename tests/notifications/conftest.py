@@ -235,16 +235,21 @@ def use_broker():  # type: ignore[no-untyped-def]
 
     saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
 
+    def forget_connections() -> None:
+        # What ``app._after_fork`` does: the next publish opens a connection to the broker now set.
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.__dict__["amqp"]._producer_pool = None
+
     def use(url: str) -> None:
         app.conf.broker_url = url
         app.conf.broker_transport_options = {"visibility_timeout": 60, "socket_timeout": 2, "socket_connect_timeout": 2}
         app.conf.task_always_eager = False
-        app.__dict__.pop("pool", None)
-        app.__dict__.pop("amqp", None)
+        forget_connections()
 
     yield use
     app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
-    app.__dict__.pop("pool", None)
+    forget_connections()
 
 
 from tests.coordination.conftest import committed, cw  # noqa: E402,F401 - the committee personas
