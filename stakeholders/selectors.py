@@ -65,7 +65,7 @@ def jurisdiction_tree_for_user(user: AnyUser) -> list[TreeNode]:
     nodes: dict[int, TreeNode] = {}
     roots: list[TreeNode] = []
     for j in rows:  # ordered by path, so a parent always comes before its children
-        node = TreeNode(j, j.org_count)  # type: ignore[attr-defined]
+        node = TreeNode(j, j.org_count)
         nodes[j.pk] = node
         parent = nodes.get(j.parent_id) if j.parent_id else None
         (parent.children if parent else roots).append(node)
