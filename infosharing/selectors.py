@@ -100,13 +100,15 @@ def _candidates(
                     "(LOWER(i.title) LIKE %s ESCAPE '\\' OR LOWER(i.category) LIKE %s ESCAPE '\\' OR i.reference = %s)"
                 )
                 p += [_like(q), _like(q), q.strip().upper()]
+        # Safe string-built SQL (nosec below): model table names and constant fragments only; every
+        # value is a query parameter.
         parts.append(
-            f"SELECT * FROM (SELECT v.sort_key AS sort_key, v.item_id AS item_id FROM {vt} v{join} "  # noqa: S608
+            f"SELECT * FROM (SELECT v.sort_key AS sort_key, v.item_id AS item_id FROM {vt} v{join} "  # noqa: S608  # nosec B608
             f"WHERE {' AND '.join(where)} ORDER BY v.sort_key DESC, v.item_id DESC LIMIT %s) p{n}"
         )
         params += [*p, limit]
     sql = (
-        "SELECT DISTINCT sort_key, item_id FROM ("  # noqa: S608
+        "SELECT DISTINCT sort_key, item_id FROM ("  # noqa: S608  # nosec B608
         + " UNION ALL ".join(parts)
         + ") u ORDER BY sort_key DESC, item_id DESC LIMIT %s"
     )
