@@ -95,7 +95,7 @@ def action_rag(action: Action, plan: ActionPlan | None = None, on: date | None =
 def with_rag(actions: list[Any], on: date | None = None) -> list[Any]:
     """Each action with ``rag`` set (its plan must be loaded, as the selectors do)."""
     for action in actions:
-        action.rag = action_rag(action, on=on)  # type: ignore[attr-defined]
+        action.rag = action_rag(action, on=on)
     return actions
 
 
@@ -139,7 +139,7 @@ def my_actions(user: User, *, on: date | None = None) -> list[Action]:
     actions = list(restrict(qs, user)[:200])
     start = quarter_start(on)
     for a in actions:
-        last = a.last_report_end  # type: ignore[attr-defined]
+        last = a.last_report_end
         a.report_due = last is None or last < start - timedelta(days=1)  # type: ignore[attr-defined]
     return with_rag(actions, on)
 
@@ -424,7 +424,7 @@ def plan_funding(user: User, plan: ActionPlan) -> list[FundingAllocation]:
 
 def funding_totals(allocations: list[FundingAllocation]) -> dict[tuple[str, str], dict[str, Decimal]]:
     """Totals per (organisation, currency): committed, indicative, disbursed, as funder and recipient."""
-    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))  # type: ignore[arg-type]
+    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for a in allocations:
         for org, role in ((a.funder, "funded"), (a.recipient, "received")):
             row = totals[(org.name, a.currency)]

@@ -125,12 +125,44 @@ def _as_datetime(value: Any) -> datetime | None:
     return parsed
 
 
+def search_vector() -> Any:
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("title", "category", config="simple")
+
+
+def _search_candidates(
+    user: AnyUser | None, *, limit: int, after: tuple[datetime, int] | None, q: str, label: str
+) -> list[tuple[Any, int]]:
+    """PostgreSQL: items matching the words (GIN index, migration 0004) that have a live visibility
+    row for one of the user's principals, newest first."""
+    from django.contrib.postgres.search import SearchQuery
+    from django.db.models import Exists, OuterRef
+
+    rows = perms.visibility_rows(user).filter(item_id=OuterRef("pk"))
+    qs = (
+        InformationItem.objects.annotate(search=search_vector())
+        .filter(Q(search=SearchQuery(q, config="simple")) | Q(reference=q.strip().upper()))
+        .filter(Exists(rows), erased_at__isnull=True)
+    )
+    if label:
+        qs = qs.filter(label=label)
+    if after is not None:
+        qs = qs.filter(Q(created_at__lt=after[0]) | Q(created_at=after[0], pk__lt=after[1]))
+    return list(qs.order_by("-created_at", "-id").values_list("created_at", "pk")[:limit])
+
+
 def item_page_visible_to(
     user: AnyUser | None, *, cursor: str | None = None, q: str = "", label: str = "", limit: int = PAGE_SIZE
 ) -> ItemPage:
     """One page of the items the user may open, newest first; three queries whatever the rows."""
     limit = max(1, min(limit, 200))
-    rows = _candidates(user, limit=limit + 1, after=decode_cursor(cursor), q=(q or "").strip(), label=label)
+    q = (q or "").strip()
+    after = decode_cursor(cursor)
+    if q and connection.vendor == "postgresql":
+        rows = _search_candidates(user, limit=limit + 1, after=after, q=q, label=label)
+    else:
+        rows = _candidates(user, limit=limit + 1, after=after, q=q, label=label)
     more = len(rows) > limit
     rows = rows[:limit]
     ids = [pk for _key, pk in rows]
@@ -197,10 +229,8 @@ def downloadable(user: AnyUser | None, items: list[InformationItem]) -> list[Inf
             "pk", flat=True
         )
     )
-    acked = set(
-        Acknowledgement.objects.filter(user_id=getattr(user, "pk", None)).values_list("agreement_id", flat=True)
-    )
-    uid = getattr(user, "pk", None)
+    uid = user.pk if isinstance(user, User) else None
+    acked = set(Acknowledgement.objects.filter(user_id=uid or 0).values_list("agreement_id", flat=True))
     return [
         i
         for i in items
