@@ -239,3 +239,32 @@ def test_the_decision_shows_it_is_tracked_as_an_action(pw, client_for) -> None: 
     )
     page = client_for(pw.mike).get(reverse("coordination:meeting-detail", args=[meeting.pk])).content.decode()
     assert "tracked as an action" in page and action.get_absolute_url() in page
+
+
+def test_evaluation_page_shows_ratings_lessons_and_funding_to_readers_of_the_plan(pw, client_for) -> None:  # type: ignore[no-untyped-def]
+    checkpoint = services.evaluation_create(
+        actor=pw.alice,
+        plan=pw.plan,
+        kind="mid_term",
+        due_on=pw.today,
+        relevance=4,
+        sustainability=2,
+        report="Halfway there",
+        management_response="We agree and will act",
+    )
+    services.lesson_record(actor=pw.alice, plan=pw.plan, checkpoint=checkpoint, text="Start earlier with schools")
+    services.allocation_create(
+        actor=pw.alice,
+        plan=pw.plan,
+        title="Micro-grants",
+        funder=pw.other_org,
+        recipient=pw.org,
+        amount=Decimal(1000),
+        currency="EUR",
+        status="committed",
+    )
+    url = reverse("actionplans:plan-evaluation", args=[pw.plan.pk])
+    page = client_for(pw.mike).get(url).content.decode()
+    assert "We agree and will act" in page and "Start earlier with schools" in page and "Micro-grants" in page
+    assert client_for(pw.mona).get(url).status_code == 404  # a partner reads its actions, not the evaluation
+    assert client_for(pw.charlie).get(url).status_code == 404
