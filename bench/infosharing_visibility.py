@@ -202,7 +202,7 @@ def sql_ms(fn: Callable[[], object], runs: int = 7) -> float:
         fn()
     total = 0.0
     for q in ctx.captured_queries:
-        if not q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT")):
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
             continue
         samples = []
         with connection.cursor() as c:
