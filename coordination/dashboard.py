@@ -10,14 +10,14 @@ from coordination import selectors
 
 
 def my_committees(request: HttpRequest) -> dict[str, Any] | None:
-    memberships = selectors.my_committees(request.user)  # type: ignore[arg-type]
+    memberships = selectors.my_committees(request.user)
     if not memberships:
         return None
     return {"template": "coordination/partials/dashboard_committees.html", "memberships": memberships}
 
 
 def my_open_decisions(request: HttpRequest) -> dict[str, Any] | None:
-    decisions = list(selectors.decisions_open_owned_by(request.user)[:10])  # type: ignore[arg-type]
+    decisions = list(selectors.decisions_open_owned_by(request.user)[:10])
     if not decisions:
         return None
     return {
@@ -28,7 +28,7 @@ def my_open_decisions(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
-    committees = list(selectors.committees_review_due(request.user)[:10])  # type: ignore[arg-type]
+    committees = list(selectors.committees_review_due(request.user)[:10])
     if not committees:
         return None
     return {

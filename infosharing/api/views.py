@@ -36,7 +36,7 @@ from infosharing.api.serializers import (
 from infosharing.models import AccessLog, AccessRequest, InformationItem, SharingAgreement
 
 
-class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Agreements the caller is party to (or manages). Create: sharing admins and platform admins."""
 
     serializer_class = SharingAgreementSerializer
@@ -54,7 +54,7 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(SharingAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):
     """Items the caller may open, newest first (keyset pages: ``?cursor=``; ``?q=`` search, ``?label=``)."""
 
     serializer_class = InformationItemSerializer
@@ -156,7 +156,7 @@ class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):  # type: igno
         )
 
 
-class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """My requests and those I decide. POST asks by reference: the answer is the same whether or not
     the item exists."""
 
