@@ -587,6 +587,8 @@ def _year_of_meetings(committee: Committee, admin: User, spec: dict[str, Any], s
     # invitees with a login reply to the next meeting's invitation (some leave it for the demo)
     upcoming = [m for m in meetings if m.starts_at > now]
     if upcoming:
+        # The secretariat has published the next meeting's agenda; later ones are still drafts.
+        services.meeting_publish(actor=admin, meeting=upcoming[0])
         invitees = upcoming[0].invitations.filter(person__user__isnull=False).select_related("person__user")
         for k, invitation in enumerate(invitees):
             if k % 2 == 0 and invitation.person.user is not None:

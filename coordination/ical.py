@@ -119,12 +119,14 @@ def invitation_ics(
     when the meeting was cancelled (one occurrence of a series: its RECURRENCE-ID)."""
     cancelled = meeting.status == Meeting.Status.CANCELLED
     cal = _calendar("CANCEL" if cancelled else "REQUEST")
-    if cancelled and meeting.series is not None and meeting.occurrence_start:
-        event = _event(meeting, uid=str(meeting.series.uid))
+    if meeting.series is not None and series_meetings and not cancelled:
+        events = _series_events(meeting.series, series_meetings)
+    elif meeting.series is not None and meeting.occurrence_start:
+        # One occurrence of a series the invitee's calendar already holds: its cancellation, or
+        # its published or changed agenda (an override of that occurrence, RECURRENCE-ID).
+        event = _event(meeting, uid=str(meeting.series.uid), agenda_titles=agenda_titles)
         event.add("recurrence-id", _local(meeting.occurrence_start))
         events = [event]
-    elif meeting.series is not None and series_meetings:
-        events = _series_events(meeting.series, series_meetings)
     else:
         events = [_event(meeting, uid=str(meeting.uid), agenda_titles=agenda_titles)]
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")

@@ -253,6 +253,8 @@ class Meeting(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     quorum_met = models.BooleanField(_("quorum met"), null=True, blank=True)
+    # A meeting starts as a draft: invitations go out when the secretariat publishes the agenda.
+    published_at = models.DateTimeField(_("agenda published"), null=True, blank=True, editable=False)
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
     minutes_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -291,6 +293,11 @@ class Meeting(models.Model):
 
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
+
+    @property
+    def is_draft(self) -> bool:
+        """Scheduled, agenda not published yet: nobody has been sent anything."""
+        return self.published_at is None and self.status == self.Status.PLANNED
 
     @property
     def is_locked(self) -> bool:
@@ -434,6 +441,9 @@ class Invitation(models.Model):
     response = models.CharField(_("reply"), max_length=16, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The meeting's SEQUENCE this invitee was last sent (None: never sent this meeting's invitation);
+    # a later agenda change sends an update (a higher SEQUENCE) to those already sent one.
+    sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

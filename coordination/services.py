@@ -10,11 +10,11 @@ from typing import Any
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coordination import permissions
+from coordination import mailing, permissions
 from coordination.models import (
     AgendaItem,
     Attendance,
@@ -110,6 +110,18 @@ def _queue_invitations(meeting_ids: list[int]) -> None:
         transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid))  # type: ignore[misc]
 
 
+def _send_update(meeting: Meeting) -> None:
+    """The meeting (its time, place or agenda) changed after invitations went out: one update
+    (iTIP REQUEST, the next SEQUENCE) to each invitee already sent one; nothing for a draft."""
+    meeting.refresh_from_db(fields=["published_at", "status"])
+    if meeting.published_at is None or meeting.status != Meeting.Status.PLANNED:
+        return
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.refresh_from_db(fields=["sequence"])
+    meeting.invitations.filter(sent_at__isnull=False).update(sent_at=None)
+    _queue_invitations([meeting.pk])
+
+
 def _require_unlocked(meeting: Meeting) -> None:
     if meeting.is_locked:
         raise ValidationError(_("The minutes of this meeting are approved: they and its outcomes are locked."))
@@ -198,14 +210,18 @@ def membership_add(
         future = future.filter(starts_at__date__lte=end_date)
     if start_date is not None:
         future = future.filter(starts_at__date__gte=start_date)
-    rows = list(future.order_by("starts_at").values_list("pk", "series_id"))
-    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid, _series in rows])
-    # One email per one-off meeting, one per series (its invitation covers every occurrence).
+    rows = list(future.order_by("starts_at").values_list("pk", "series_id", "published_at"))
+    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid, _s, _p in rows])
+    # One email per published one-off meeting, one per series (its invitation covers every
+    # occurrence); drafts are sent when their agenda is published.
     first_of_series: dict[int, int] = {}
-    for mid, series_id in rows:
-        if series_id is not None:
+    for mid, series_id, published in rows:
+        if series_id is not None and published is not None:
             first_of_series.setdefault(series_id, mid)
-    _queue_invitations([mid for mid, series_id in rows if series_id is None] + list(first_of_series.values()))
+    _queue_invitations(
+        [mid for mid, series_id, published in rows if series_id is None and published is not None]
+        + list(first_of_series.values())
+    )
     return membership
 
 
@@ -252,7 +268,8 @@ def meeting_schedule(
     recurrence: str = "",
 ) -> Meeting:
     """Schedule a meeting, or a series (RFC 5545 RRULE): one Meeting row per occurrence, each with
-    its own agenda and attendance. Current members are invited; invitations go out after commit.
+    its own agenda and attendance. Each starts as a draft: current members are on the invitation
+    list, and nothing is sent until the agenda is published (:func:`meeting_publish`).
     Returns the first meeting."""
     require(permissions.can_manage_committee(actor, committee), "You may not schedule this committee's meetings.")
     first = Meeting(
@@ -303,9 +320,34 @@ def meeting_schedule(
         target=meetings[0],
         changes={"occurrences": len(meetings), "recurrence": rule},
     )
-    # A series goes out as one invitation (the RRULE) per person: queue its first meeting only.
-    _queue_invitations([meetings[0].pk])
     return meetings[0]
+
+
+@transaction.atomic
+def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
+    """Publish the agenda and send the invitations (after commit), once: a published meeting's
+    later changes go out as updates. An occurrence of a series sends the whole series (its RRULE)
+    to an invitee whose calendar does not hold it yet, and this occurrence's agenda to the others."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not publish this meeting.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be published."))
+    if meeting.published_at is not None:
+        raise ValidationError(_("The agenda of this meeting is already published; changes are sent as updates."))
+    if meeting.ends_at <= timezone.now():
+        raise ValidationError(_("This meeting is over: there is nobody to invite to it any more."))
+    meeting.published_at = timezone.now()
+    meeting.save(update_fields=["published_at", "updated_at"])
+    # Invitees whose calendar holds this occurrence through the series get its agenda now.
+    meeting.invitations.update(sent_at=None)
+    audit_record(
+        actor=actor,
+        action="meeting.publish",
+        target=meeting,
+        changes={"invitees": meeting.invitations.count(), "agenda_items": meeting.agenda_items.count()},
+    )
+    _queue_invitations([meeting.pk])
+    return meeting
 
 
 @transaction.atomic
@@ -321,9 +363,9 @@ def meeting_update(*, actor: User, meeting: Meeting, **data: Any) -> Meeting:
     if changes:
         audit_record(actor=actor, action="meeting.update", target=meeting, changes=changes)
         if {"starts_at", "ends_at", "location", "online_url", "title"} & changes.keys() and (
-            meeting.status == Meeting.Status.PLANNED
+            meeting.status == Meeting.Status.PLANNED and meeting.published_at is not None
         ):
-            meeting.invitations.update(sent_at=None)  # the updated invitation goes out again
+            meeting.invitations.filter(sent_at__isnull=False).update(sent_at=None)  # the update goes out
             _queue_invitations([meeting.pk])
     return meeting
 
@@ -358,7 +400,8 @@ def invitation_add(
     invitation.full_clean()
     invitation.save()
     audit_record(actor=actor, action="meeting.invite", target=meeting, changes={"person": str(person), "kind": kind})
-    _queue_invitations([meeting.pk])
+    if meeting.published_at is not None:
+        _queue_invitations([meeting.pk])
     return invitation
 
 
@@ -407,6 +450,7 @@ def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | N
     item.full_clean()
     item.save()
     audit_record(actor=actor, action="agenda.add", target=meeting, changes={"item": title})
+    _send_update(meeting)
     return item
 
 
@@ -427,6 +471,8 @@ def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaI
     item.save()
     if changes:
         audit_record(actor=actor, action="agenda.update", target=item, changes=changes)
+        if item.meeting is not None and changes.keys() & {"title", "order", "presenter", "duration_minutes"}:
+            _send_update(item.meeting)
     return item
 
 
@@ -449,6 +495,7 @@ def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> lis
         item.order = (item.order or 0) - offset
     AgendaItem.objects.bulk_update(items.values(), ["order"])
     audit_record(actor=actor, action="agenda.reorder", target=meeting, changes={"order": item_ids})
+    _send_update(meeting)
     return sorted(items.values(), key=lambda i: i.order or 0)
 
 
@@ -477,6 +524,7 @@ def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> 
     item.status = AgendaItem.Status.SCHEDULED
     item.save(update_fields=["meeting", "order", "status", "updated_at"])
     audit_record(actor=actor, action="agenda.schedule", target=meeting, changes={"item": item.title})
+    _send_update(meeting)
     return item
 
 
@@ -741,56 +789,23 @@ def calendar_feed_token_reset(*, user: User) -> CalendarFeedToken:
 
 
 def _address(person: Person) -> str:
-    return person.email or (person.user.email if person.user else "")
-
-
-def _send_invitation_email(invitation: Invitation, meeting: Meeting, series_meetings: list[Meeting] | None) -> None:
-    from email.mime.text import MIMEText
-
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    from coordination.ical import invitation_ics
-
-    person = invitation.person
-    address = _address(person)
-    titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
-    ics = invitation_ics(
-        meeting,
-        attendee_email=address,
-        attendee_name=person.full_name,
-        series_meetings=series_meetings,
-        agenda_titles=titles,
-    )
-    context = {
-        "meeting": meeting,
-        "person": person,
-        "series_meetings": series_meetings,
-        "kind": invitation.get_kind_display(),
-        "site_url": getattr(settings, "ROUNDTABLE_SITE_URL", ""),
-    }
-    cancelled = meeting.status == Meeting.Status.CANCELLED
-    subject = (_("Cancelled: %(title)s") if cancelled else _("Invitation: %(title)s")) % {"title": meeting.title}
-    template = "coordination/email/cancellation.txt" if cancelled else "coordination/email/invitation.txt"
-    message = EmailMessage(subject=subject, body=render_to_string(template, context), to=[address])
-    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", "CANCEL" if cancelled else "REQUEST")
-    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
-    message.attach(part)
-    message.send()
+    return mailing.address(person)
 
 
 def invitations_send(*, meeting_id: int) -> int:
-    """Send the meeting's unsent invitations, each at most once (a retry skips those sent).
-    A series goes out as one invitation per person covering every occurrence."""
+    """Send the meeting's unsent invitations (first invitations, updates, cancellations), each at
+    most once (a retry skips those sent); a draft sends nothing. An occurrence of a series goes out
+    as the whole series (the RRULE) to an invitee whose calendar does not hold it yet."""
     meeting = Meeting.objects.select_related("committee", "series").filter(pk=meeting_id).first()
     if meeting is None or meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         return 0
     cancelled = meeting.status == Meeting.Status.CANCELLED
+    if not cancelled and meeting.published_at is None:
+        return 0
     series_meetings = (
         list(meeting.series.meetings.select_related("committee")) if meeting.series and not cancelled else None
     )
+    titles = list(meeting.agenda_items.order_by("order", "id").values_list("title", flat=True))
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
@@ -803,16 +818,37 @@ def invitations_send(*, meeting_id: int) -> int:
             )
             if invitation is None or not _address(invitation.person):
                 continue
-            _send_invitation_email(invitation, meeting, series_meetings)
+            series_known = bool(
+                meeting.series_id
+                and Invitation.objects.filter(
+                    meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=False
+                ).exists()
+            )
+            whole_series = series_meetings if series_meetings and not series_known else None
+            mailing.invitation_message(
+                invitation, meeting, series_meetings=whole_series, agenda_titles=titles
+            ).email().send()
             now = timezone.now()
-            if meeting.series_id and not cancelled:
+            if whole_series:
+                # The series is in their calendar now: a cancelled occurrence reaches them too.
                 Invitation.objects.filter(
                     meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
                 ).update(sent_at=now)
-            else:
-                Invitation.objects.filter(pk=pk).update(sent_at=now)
+            Invitation.objects.filter(pk=pk).update(sent_at=now, sent_sequence=meeting.sequence)
             sent += 1
     return sent
+
+
+def invitation_preview(*, actor: User, meeting: Meeting) -> mailing.Message | None:
+    """The invitation as the first invitee will receive it (in their language), for the preview
+    before publishing; ``None`` when nobody is invited yet."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not publish this meeting.")
+    invitation = meeting.invitations.select_related("person__user").order_by("person__full_name", "id").first()
+    if invitation is None:
+        return None
+    titles = list(meeting.agenda_items.order_by("order", "id").values_list("title", flat=True))
+    series_meetings = list(meeting.series.meetings.select_related("committee")) if meeting.series else None
+    return mailing.invitation_message(invitation, meeting, series_meetings=series_meetings, agenda_titles=titles)
 
 
 def reminders_send(*, now: datetime | None = None) -> int:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/print/", views.meeting_print, name="meeting-print"),
     path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting-update"),
+    path("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting-publish"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("meetings/<int:pk>/reply/", views.meeting_reply, name="meeting-reply"),
     path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),

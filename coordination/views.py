@@ -232,7 +232,10 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Meeting scheduled; invitations are on their way."))
+            messages.success(
+                request,
+                _("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
+            )
             return redirect(meeting)
     return render(
         request,
@@ -312,6 +315,33 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Meeting cancelled."))
     return redirect(meeting)
+
+
+@login_required
+def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the agenda and send the invitations: a preview of what goes out (GET), then the
+    sending (POST)."""
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.meeting_publish(actor=user, meeting=meeting)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Agenda published; the invitations are on their way."))
+        return redirect(meeting)
+    return render(
+        request,
+        "coordination/meeting_publish.html",
+        {
+            "meeting": meeting,
+            "agenda": list(meeting.agenda_items.order_by("order", "id")),
+            "invitations": list(meeting.invitations.select_related("person").order_by("person__full_name", "id")),
+            "preview": services.invitation_preview(actor=user, meeting=meeting),
+        },
+    )
 
 
 @login_required

@@ -251,9 +251,7 @@ class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
         ancestors = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             permissions.organisations_visible(user)
-            .filter(
-                Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors)
-            )
+            .filter(Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors))
             .select_related("jurisdiction")
         )
 

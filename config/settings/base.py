@@ -32,6 +32,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env_or_file("SECRET_KEY") or ""
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address: absolute links in e-mails, calendar files and PDFs are built from it.
+SITE_URL: str = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Apps -----------------------------------------------------------------------------------
 DJANGO_APPS = [

@@ -39,12 +39,13 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no-untyped-def]
+def _schedule(cw, *, days: int = 7, committed=None, publish: bool = True, **extra):  # type: ignore[no-untyped-def]
+    """Schedule and (by default) publish the first meeting, as a secretariat does."""
     start = (timezone.now() + timedelta(days=days)).replace(microsecond=0)
     if committed is not None:
         with committed():
-            return _schedule(cw, days=days, **extra)
-    return services.meeting_schedule(
+            return _schedule(cw, days=days, publish=publish, **extra)
+    meeting = services.meeting_schedule(
         actor=cw.carol,
         committee=cw.committee,
         title="Monthly meeting",
@@ -52,6 +53,10 @@ def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no
         ends_at=start + timedelta(hours=2),
         **extra,
     )
+    if publish:
+        services.meeting_publish(actor=cw.carol, meeting=meeting)
+        meeting.refresh_from_db()
+    return meeting
 
 
 def _held(cw, meeting, *present):  # type: ignore[no-untyped-def]
