@@ -228,3 +228,118 @@ class MonthForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = selectors.committees_for_forms(user)  # type: ignore[attr-defined]
         self.fields["committee"].widget.attrs["class"] = "form-select"
+
+
+class WorkspaceForm(AttendanceForm):
+    """The meeting workspace: attendance, then per agenda item its minutes, whether it stays open,
+    and a new outcome; one form and one save, so nothing typed in one part is lost by saving another.
+
+    Owner and organisation choices are computed once for the whole form (not one query per item)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        invitations: list[Invitation],
+        attendance: list[Attendance],
+        items: list[AgendaItem],
+        people: list[tuple[int, str]],
+        organisations: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, invitations=invitations, attendance=attendance, **kwargs)
+        self.items = items
+        self.item_rows: list[dict[str, Any]] = []
+        people_choices = [("", "—"), *people]
+        org_choices = [("", "—"), *organisations]
+        for item in items:
+            n = item.pk
+            self.fields[f"minutes_{n}"] = forms.CharField(
+                label=_("Minutes of “%(title)s”") % {"title": item.title},
+                required=False,
+                max_length=100000,
+                initial=item.minutes,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[f"item_status_{n}"] = forms.ChoiceField(
+                label=_("After this meeting the item is"),
+                choices=[
+                    (AgendaItem.Status.CLOSED, _("Closed")),
+                    (AgendaItem.Status.OPEN, _("Still open (carry it over)")),
+                ],
+                initial=AgendaItem.Status.OPEN if item.status == AgendaItem.Status.OPEN else AgendaItem.Status.CLOSED,
+            )
+            self.fields[f"decision_kind_{n}"] = forms.ChoiceField(
+                label=_("Kind of outcome"), choices=Decision.Kind.choices, initial=Decision.Kind.DECISION
+            )
+            self.fields[f"decision_text_{n}"] = forms.CharField(
+                label=_("New outcome"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Leave empty when the item had no outcome."),
+            )
+            self.fields[f"decision_owner_{n}"] = forms.TypedChoiceField(
+                label=_("Owner"), required=False, choices=people_choices, coerce=int, empty_value=None
+            )
+            self.fields[f"decision_org_{n}"] = forms.TypedChoiceField(
+                label=_("Lead organisation"), required=False, choices=org_choices, coerce=int, empty_value=None
+            )
+            self.fields[f"decision_due_{n}"] = forms.DateField(label=_("Due"), required=False, widget=DATE)
+            self.item_rows.append(
+                {
+                    "item": item,
+                    "minutes": f"minutes_{n}",
+                    "status": f"item_status_{n}",
+                    "decision": [
+                        f"decision_kind_{n}",
+                        f"decision_text_{n}",
+                        f"decision_owner_{n}",
+                        f"decision_org_{n}",
+                        f"decision_due_{n}",
+                    ],
+                }
+            )
+        for field in self.fields.values():
+            widget = field.widget
+            if not widget.attrs.get("class"):
+                widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+
+    def item_entries(self) -> list[dict[str, Any]]:
+        """Per item: its minutes, its status and (when text was given) the new outcome, with the
+        owner and organisation as ids for the service to resolve within the user's reach."""
+        data = self.cleaned_data
+        entries = []
+        for item in self.items:
+            n = item.pk
+            text = (data.get(f"decision_text_{n}") or "").strip()
+            entries.append(
+                {
+                    "item": item,
+                    "minutes": data.get(f"minutes_{n}") or "",
+                    "status": data.get(f"item_status_{n}"),
+                    "decision": {
+                        "kind": data.get(f"decision_kind_{n}"),
+                        "text": text,
+                        "owner_id": data.get(f"decision_owner_{n}"),
+                        "owner_organisation_id": data.get(f"decision_org_{n}"),
+                        "due_date": data.get(f"decision_due_{n}"),
+                    }
+                    if text
+                    else None,
+                }
+            )
+        return entries
+
+    def attendance_bound(self) -> list[tuple[Invitation, forms.BoundField, forms.BoundField]]:
+        return [(inv, self[s], self[b]) for inv, s, b in self.rows]
+
+    def items_bound(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": row["item"],
+                "minutes": self[row["minutes"]],
+                "status": self[row["status"]],
+                "decision": [self[name] for name in row["decision"]],
+            }
+            for row in self.item_rows
+        ]

@@ -670,6 +670,63 @@ def decision_record(
 
 
 @transaction.atomic
+def meeting_workspace_save(
+    *, actor: User, meeting: Meeting, attendance: list[dict[str, Any]], items: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Save the meeting workspace in one go: attendance, then each item's minutes and status, then
+    the new outcomes. All or nothing: on any error nothing is saved and the caller shows the form
+    again with everything that was typed. Only what changed is written (and audited)."""
+    from coordination.selectors import people_for_forms
+    from stakeholders.permissions import organisations_visible
+
+    require(permissions.can_manage_meeting(actor, meeting), "You may not record this meeting.")
+    saved = {"attendance": 0, "minutes": 0, "decisions": 0}
+    current = {a.person_id: (a.status, a.represented_by_id) for a in meeting.attendance.all()}
+    wanted = {
+        e["person"].pk: (e["status"], e["represented_by"].pk if e.get("represented_by") else None) for e in attendance
+    }
+    if any(current.get(pid) != value for pid, value in wanted.items()):
+        saved["attendance"] = len(attendance_record(actor=actor, meeting=meeting, entries=attendance))
+        meeting.refresh_from_db(fields=["status", "quorum_met"])
+    owner_ids = {e["decision"]["owner_id"] for e in items if e["decision"] and e["decision"]["owner_id"]}
+    org_ids = {
+        e["decision"]["owner_organisation_id"]
+        for e in items
+        if e["decision"] and e["decision"]["owner_organisation_id"]
+    }
+    owners = people_for_forms(actor).in_bulk(owner_ids) if owner_ids else {}
+    orgs = organisations_visible(actor).in_bulk(org_ids) if org_ids else {}
+    for entry in items:
+        item: AgendaItem = entry["item"]
+        item.meeting = meeting
+        new_minutes = sanitise_minutes(entry["minutes"])
+        if new_minutes != item.minutes or (entry["status"] and entry["status"] != item.status):
+            if new_minutes or item.minutes or entry["status"] == AgendaItem.Status.OPEN:
+                minutes_record(actor=actor, item=item, minutes=entry["minutes"], status=entry["status"])
+                saved["minutes"] += 1
+                meeting.refresh_from_db(fields=["status"])
+        decision = entry["decision"]
+        if decision:
+            owner = owners.get(decision["owner_id"]) if decision["owner_id"] else None
+            org = orgs.get(decision["owner_organisation_id"]) if decision["owner_organisation_id"] else None
+            if decision["owner_id"] and owner is None:
+                raise ValidationError({f"decision_owner_{item.pk}": _("Choose an owner from the list.")})
+            if decision["owner_organisation_id"] and org is None:
+                raise ValidationError({f"decision_org_{item.pk}": _("Choose an organisation from the list.")})
+            decision_record(
+                actor=actor,
+                item=item,
+                kind=decision["kind"] or Decision.Kind.DECISION,
+                text=decision["text"],
+                owner=owner,
+                owner_organisation=org,
+                due_date=decision["due_date"],
+            )
+            saved["decisions"] += 1
+    return saved
+
+
+@transaction.atomic
 def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision:
     """Text and kind change only until the minutes are approved; owner, due date and status are
     follow-up tracking and stay open to the committee's managers and to the owner."""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("meetings/<int:pk>/reply/", views.meeting_reply, name="meeting-reply"),
     path("meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),
+    path("meetings/<int:pk>/workspace/", views.meeting_workspace, name="meeting-workspace"),
     path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance-edit"),
     path("meetings/<int:pk>/approve/", views.minutes_approve, name="minutes-approve"),
     path("meetings/<int:pk>/agenda/new/", views.agenda_item_add, name="agenda-item-add"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +33,7 @@ from coordination.forms import (
     MonthForm,
     ProposeItemForm,
     ReplyForm,
+    WorkspaceForm,
 )
 from coordination.models import AgendaItem, CommitteeMembership, Meeting
 from core.forms import apply_service_errors
@@ -400,6 +402,45 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance, minutes per item and outcomes in one form with one save."""
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_write_minutes(user, meeting):
+        raise PermissionDenied
+    invitations = list(meeting.invitations.select_related("person").order_by("person__full_name", "id"))
+    attendance = list(meeting.attendance.all())
+    items = list(meeting.agenda_items.prefetch_related("decisions__owner").order_by("order", "id"))
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and "mark_all_present" in data:
+        # Without JavaScript: every invitee present, the rest of what was typed kept, nothing saved.
+        for invitation in invitations:
+            data[f"status_{invitation.person_id}"] = "present"
+    form = WorkspaceForm(
+        data,
+        invitations=invitations,
+        attendance=attendance,
+        items=items,
+        people=selectors.people_choices(user, meeting),
+        organisations=selectors.organisation_choices(user, meeting),
+    )
+    if data is not None and "mark_all_present" not in data and form.is_valid():
+        try:
+            services.meeting_workspace_save(
+                actor=user, meeting=meeting, attendance=form.entries(), items=form.item_entries()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance, minutes and outcomes saved."))
+            return redirect(reverse("coordination:meeting-workspace", args=[meeting.pk]))
+    return render(
+        request,
+        "coordination/meeting_workspace.html",
+        {"meeting": meeting, "form": form, "locked": meeting.is_locked},
+    )
+
+
+@login_required
 @require_POST
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
@@ -511,26 +552,34 @@ def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
     user, item, meeting = _item_for(request, item_pk)
     if not permissions.can_write_minutes(user, meeting):
         raise PermissionDenied
+    # One form: recording an outcome saves the minutes typed above it too, so nothing is lost.
+    posted = request.method == "POST"
+    minutes_bound = posted and "minutes" in request.POST
     minutes_form = MinutesForm(
-        request.POST if "save_minutes" in request.POST else None,
+        request.POST if minutes_bound else None,
         initial={
             "minutes": item.minutes,
             "status": item.status if item.status == AgendaItem.Status.OPEN else AgendaItem.Status.CLOSED,
         },
     )
-    decision_form = DecisionForm(request.POST if "add_decision" in request.POST else None, user=user, prefix="decision")
-    if request.method == "POST":
+    adding = "add_decision" in request.POST
+    decision_form = DecisionForm(request.POST if adding else None, user=user, prefix="decision")
+    valid = (not minutes_bound or minutes_form.is_valid()) and (not adding or decision_form.is_valid())
+    if (minutes_bound or adding) and valid:
         try:
-            if "save_minutes" in request.POST and minutes_form.is_valid():
-                services.minutes_record(actor=user, item=item, **minutes_form.cleaned_data)
-                messages.success(request, _("Minutes saved."))
-                return redirect(f"{meeting.get_absolute_url()}#item-{item.pk}")
-            if "add_decision" in request.POST and decision_form.is_valid():
-                services.decision_record(actor=user, item=item, **decision_form.cleaned_data)
-                messages.success(request, _("Outcome recorded."))
-                return redirect(reverse("coordination:item-minutes", args=[item.pk]))
+            with transaction.atomic():
+                if minutes_bound and (not adding or minutes_form.has_changed()):
+                    services.minutes_record(actor=user, item=item, **minutes_form.cleaned_data)
+                if adding:
+                    services.decision_record(actor=user, item=item, **decision_form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(minutes_form if "save_minutes" in request.POST else decision_form, exc)
+            apply_service_errors(decision_form if adding else minutes_form, exc)
+        else:
+            if adding:
+                messages.success(request, _("Minutes and outcome saved."))
+                return redirect(reverse("coordination:item-minutes", args=[item.pk]))
+            messages.success(request, _("Minutes saved."))
+            return redirect(f"{meeting.get_absolute_url()}#item-{item.pk}")
     return render(
         request,
         "coordination/item_minutes.html",
