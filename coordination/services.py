@@ -700,11 +700,12 @@ def meeting_workspace_save(
         item: AgendaItem = entry["item"]
         item.meeting = meeting
         new_minutes = sanitise_minutes(entry["minutes"])
-        if new_minutes != item.minutes or (entry["status"] and entry["status"] != item.status):
-            if new_minutes or item.minutes or entry["status"] == AgendaItem.Status.OPEN:
-                minutes_record(actor=actor, item=item, minutes=entry["minutes"], status=entry["status"])
-                saved["minutes"] += 1
-                meeting.refresh_from_db(fields=["status"])
+        changed = new_minutes != item.minutes or (entry["status"] and entry["status"] != item.status)
+        # An untouched item with nothing typed stays as it was (it shows as lacking minutes).
+        if changed and (new_minutes or item.minutes or entry["status"] == AgendaItem.Status.OPEN):
+            minutes_record(actor=actor, item=item, minutes=entry["minutes"], status=entry["status"])
+            saved["minutes"] += 1
+            meeting.refresh_from_db(fields=["status"])
         decision = entry["decision"]
         if decision:
             owner = owners.get(decision["owner_id"]) if decision["owner_id"] else None
