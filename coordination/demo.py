@@ -583,7 +583,7 @@ def _year_of_meetings(committee: Committee, admin: User, spec: dict[str, Any], s
                     actor=writer, item=item, kind="information", text="The committee took note of the report."
                 )
         if meeting != past[-1]:  # the latest meeting's minutes wait for approval
-            services.minutes_approve(actor=writer, meeting=meeting)
+            services.minutes_approve(actor=writer, meeting=meeting, confirmed=True)
     # invitees with a login reply to the next meeting's invitation (some leave it for the demo)
     upcoming = [m for m in meetings if m.starts_at > now]
     if upcoming:

@@ -419,6 +419,27 @@ class Decision(models.Model):
         return self.kind in self.TRACKED_KINDS and self.status in self.UNDONE
 
 
+class MinutesCorrection(models.Model):
+    """Approved minutes reopened by the chair for a correction: who, when and why, shown on the
+    minutes from then on (the approval that follows is recorded on the meeting as usual)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="corrections")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reopened by")
+    )
+    reopened_at = models.DateTimeField(_("reopened"), auto_now_add=True)
+    reason = models.TextField(_("reason for the correction"), max_length=2000)
+    previously_approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reopened_at", "id"]
+        verbose_name = _("minutes correction")
+        verbose_name_plural = _("minutes corrections")
+
+    def __str__(self) -> str:
+        return f"correction of {self.meeting} on {self.reopened_at:%Y-%m-%d}"
+
+
 class Invitation(models.Model):
     """Who is asked to a meeting: members, and officials summoned to this one meeting only."""
 

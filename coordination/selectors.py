@@ -240,6 +240,8 @@ class MeetingPage:
     can_write_minutes: bool
     attended_count: int = 0
     backlog: list[AgendaItem] = field(default_factory=list)
+    corrections: list[Any] = field(default_factory=list)
+    can_reopen: bool = False
 
 
 def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
@@ -272,6 +274,15 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     )
     if can_manage and meeting.status == Meeting.Status.PLANNED:
         page.backlog = list(committee_backlog(meeting.committee))
+    if can_read:
+        # The reasons for corrections are part of the minutes: shown to those who read them.
+        page.corrections = list(meeting.corrections.select_related("reopened_by"))
+        page.can_reopen = (
+            meeting.status == Meeting.Status.MINUTES_APPROVED
+            and permissions.memberships_of(user)
+            .filter(committee_id=meeting.committee_id, role__in=CommitteeMembership.CHAIR_ROLES)
+            .exists()
+        )
     return page
 
 

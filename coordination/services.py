@@ -27,6 +27,7 @@ from coordination.models import (
     Meeting,
     MeetingReminder,
     MeetingSeries,
+    MinutesCorrection,
 )
 from coordination.recurrence import expand
 from core.models import User
@@ -750,21 +751,85 @@ def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision
     return decision
 
 
+def approval_warnings(meeting: Meeting) -> list[str]:
+    """What the approver must confirm they have seen: the quorum was not met, items have no
+    minutes. Empty when there is nothing to warn about."""
+    warnings = []
+    if meeting.quorum_met is False:
+        warnings.append(_("The quorum was not met at this meeting."))
+    attended = meeting.attendance.filter(status__in=Attendance.ATTENDED).count()
+    if attended == 0:
+        warnings.append(_("Nobody is recorded as attending this meeting."))
+    missing = list(meeting.agenda_items.filter(minutes="").order_by("order", "id").values_list("title", flat=True))
+    if missing:
+        warnings.append(
+            _("%(count)d agenda item(s) have no minutes: %(titles)s.")
+            % {"count": len(missing), "titles": ", ".join(missing)}
+        )
+    return warnings
+
+
 @transaction.atomic
-def minutes_approve(*, actor: User, meeting: Meeting) -> Meeting:
+def minutes_approve(*, actor: User, meeting: Meeting, confirmed: bool = False) -> Meeting:
     """Approve the minutes (they and the outcomes lock) and carry open items and undone decisions
-    over to the committee's next planned meeting (or to its backlog when none is planned)."""
+    over to the committee's next planned meeting (or to its backlog when none is planned).
+
+    Refused before the meeting has started; when the quorum was not met, nobody attended or items
+    have no minutes, refused unless ``confirmed`` (the approver saw the warnings)."""
     require(permissions.can_write_minutes(actor, meeting), "You may not approve these minutes.")
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("This meeting has not started yet: its minutes cannot be approved."))
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFTED):
         raise ValidationError(_("Only the minutes of a meeting that was held can be approved."))
+    warnings = approval_warnings(meeting)
+    if warnings and not confirmed:
+        raise ValidationError(
+            [_("Confirm that you approve the minutes despite these warnings."), *warnings], code="confirm"
+        )
     meeting.status = Meeting.Status.MINUTES_APPROVED
     meeting.minutes_approved_at = timezone.now()
     meeting.minutes_approved_by = actor
     meeting.save(update_fields=["status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
     carried = _carry_over(meeting)
-    audit_record(actor=actor, action="minutes.approve", target=meeting, changes={"carried_over": carried})
+    audit_record(
+        actor=actor,
+        action="minutes.approve",
+        target=meeting,
+        changes={"carried_over": carried, **({"warnings_confirmed": warnings} if warnings else {})},
+    )
     return meeting
+
+
+def can_reopen_minutes(actor: User, meeting: Meeting) -> bool:
+    """The chair (or a co-chair) of the committee, who may read these minutes."""
+    return permissions.memberships_of(actor).filter(
+        committee_id=meeting.committee_id, role__in=CommitteeMembership.CHAIR_ROLES
+    ).exists() and permissions.can_read_minutes(actor, meeting)
+
+
+@transaction.atomic
+def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> MinutesCorrection:
+    """The chair reopens approved minutes for a correction: audited, with the reason, which the
+    minutes show from then on. The corrected minutes are approved again as usual."""
+    require(can_reopen_minutes(actor, meeting), "Only the chair may reopen approved minutes.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.MINUTES_APPROVED:
+        raise ValidationError(_("Only approved minutes can be reopened."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what needs correcting: the reason is shown on the minutes.")})
+    correction = MinutesCorrection(
+        meeting=meeting, reopened_by=actor, reason=reason, previously_approved_at=meeting.minutes_approved_at
+    )
+    correction.full_clean()
+    correction.save()
+    meeting.status = Meeting.Status.MINUTES_DRAFTED
+    meeting.minutes_approved_at = None
+    meeting.minutes_approved_by = None
+    meeting.save(update_fields=["status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
+    audit_record(actor=actor, action="minutes.reopen", target=meeting, reason=reason)
+    return correction
 
 
 def _carry_over(meeting: Meeting) -> int:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("meetings/<int:pk>/workspace/", views.meeting_workspace, name="meeting-workspace"),
     path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance-edit"),
     path("meetings/<int:pk>/approve/", views.minutes_approve, name="minutes-approve"),
+    path("meetings/<int:pk>/reopen/", views.minutes_reopen, name="minutes-reopen"),
     path("meetings/<int:pk>/agenda/new/", views.agenda_item_add, name="agenda-item-add"),
     path("meetings/<int:pk>/agenda/schedule/", views.agenda_item_schedule, name="agenda-item-schedule"),
     path("agenda-items/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda-item-edit"),

@@ -441,15 +441,47 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step: what is being approved and any warnings (GET), the approval (POST
+    with ``confirm``)."""
     user, meeting = _meeting_post(request, pk)
+    if not permissions.can_write_minutes(user, meeting):
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.minutes_approve(actor=user, meeting=meeting, confirmed=bool(request.POST.get("warnings_seen")))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Minutes approved. Open items and decisions were carried over."))
+            return redirect(meeting)
+    page = selectors.meeting_page_for_user(user, meeting)
+    return render(
+        request,
+        "coordination/minutes_approve.html",
+        {
+            "meeting": meeting,
+            "page": page,
+            "warnings": services.approval_warnings(meeting),
+            "not_started": meeting.starts_at > timezone.now(),
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    if not services.can_reopen_minutes(user, meeting):
+        raise PermissionDenied
     try:
-        services.minutes_approve(actor=user, meeting=meeting)
+        services.minutes_reopen(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:2000])
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
-        messages.success(request, _("Minutes approved. Open items and decisions were carried over."))
+        messages.success(request, _("The minutes are open for correction; approve them again when corrected."))
     return redirect(meeting)
 
 

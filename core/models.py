@@ -94,6 +94,8 @@ ACTION_LABELS = {
     "meeting.attendance": _("Attendance recorded"),
     "minutes.record": _("Minutes written"),
     "minutes.approve": _("Minutes approved"),
+    "minutes.reopen": _("Minutes reopened for correction"),
+    "meeting.publish": _("Agenda published and invitations sent"),
     "organisation.create": _("Organisation registered"),
     "organisation.update": _("Organisation changed"),
     "organisation.grant": _("Access granted"),

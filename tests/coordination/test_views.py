@@ -206,7 +206,7 @@ def test_build_the_agenda_and_refuse_a_duplicate_order(client_for, cw):
 
 
 def test_record_attendance_minutes_decision_and_approve(client_for, cw):
-    meeting = _meeting(cw)
+    meeting = _meeting(cw, days=-1)
     nxt = _meeting(cw, days=37, title="Next")
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Youth outreach")
     sam = client_for(cw.sam)
@@ -250,8 +250,9 @@ def test_record_attendance_minutes_decision_and_approve(client_for, cw):
     page = client_for(cw.mike).get(meeting.get_absolute_url())
     assert "Open a desk" in page.text and "<script>bad" not in page.text and "javascript:" not in page.text
     assert "quorum met" in page.text
-    assert client_for(cw.mike).post(reverse("coordination:minutes-approve", args=[meeting.pk])).status_code == 403
-    assert sam.post(reverse("coordination:minutes-approve", args=[meeting.pk])).status_code == 302
+    approve = reverse("coordination:minutes-approve", args=[meeting.pk])
+    assert client_for(cw.mike).post(approve, {"confirm": "1"}).status_code == 403
+    assert sam.post(approve, {"confirm": "1"}).status_code == 302
     assert nxt.agenda_items.filter(follow_up_of__text="Open a desk").exists()
     assert "Minutes approved on" in sam.get(meeting.get_absolute_url()).text
     assert sam.get(minutes_url).status_code == 200  # the page shows; saving is refused
