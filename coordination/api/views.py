@@ -262,7 +262,11 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         """Approve the minutes: they lock; open items and undone decisions carry over. Refused
         before the meeting has started; with warnings (quorum not met, items without minutes)
         refused unless the body has ``"confirm": true``."""
-        confirmed = str(request.data.get("confirm", "")).lower() in ("true", "1", "yes")
+        confirmed = str(request.data.get("confirm", "") if isinstance(request.data, dict) else "").lower() in (
+            "true",
+            "1",
+            "yes",
+        )
         meeting = services.minutes_approve(actor=self.actor, meeting=self.get_object(), confirmed=confirmed)
         return Response(MeetingSerializer(self._reread(meeting)).data)
 
