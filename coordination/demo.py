@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination import services
-from coordination.models import Attendance, Committee, CommitteeMembership
+from coordination.models import AgendaItem, Attendance, Committee, CommitteeMembership
 from core.models import User
 from stakeholders import services as registry
 from stakeholders.demo import DEMO_PASSWORD, NYC_AGENCIES
@@ -529,6 +529,9 @@ def _year_of_meetings(committee: Committee, admin: User, spec: dict[str, Any], s
             services.meeting_update(
                 actor=admin, meeting=meeting, is_confidential=True, title=f"{meeting.title} (safe space)"
             )
+        # The secretary keeps what the last approval carried over (proposals on this meeting).
+        for proposal in meeting.agenda_items.filter(status=AgendaItem.Status.PROPOSED).order_by("id"):
+            services.proposal_keep(actor=admin, item=proposal)
         for title in AGENDA.get(committee.kind, AGENDA[C.APEX])[: 3 + n % 2]:
             services.agenda_item_add(
                 actor=admin,

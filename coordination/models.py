@@ -313,6 +313,11 @@ class AgendaItem(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         OPEN = "open", _("Discussed, still open")
         CLOSED = "closed", _("Closed")
+        DROPPED = "dropped", _("Dropped (not taken up)")
+
+    # On a meeting's agenda (a proposal, such as a carried-over item waiting for the secretary's
+    # review, is on the meeting but not yet on its agenda; a dropped one never will be).
+    ON_AGENDA = (Status.SCHEDULED, Status.OPEN, Status.CLOSED)
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="agenda_items")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items")
@@ -345,6 +350,22 @@ class AgendaItem(models.Model):
                 fields=["meeting", "order"],
                 name="coordination_agenda_order_unique",
                 violation_error_message=_("Another agenda item already has this place in the order."),
+            ),
+            # Carry-over: an item is carried on once, a decision followed up once per meeting.
+            models.UniqueConstraint(
+                fields=["carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="coordination_item_carried_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "follow_up_of"],
+                condition=Q(follow_up_of__isnull=False),
+                name="coordination_follow_up_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["follow_up_of"],
+                condition=Q(follow_up_of__isnull=False, meeting__isnull=True),
+                name="coordination_follow_up_once_in_backlog",
             ),
         ]
 

@@ -241,6 +241,7 @@ class MeetingPage:
     attended_count: int = 0
     backlog: list[AgendaItem] = field(default_factory=list)
     corrections: list[Any] = field(default_factory=list)
+    proposals: list[AgendaItem] = field(default_factory=list)
     can_reopen: bool = False
 
 
@@ -253,7 +254,9 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     items_qs = meeting.agenda_items.select_related("carried_from__meeting", "follow_up_of__meeting")
     if can_read:
         items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions))
-    agenda = list(items_qs.order_by("order", "id"))
+    rows = list(items_qs.order_by("order", "id"))
+    agenda = [i for i in rows if i.status in AgendaItem.ON_AGENDA]
+    proposals = [i for i in rows if i.status == AgendaItem.Status.PROPOSED] if can_manage else []
     if not can_read:
         for item in agenda:
             item.minutes = ""  # and the template shows no outcomes: they were not fetched
@@ -271,6 +274,7 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
         can_read_minutes=can_read,
         can_write_minutes=can_manage and can_read,
         attended_count=sum(1 for a in attendance if a.status in Attendance.ATTENDED),
+        proposals=proposals,
     )
     if can_manage and meeting.status == Meeting.Status.PLANNED:
         page.backlog = list(committee_backlog(meeting.committee))

@@ -345,7 +345,10 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
         actor=actor,
         action="meeting.publish",
         target=meeting,
-        changes={"invitees": meeting.invitations.count(), "agenda_items": meeting.agenda_items.count()},
+        changes={
+            "invitees": meeting.invitations.count(),
+            "agenda_items": meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).count(),
+        },
     )
     _queue_invitations([meeting.pk])
     return meeting
@@ -482,7 +485,7 @@ def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> lis
     """Put the agenda in the given order (every item exactly once)."""
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
     _require_unlocked(meeting)
-    items = {i.pk: i for i in meeting.agenda_items.select_for_update()}
+    items = {i.pk: i for i in meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).select_for_update()}
     if len(set(item_ids)) != len(item_ids):
         raise ValidationError({"order": _("An agenda item appears twice in the order.")})
     if set(item_ids) != set(items):
@@ -760,7 +763,11 @@ def approval_warnings(meeting: Meeting) -> list[str]:
     attended = meeting.attendance.filter(status__in=Attendance.ATTENDED).count()
     if attended == 0:
         warnings.append(_("Nobody is recorded as attending this meeting."))
-    missing = list(meeting.agenda_items.filter(minutes="").order_by("order", "id").values_list("title", flat=True))
+    missing = list(
+        meeting.agenda_items.filter(minutes="", status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
     if missing:
         warnings.append(
             _("%(count)d agenda item(s) have no minutes: %(titles)s.")
@@ -833,6 +840,11 @@ def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> MinutesCorr
 
 
 def _carry_over(meeting: Meeting) -> int:
+    """Open items and undone decisions go to the committee's next planned meeting as *proposals*
+    the secretary keeps or drops (or to the backlog when none is planned). Each item is carried
+    once, each decision followed up once per meeting, whatever approvals are repeated (the unique
+    constraints hold it even against a concurrent approval). Nothing from a confidential meeting
+    is copied into another meeting's agenda text: its carried items say only where they come from."""
     target = (
         Meeting.objects.filter(
             committee_id=meeting.committee_id, status=Meeting.Status.PLANNED, starts_at__gt=meeting.starts_at
@@ -840,34 +852,37 @@ def _carry_over(meeting: Meeting) -> int:
         .order_by("starts_at", "id")
         .first()
     )
+    carried_already = set(
+        AgendaItem.objects.filter(carried_from__meeting=meeting).values_list("carried_from_id", flat=True)
+    )
     existing = AgendaItem.objects.filter(committee_id=meeting.committee_id)
     existing = existing.filter(meeting=target) if target else existing.filter(meeting__isnull=True)
-    already_items = set(existing.exclude(carried_from=None).values_list("carried_from_id", flat=True))
     already_decisions = set(existing.exclude(follow_up_of=None).values_list("follow_up_of_id", flat=True))
-    order = _next_order(target) if target else None
+    when = timezone.localtime(meeting.starts_at).date().isoformat()
     new: list[AgendaItem] = []
 
     def add(**fields: Any) -> None:
-        nonlocal order
         new.append(
             AgendaItem(
                 committee_id=meeting.committee_id,
                 meeting=target,
-                order=order,
-                status=AgendaItem.Status.SCHEDULED if target else AgendaItem.Status.PROPOSED,
+                order=None,
+                status=AgendaItem.Status.PROPOSED,
                 **fields,
             )
         )
-        if order is not None:
-            order += 1
 
     open_items = (
         meeting.agenda_items.filter(status__in=[AgendaItem.Status.SCHEDULED, AgendaItem.Status.OPEN])
-        .exclude(pk__in=already_items)
+        .exclude(pk__in=carried_already)
         .order_by("order", "id")
     )
     for item in open_items:
-        add(title=item.title[:300], description=item.description, presenter=item.presenter, carried_from=item)
+        if meeting.is_confidential:
+            title = _("Item carried over from the confidential meeting of %(date)s") % {"date": when}
+            add(title=title[:300], carried_from=item)
+        else:
+            add(title=item.title[:300], description=item.description, presenter=item.presenter, carried_from=item)
     undone = (
         Decision.objects.filter(
             committee_id=meeting.committee_id,
@@ -889,6 +904,41 @@ def _carry_over(meeting: Meeting) -> int:
         add(title=title[:300], follow_up_of=decision)
     AgendaItem.objects.bulk_create(new)
     return len(new)
+
+
+def _require_proposal(actor: User, item: AgendaItem) -> Meeting:
+    meeting = item.meeting
+    require(meeting is not None and permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    assert meeting is not None
+    if item.status != AgendaItem.Status.PROPOSED:
+        raise ValidationError(_("This item was already kept or dropped."))
+    return meeting
+
+
+@transaction.atomic
+def proposal_keep(*, actor: User, item: AgendaItem) -> AgendaItem:
+    """The secretary takes a carried-over proposal onto the meeting's agenda (at the end)."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    meeting = _require_proposal(actor, item)
+    _require_unlocked(meeting)
+    item.status = AgendaItem.Status.SCHEDULED
+    item.order = _next_order(meeting)
+    item.save(update_fields=["status", "order", "updated_at"])
+    audit_record(actor=actor, action="agenda.keep", target=meeting, changes={"item": item.title})
+    _send_update(meeting)
+    return item
+
+
+@transaction.atomic
+def proposal_drop(*, actor: User, item: AgendaItem) -> AgendaItem:
+    """The secretary drops a carried-over proposal: it stays recorded (so it is never carried again)
+    but never appears on an agenda."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    meeting = _require_proposal(actor, item)
+    item.status = AgendaItem.Status.DROPPED
+    item.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="agenda.drop", target=meeting, changes={"item": item.title})
+    return item
 
 
 # --- Calendar feed -------------------------------------------------------------------------------
@@ -928,7 +978,11 @@ def invitations_send(*, meeting_id: int) -> int:
     series_meetings = (
         list(meeting.series.meetings.select_related("committee")) if meeting.series and not cancelled else None
     )
-    titles = list(meeting.agenda_items.order_by("order", "id").values_list("title", flat=True))
+    titles = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
@@ -969,7 +1023,11 @@ def invitation_preview(*, actor: User, meeting: Meeting) -> mailing.Message | No
     invitation = meeting.invitations.select_related("person__user").order_by("person__full_name", "id").first()
     if invitation is None:
         return None
-    titles = list(meeting.agenda_items.order_by("order", "id").values_list("title", flat=True))
+    titles = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
     series_meetings = list(meeting.series.meetings.select_related("committee")) if meeting.series else None
     return mailing.invitation_message(invitation, meeting, series_meetings=series_meetings, agenda_titles=titles)
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/schedule/", views.agenda_item_schedule, name="agenda-item-schedule"),
     path("agenda-items/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda-item-edit"),
     path("agenda-items/<int:item_pk>/move/", views.agenda_item_move, name="agenda-item-move"),
+    path("agenda-items/<int:item_pk>/review/", views.proposal_review, name="proposal-review"),
     path("agenda-items/<int:item_pk>/minutes/", views.item_minutes, name="item-minutes"),
     path("decisions/<int:decision_pk>/edit/", views.decision_edit, name="decision-edit"),
     path("calendar/", views.calendar_month, name="calendar"),

@@ -339,7 +339,7 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
         "coordination/meeting_publish.html",
         {
             "meeting": meeting,
-            "agenda": list(meeting.agenda_items.order_by("order", "id")),
+            "agenda": list(meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).order_by("order", "id")),
             "invitations": list(meeting.invitations.select_related("person").order_by("person__full_name", "id")),
             "preview": services.invitation_preview(actor=user, meeting=meeting),
         },
@@ -409,7 +409,11 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     invitations = list(meeting.invitations.select_related("person").order_by("person__full_name", "id"))
     attendance = list(meeting.attendance.all())
-    items = list(meeting.agenda_items.prefetch_related("decisions__owner").order_by("order", "id"))
+    items = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .prefetch_related("decisions__owner")
+        .order_by("order", "id")
+    )
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "mark_all_present" in data:
         # Without JavaScript: every invitee present, the rest of what was typed kept, nothing saved.
@@ -551,7 +555,11 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     user, item, meeting = _item_for(request, item_pk)
-    ids = list(meeting.agenda_items.order_by("order", "id").values_list("pk", flat=True))
+    ids = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("pk", flat=True)
+    )
     index = ids.index(item.pk)
     other = index - 1 if request.POST.get("direction") == "up" else index + 1
     if 0 <= other < len(ids):
@@ -576,6 +584,27 @@ def agenda_item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("“%(title)s” is on the agenda.") % {"title": item.title})
     return redirect(f"{meeting.get_absolute_url()}#agenda")
+
+
+@login_required
+@require_POST
+def proposal_review(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Keep a carried-over proposal on this meeting's agenda, or drop it."""
+    user, item, meeting = _item_for(request, item_pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    keep = request.POST.get("decision") == "keep"
+    try:
+        if keep:
+            services.proposal_keep(actor=user, item=item)
+        else:
+            services.proposal_drop(actor=user, item=item)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        message = _("“%(title)s” is on the agenda.") if keep else _("“%(title)s” was dropped.")
+        messages.success(request, message % {"title": item.title})
+    return redirect(f"{meeting.get_absolute_url()}#proposals")
 
 
 @login_required

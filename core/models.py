@@ -80,6 +80,8 @@ ACTION_LABELS = {
     "agenda.reorder": _("Agenda reordered"),
     "agenda.schedule": _("Proposed item scheduled"),
     "agenda.update": _("Agenda item changed"),
+    "agenda.keep": _("Carried-over item kept"),
+    "agenda.drop": _("Carried-over item dropped"),
     "committee.create": _("Committee created"),
     "committee.update": _("Committee changed"),
     "committee.member_add": _("Member added"),
