@@ -5,7 +5,7 @@
 
 Builds the data once (idempotent), then prints p50/p95 of: the first page of 50 rows with no
 permission filter, the same page through the selector for a coordinator, for an outsider and for a
-user holding many guardian grants, and the API list through DRF.
+user holding many explicit grants (``OrganisationGrant``), and the API list through DRF.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -38,7 +37,7 @@ from stakeholders.models import (  # noqa: E402
     Jurisdiction,
     JurisdictionRole,
     Organisation,
-    OrganisationUserObjectPermission,
+    OrganisationGrant,
     Sector,
 )
 
@@ -75,10 +74,14 @@ def build(n_orgs: int, n_grants: int) -> None:
         JurisdictionRole.objects.create(user=coordinator, jurisdiction=districts[0], role="coordinator")
         User.objects.create_user("bench-outsider@example.org", "x")
         granted = User.objects.create_user("bench-granted@example.org", "x")
-        perm = Permission.objects.get(codename="view_organisation")
         ids = list(Organisation.objects.filter(is_active=False).values_list("pk", flat=True)[:n_grants])
-        OrganisationUserObjectPermission.objects.bulk_create(
-            [OrganisationUserObjectPermission(user=granted, permission=perm, content_object_id=i) for i in ids],
+        OrganisationGrant.objects.bulk_create(
+            [
+                OrganisationGrant(
+                    target_id=i, permission="view", grantee_kind="user", grantee_id=granted.pk, reason="bench"
+                )
+                for i in ids
+            ],
             batch_size=5000,
         )
 
@@ -106,7 +109,7 @@ def main() -> None:
     build(args.organisations, args.grants)
     print(
         f"database: {connection.vendor}; organisations: {Organisation.objects.count()}; "
-        f"user grants: {OrganisationUserObjectPermission.objects.count()}"
+        f"user grants: {OrganisationGrant.objects.count()}"
     )
     users = {u.email.split("@")[0]: u for u in User.objects.filter(email__startswith="bench-")}
     rows: list[tuple[str, Callable[[], object]]] = [

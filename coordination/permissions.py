@@ -1,5 +1,7 @@
-"""Who may see or change committees, meetings, minutes and decisions. Each rule is written once,
-as a queryset or ``Q``; object checks ask the same queryset (``core.permissions.allowed``).
+"""Who may see or change committees, meetings, minutes and decisions: the coordination app's rules,
+registered once per model and action in the permission registry (``core.permissions``,
+docs/adr/0009-permission-registry.md). The functions named ``can_*`` and ``*_visible`` below are thin
+wrappers over the registry, kept for the callers that use them.
 
 Roles (DESIGN.md, docs/adr/0003-committee-permissions.md):
 * platform admin: sees and manages every committee;
@@ -16,6 +18,7 @@ represented them), whatever their role - platform admins included.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet, Subquery
@@ -24,15 +27,21 @@ from django.utils import timezone
 from coordination.models import (
     AgendaItem,
     Attendance,
+    CalendarFeedToken,
     Committee,
     CommitteeMembership,
     Decision,
     Invitation,
+    MandateReviewReminder,
     Meeting,
+    MeetingReminder,
+    MeetingSeries,
 )
-from core.permissions import AnyUser, allowed, subtree_q
-from stakeholders.models import Jurisdiction, Person
-from stakeholders.permissions import jurisdictions_manageable, scopes_for
+from core import grants, roles
+from core.models import GranteeKind, User
+from core.permissions import AnyUser, allows, is_active_user, register, rule_q, rules, subtree_q, visible
+from stakeholders.models import Jurisdiction, Organisation, Person, Sector
+from stakeholders.permissions import jurisdictions_manageable, organisations_visible, people_visible, scopes_for
 
 NOTHING = Q(pk__in=[])
 
@@ -40,18 +49,29 @@ NOTHING = Q(pk__in=[])
 # --- Memberships: the committee roles of a user ---------------------------------------------
 
 
-def current_memberships_q(prefix: str = "") -> Q:
-    """Memberships in force today (``prefix`` to use it across a relation)."""
-    today = timezone.localdate()
-    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+def memberships_on_q(on: date, prefix: str = "") -> Q:
+    """Memberships in force on ``on`` (open ends allowed; ``prefix`` to use it across a relation).
+    The one definition of a membership's period: "current" is this rule for today."""
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": on})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
     )
 
 
+def current_memberships_q(prefix: str = "") -> Q:
+    """Memberships in force today (``prefix`` to use it across a relation)."""
+    return memberships_on_q(timezone.localdate(), prefix)
+
+
 def memberships_of(user: AnyUser) -> QuerySet[CommitteeMembership]:
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return CommitteeMembership.objects.none()
-    return CommitteeMembership.objects.filter(current_memberships_q(), person__user=user)
+    return CommitteeMembership.objects.filter(current_memberships_q(), person__user_id=user.pk or 0)
+
+
+@roles.principal_provider(GranteeKind.COMMITTEE)
+def committee_principals(user: User) -> frozenset[int]:
+    """The committees the user currently sits on: a grant to a committee means its current members."""
+    return frozenset(memberships_of(user).values_list("committee_id", flat=True))
 
 
 def _member_committee_ids(user: AnyUser) -> QuerySet[Any]:
@@ -64,10 +84,17 @@ def _managing_committee_ids(user: AnyUser) -> QuerySet[Any]:
 
 def fellow_member_person_ids(user: AnyUser) -> QuerySet[Any]:
     """People who currently sit on a committee on which ``user`` currently sits (they may reach each
-    other: stakeholders.permissions.person_contact_fellow_members_q uses this)."""
+    other: the registry's contact-details rule takes this in)."""
     return CommitteeMembership.objects.filter(
         current_memberships_q(), committee_id__in=_member_committee_ids(user)
     ).values("person_id")
+
+
+@roles.contribute("stakeholders.person_contact")
+def person_contact_fellow_members(user: User) -> Q:
+    """Fellow committee members may reach each other: the registry's contact rule asks for this
+    through the role resolver (it does not import coordination)."""
+    return Q(pk__in=fellow_member_person_ids(user))
 
 
 # --- Committees --------------------------------------------------------------------------------
@@ -83,50 +110,66 @@ def _in_subtrees(paths: tuple[str, ...]) -> Q:
     return Q(jurisdiction__in=Jurisdiction.objects.filter(subtree_q("path", paths)).values("pk"))
 
 
-def committees_visible_q(user: AnyUser) -> Q | None:
-    """``None`` means every committee."""
-    if not user.is_authenticated or not user.is_active:
-        return NOTHING
+@register(Committee, "view")
+def committee_view_rule(user: User) -> Q | None:
+    """Platform admin; coordinators and liaisons of the subtree; current members."""
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
     return _in_subtrees(scopes.read_paths) | Q(pk__in=_member_committee_ids(user))
 
 
-def committees_visible(user: AnyUser) -> QuerySet[Committee]:
-    q = committees_visible_q(user)
-    return Committee.objects.all() if q is None else Committee.objects.filter(q)
+@register(Committee, "grantee")
+def committee_grantee_rule(user: User) -> Q | None:
+    """A committee can be named as a grantee (meaning its current members) by whoever sees it."""
+    return rule_q(user, Committee, "view")
 
 
-def committees_manageable_q(user: AnyUser) -> Q | None:
+@register(Committee, "manage")
+def committee_manage_rule(user: User) -> Q | None:
     """Meetings, agenda, attendance, minutes and members: coordinators, chairs and secretaries."""
-    if not user.is_authenticated or not user.is_active:
-        return NOTHING
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
     return _in_subtrees(scopes.coordinator_paths) | Q(pk__in=_managing_committee_ids(user))
 
 
-def committees_manageable(user: AnyUser) -> QuerySet[Committee]:
-    q = committees_manageable_q(user)
-    return Committee.objects.all() if q is None else Committee.objects.filter(q)
-
-
-def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
-    return allowed(committees_manageable(user), committee)
-
-
-def committees_changeable(user: AnyUser) -> QuerySet[Committee]:
+@register(Committee, "change")
+def committee_change_rule(user: User) -> Q | None:
     """The body itself (name, remit, mandate, quorum, parent, status): coordinators and admins."""
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
-        return Committee.objects.all()
-    return Committee.objects.filter(_in_subtrees(scopes.coordinator_paths))
+        return None
+    return _in_subtrees(scopes.coordinator_paths)
+
+
+def committees_visible_q(user: AnyUser) -> Q | None:
+    """``None`` means every committee."""
+    return rule_q(user, Committee, "view")
+
+
+def committees_visible(user: AnyUser) -> QuerySet[Committee]:
+    return visible(user, Committee, "view")
+
+
+def committees_manageable_q(user: AnyUser) -> Q | None:
+    return rule_q(user, Committee, "manage")
+
+
+def committees_manageable(user: AnyUser) -> QuerySet[Committee]:
+    return visible(user, Committee, "manage")
+
+
+def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
+    return allows(user, committee, "manage")
+
+
+def committees_changeable(user: AnyUser) -> QuerySet[Committee]:
+    return visible(user, Committee, "change")
 
 
 def can_change_committee(user: AnyUser, committee: Committee) -> bool:
-    return allowed(committees_changeable(user), committee)
+    return allows(user, committee, "change")
 
 
 def jurisdictions_for_new_committees(user: AnyUser) -> QuerySet[Jurisdiction]:
@@ -137,12 +180,28 @@ def can_create_committee(user: AnyUser, jurisdiction: Jurisdiction | None = None
     scopes = scopes_for(user)
     if jurisdiction is None:
         return scopes.is_platform_admin or bool(scopes.coordinator_paths)
-    return allowed(jurisdictions_for_new_committees(user), jurisdiction)
+    return jurisdictions_for_new_committees(user).filter(pk=jurisdiction.pk).exists()
 
 
 def can_propose_agenda_item(user: AnyUser, committee: Committee) -> bool:
     """Members propose to the backlog; those who manage the committee may too."""
     return memberships_of(user).filter(committee=committee).exists() or can_manage_committee(user, committee)
+
+
+# --- Memberships -------------------------------------------------------------------------------
+
+
+@register(CommitteeMembership, "view")
+def membership_view_rule(user: User) -> Q | None:
+    """Who sits on a committee is seen by whoever sees the committee."""
+    q = rule_q(user, Committee, "view")
+    return None if q is None else Q(committee__in=Committee.objects.filter(q).values("pk"))
+
+
+@register(CommitteeMembership, "manage")
+def membership_manage_rule(user: User) -> Q | None:
+    q = rule_q(user, Committee, "manage")
+    return None if q is None else Q(committee__in=Committee.objects.filter(q).values("pk"))
 
 
 # --- Meetings ----------------------------------------------------------------------------------
@@ -152,13 +211,12 @@ def _invited_meeting_ids(user: AnyUser) -> QuerySet[Any]:
     return Invitation.objects.filter(person__user_id=user.pk or 0).values("meeting_id")
 
 
-def meetings_visible(user: AnyUser) -> QuerySet[Meeting]:
+@register(Meeting, "view")
+def meeting_view_rule(user: User) -> QuerySet[Meeting] | None:
     """Meetings of visible committees, and meetings the user is invited to (a summoned official)."""
-    if not user.is_authenticated or not user.is_active:
-        return Meeting.objects.none()
-    q = committees_visible_q(user)
+    q = rule_q(user, Committee, "view")
     if q is None:
-        return Meeting.objects.all()
+        return None
     invited = _invited_meeting_ids(user).order_by()
     if not scopes_for(user).read_paths:
         # Members and invitees see a few meetings: one IN over the union of both sets lets the
@@ -168,18 +226,33 @@ def meetings_visible(user: AnyUser) -> QuerySet[Meeting]:
     return Meeting.objects.filter(Q(committee__in=Committee.objects.filter(q)) | Q(pk__in=invited))
 
 
-def meetings_manageable_q(user: AnyUser) -> Q | None:
-    q = committees_manageable_q(user)
+@register(Meeting, "manage")
+def meeting_manage_rule(user: User) -> Q | None:
+    q = rule_q(user, Committee, "manage")
     return None if q is None else Q(committee__in=Committee.objects.filter(q))
 
 
+def meetings_visible(user: AnyUser) -> QuerySet[Meeting]:
+    return visible(user, Meeting, "view")
+
+
+def meetings_manageable_q(user: AnyUser) -> Q | None:
+    return rule_q(user, Meeting, "manage")
+
+
 def meetings_manageable(user: AnyUser) -> QuerySet[Meeting]:
-    q = meetings_manageable_q(user)
-    return Meeting.objects.all() if q is None else Meeting.objects.filter(q)
+    return visible(user, Meeting, "manage")
 
 
 def can_manage_meeting(user: AnyUser, meeting: Meeting) -> bool:
-    return allowed(meetings_manageable(user), meeting)
+    return allows(user, meeting, "manage")
+
+
+@register(MeetingSeries, "view")
+def meeting_series_view_rule(user: User) -> Q | None:
+    """A series is seen by whoever sees one of its meetings."""
+    meetings = visible(user, Meeting, "view")
+    return Q(pk__in=meetings.exclude(series=None).values("series_id"))
 
 
 # --- Minutes (the confidentiality rule, once) ------------------------------------------------
@@ -200,44 +273,130 @@ def attended_meeting_ids(user: AnyUser) -> QuerySet[Any]:
 def minutes_readable_q(user: AnyUser, prefix: str = "") -> Q:
     """On a meeting the user can see: its minutes are readable unless it is confidential and the
     user did not attend. Platform admins are not exempt: a safe space stays safe."""
-    if not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return NOTHING
     return Q(**{f"{prefix}is_confidential": False}) | Q(**{f"{prefix}pk__in": attended_meeting_ids(user)})
 
 
+@register(Meeting, "read_minutes")
+def meeting_read_minutes_rule(user: User) -> Q:
+    return Q(pk__in=visible(user, Meeting, "view").values("pk")) & minutes_readable_q(user)
+
+
+@register(Meeting, "write_minutes")
+def meeting_write_minutes_rule(user: User) -> Q:
+    """Writing needs managing the meeting and reading its minutes (so a confidential meeting's
+    minutes are written by a chair or secretary who attended)."""
+    manage = rule_q(user, Meeting, "manage")
+    read = Q(pk__in=visible(user, Meeting, "read_minutes").values("pk"))
+    return read if manage is None else manage & read
+
+
 def meetings_with_readable_minutes(user: AnyUser) -> QuerySet[Meeting]:
-    return meetings_visible(user).filter(minutes_readable_q(user))
+    return visible(user, Meeting, "read_minutes")
 
 
 def can_read_minutes(user: AnyUser, meeting: Meeting) -> bool:
-    return allowed(meetings_with_readable_minutes(user), meeting)
+    return allows(user, meeting, "read_minutes")
 
 
 def can_write_minutes(user: AnyUser, meeting: Meeting) -> bool:
-    """Writing needs managing the meeting and reading its minutes (so a confidential meeting's
-    minutes are written by a chair or secretary who attended)."""
-    return can_manage_meeting(user, meeting) and can_read_minutes(user, meeting)
+    return allows(user, meeting, "write_minutes")
 
 
-# --- Agenda items and decisions ------------------------------------------------------------
+# --- Agenda items, invitations, attendance, decisions --------------------------------------
 
 
-def agenda_items_visible(user: AnyUser) -> QuerySet[AgendaItem]:
+@register(AgendaItem, "view")
+def agenda_item_view_rule(user: User) -> Q:
     """Items of visible meetings, and the backlog of visible committees (titles, not minutes)."""
-    return AgendaItem.objects.filter(
-        Q(meeting__in=meetings_visible(user)) | Q(meeting__isnull=True, committee__in=committees_visible(user))
+    return Q(meeting__in=visible(user, Meeting, "view")) | Q(
+        meeting__isnull=True, committee__in=visible(user, Committee, "view")
     )
 
 
-def decisions_visible(user: AnyUser) -> QuerySet[Decision]:
+def agenda_items_visible(user: AnyUser) -> QuerySet[AgendaItem]:
+    return visible(user, AgendaItem, "view")
+
+
+@register(Invitation, "view")
+def invitation_view_rule(user: User) -> Q:
+    """Who is invited to a meeting is seen by whoever sees the meeting."""
+    return Q(meeting__in=visible(user, Meeting, "view"))
+
+
+@register(Attendance, "view")
+def attendance_view_rule(user: User) -> Q:
+    return Q(meeting__in=visible(user, Meeting, "view"))
+
+
+@register(MeetingReminder, "view")
+def meeting_reminder_view_rule(user: User) -> Q:
+    return Q(invitation__meeting__in=visible(user, Meeting, "manage"))
+
+
+@register(MandateReviewReminder, "view")
+def mandate_review_reminder_view_rule(user: User) -> Q:
+    return Q(committee__in=visible(user, Committee, "manage"))
+
+
+@register(CalendarFeedToken, "view")
+def calendar_feed_token_view_rule(user: User) -> Q:
+    """A feed's secret is its owner's alone (platform admins included)."""
+    return Q(user=user)
+
+
+@register(Decision, "view")
+def decision_view_rule(user: User) -> Q:
     """Outcomes are part of the minutes; their owner sees them too (to act on them)."""
-    if not user.is_authenticated or not user.is_active:
-        return Decision.objects.none()
-    return Decision.objects.filter(Q(meeting__in=meetings_with_readable_minutes(user)) | Q(owner__user=user))
+    return Q(meeting__in=visible(user, Meeting, "read_minutes")) | Q(owner__user=user)
+
+
+@register(Decision, "update_progress")
+def decision_update_progress_rule(user: User) -> Q:
+    """Status, owner and due date: those who write the meeting's minutes, and the decision's owner."""
+    return Q(owner__user=user) | Q(meeting__in=visible(user, Meeting, "write_minutes"))
+
+
+def decisions_visible(user: AnyUser) -> QuerySet[Decision]:
+    return visible(user, Decision, "view")
 
 
 def can_update_decision_progress(user: AnyUser, decision: Decision) -> bool:
-    """Status, owner and due date: those who manage the committee, and the decision's owner."""
-    if decision.owner_id and decision.owner is not None and decision.owner.user_id == getattr(user, "pk", None):
-        return True
-    return can_write_minutes(user, decision.meeting)
+    return allows(user, decision, "update_progress")
+
+
+# --- Grantees ----------------------------------------------------------------------------------
+
+grants.register_grantee_model(GranteeKind.COMMITTEE, Committee)
+
+
+# --- The registry's rules for the models coordination links to, until the registry app
+# registers its own (the registry app's ``permissions`` module is imported first, so once it
+# registers a rule this block leaves it alone).
+
+
+def _registry_fallback_rules() -> None:
+    def jurisdiction_view_rule(user: User) -> None:
+        return None  # the jurisdiction tree is public to every signed-in user
+
+    def sector_view_rule(user: User) -> None:
+        return None
+
+    def organisation_view_rule(user: User) -> QuerySet[Organisation]:
+        return organisations_visible(user)
+
+    def person_view_rule(user: User) -> QuerySet[Person]:
+        return people_visible(user)
+
+    for model, func in (
+        (Jurisdiction, jurisdiction_view_rule),
+        (Sector, sector_view_rule),
+        (Organisation, organisation_view_rule),
+        (Person, person_view_rule),
+    ):
+        if not rules.has_rule(model, "view"):
+            register(model, "view")(func)  # type: ignore[arg-type]
+
+
+_registry_fallback_rules()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -36,6 +37,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
@@ -213,6 +215,22 @@ def require_visible(actor: AnyUser | None, action: str = "view", **objects: mode
 
 
 # --- helpers rules are written with ----------------------------------------------------------
+
+
+def in_force_q(prefix: str = "", today: date | None = None) -> Q:
+    """The one definition of "current" for anything dated from/to (a position, a committee
+    membership): started (or no start date) and not ended (or no end date), today.
+    ``prefix`` is the lookup path to the dated row, e.g. ``"positions__"``."""
+    today = today or timezone.localdate()
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": today})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def is_in_force(start_date: date | None, end_date: date | None, today: date | None = None) -> bool:
+    """:func:`in_force_q` for one row already loaded."""
+    today = today or timezone.localdate()
+    return (start_date is None or start_date <= today) and (end_date is None or end_date >= today)
 
 
 def subtree_q(field: str, paths: Iterable[str]) -> Q:

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
     JurisdictionRole,
     Organisation,
+    OrganisationGrant,
     OrganisationMembership,
     Partnership,
     Person,
@@ -33,12 +33,27 @@ class SectorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(GuardedModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "acronym", "kind", "sector", "jurisdiction", "is_active"]
     list_filter = ["kind", "sector", "is_active"]
     search_fields = ["name", "acronym"]
     list_select_related = ["sector", "jurisdiction"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(OrganisationGrant)
+class OrganisationGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Grants are written through the services (audited, with a reason): read-only here."""
+
+    list_display = ["target", "permission", "grantee_kind", "grantee_id", "granted_by", "expires_at", "revoked_at"]
+    list_filter = ["permission", "grantee_kind"]
+    list_select_related = ["target", "granted_by"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 admin.site.register(OrganisationMembership)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = _("Stakeholders")
+
+    def ready(self) -> None:
+        # Registers the registry's rules, role provider, principals and grantee kind.
+        from stakeholders import permissions  # noqa: F401

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.models import ObjectGrant
 
 
 class CodeField(models.CharField):  # type: ignore[type-arg]
@@ -213,13 +214,23 @@ class JurisdictionRole(models.Model):
         return f"{self.user}: {self.get_role_display()} of {self.jurisdiction}"
 
 
-# Guardian object grants with direct foreign keys (fast joins, real cascades).
-class OrganisationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+class OrganisationGrant(ObjectGrant):
+    """An explicit grant on one organisation (see ``core.models.ObjectGrant``): ``view`` lets the
+    grantee see an inactive organisation, ``change`` lets them edit it. Written only through
+    ``stakeholders.services.organisation_grant`` / ``organisation_revoke`` (audited, with a reason)."""
 
+    VIEW = "view"
+    CHANGE = "change"
+    PERMISSIONS = (VIEW, CHANGE)
 
-class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    target = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="grants")
+
+    class Meta:
+        verbose_name = _("organisation grant")
+        verbose_name_plural = _("organisation grants")
+        indexes = [
+            models.Index(fields=["grantee_kind", "grantee_id", "permission"], name="stakeholders_orggrant_idx"),
+        ]
 
 
 class Person(models.Model):
@@ -329,9 +340,10 @@ class Position(models.Model):
 
     @property
     def is_current(self) -> bool:
-        from django.utils import timezone
+        """In force today (``core.permissions.is_in_force``, the one definition of "current")."""
+        from core.permissions import is_in_force
 
-        return self.end_date is None or self.end_date >= timezone.localdate()
+        return is_in_force(self.start_date, self.end_date)
 
 
 class Partnership(models.Model):

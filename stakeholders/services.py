@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
+from core import grants
 from core.models import User
-from core.permissions import require
+from core.permissions import forget, require
 from core.services import audit_record, changed_fields
 from stakeholders import importing, permissions
 from stakeholders.models import (
@@ -23,6 +22,7 @@ from stakeholders.models import (
     Jurisdiction,
     JurisdictionRole,
     Organisation,
+    OrganisationGrant,
     OrganisationMembership,
     Partnership,
     Person,
@@ -210,33 +210,46 @@ def organisation_membership_set(
 
 @transaction.atomic
 def organisation_grant(
-    *, actor: User, organisation: Organisation, grantee: User | Group, perm: str, reason: str
-) -> None:
-    """Grant one object permission (``view_organisation``/``change_organisation``) and record why."""
-    require(permissions.can_change_organisation(actor, organisation), "You may not grant access to this organisation.")
-    assign_perm(f"stakeholders.{perm}", grantee, organisation)
-    audit_record(
-        actor=actor,
-        action="organisation.grant",
-        target=organisation,
-        changes={"grantee": str(grantee), "perm": perm},
-        reason=reason,
+    *,
+    actor: User,
+    organisation: Organisation,
+    permission: str,
+    grantee_kind: str,
+    grantee_id: int,
+    reason: str,
+    expires_at: datetime | None = None,
+) -> OrganisationGrant:
+    """Grant ``view`` or ``change`` on one organisation to a user, an organisation (its current
+    members) or a committee (its current members), with why and until when; audited."""
+    require(
+        permissions.can_change_organisation(actor, organisation), _("You may not grant access to this organisation.")
     )
+    if permission not in OrganisationGrant.PERMISSIONS:
+        raise ValidationError({"permission": _("Choose view or change.")})
+    grant = grants.grant_create(
+        actor=actor,
+        grant_model=OrganisationGrant,
+        target=organisation,
+        permission=permission,
+        grantee_kind=grantee_kind,
+        grantee_id=grantee_id,
+        reason=reason,
+        expires_at=expires_at,
+    )
+    forget(actor)
+    return grant
 
 
 @transaction.atomic
-def organisation_revoke(
-    *, actor: User, organisation: Organisation, grantee: User | Group, perm: str, reason: str
-) -> None:
-    require(permissions.can_change_organisation(actor, organisation), "You may not revoke access to this organisation.")
-    remove_perm(f"stakeholders.{perm}", grantee, organisation)
-    audit_record(
-        actor=actor,
-        action="organisation.revoke",
-        target=organisation,
-        changes={"grantee": str(grantee), "perm": perm},
-        reason=reason,
+def organisation_revoke(*, actor: User, grant: OrganisationGrant, reason: str) -> OrganisationGrant:
+    """Withdraw a grant; it stops counting on the grantee's next request."""
+    require(
+        permissions.can_change_organisation(actor, grant.target), _("You may not revoke access to this organisation.")
     )
+    revoked = grants.grant_revoke(actor=actor, grant=grant, reason=reason)
+    forget(actor)
+    assert isinstance(revoked, OrganisationGrant)
+    return revoked
 
 
 # --- People ------------------------------------------------------------------------------------

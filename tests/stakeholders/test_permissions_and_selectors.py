@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from guardian.shortcuts import assign_perm
 
 from stakeholders import permissions, selectors
 from tests.factories import OrganisationFactory
@@ -25,16 +24,6 @@ def test_change_rule_follows_the_jurisdiction_subtree_and_organisation_admin(wor
     assert not permissions.can_change_organisation(world.mona, world.org)
     assert not permissions.can_change_organisation(world.charlie, world.org)
     assert permissions.can_change_organisation(world.admin, world.other_org)
-
-
-def test_guardian_grant_to_a_group_gives_change_without_any_role(world):
-    from django.contrib.auth.models import Group
-
-    group = Group.objects.create(name="Helpers")
-    world.charlie.groups.add(group)
-    assign_perm("stakeholders.change_organisation", group, world.other_org)
-    assert permissions.can_change_organisation(world.charlie, world.other_org)
-    assert not permissions.can_change_organisation(world.charlie, world.org)
 
 
 def test_directory_rows_carry_the_same_change_rule_as_the_object_check(world):
