@@ -7,4 +7,4 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
-        from coordination import permissions  # noqa: F401  (registers the app's rules)
+        from coordination import papers, permissions  # noqa: F401  (registers the app's rules)

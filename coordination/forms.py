@@ -343,3 +343,8 @@ class WorkspaceForm(AttendanceForm):
             }
             for row in self.item_rows
         ]
+
+
+class PaperForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Optional: the file name."))
+    file = forms.FileField(label=_("File"))

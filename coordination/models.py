@@ -8,11 +8,13 @@ docs/adr/0004-decisions-as-actions.md.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Jurisdiction, Organisation, Person, Sector
@@ -588,3 +590,60 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+def _paper_storage() -> Any:
+    from coordination.storage import PaperStorage
+
+    return PaperStorage()
+
+
+def _paper_path(instance: Paper, filename: str) -> str:
+    # A random name on disk: the original name is kept in ``name`` and sent on download only.
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Paper(models.Model):
+    """A file attached to an agenda item, to a meeting's minutes, or to a committee. Stored outside
+    the public media path and served only through ``coordination.views.paper_download``, under the
+    rule of what it is attached to (coordination/papers.py)."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="paper_files"
+    )
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="papers")
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(storage=_paper_storage, upload_to=_paper_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
+    )
+    uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(agenda_item__isnull=False, meeting__isnull=True, committee__isnull=True)
+                    | Q(agenda_item__isnull=True, meeting__isnull=False, committee__isnull=True)
+                    | Q(agenda_item__isnull=True, meeting__isnull=True, committee__isnull=False)
+                ),
+                name="coordination_paper_one_owner",
+                violation_error_message=_(
+                    "A paper belongs to one agenda item, one meeting's minutes or one committee."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"paper #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:paper-download", args=[self.pk])

@@ -242,6 +242,7 @@ class MeetingPage:
     backlog: list[AgendaItem] = field(default_factory=list)
     corrections: list[Any] = field(default_factory=list)
     proposals: list[AgendaItem] = field(default_factory=list)
+    papers: list[Any] = field(default_factory=list)
     can_reopen: bool = False
 
 
@@ -253,7 +254,9 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     decisions = Decision.objects.select_related("owner", "owner_organisation").order_by("created_at", "id")
     items_qs = meeting.agenda_items.select_related("carried_from__meeting", "follow_up_of__meeting")
     if can_read:
-        items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions))
+        # Papers follow the minutes' rule: a confidential meeting's papers, and even their titles,
+        # reach its attendees only.
+        items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions), "paper_files")
     rows = list(items_qs.order_by("order", "id"))
     agenda = [i for i in rows if i.status in AgendaItem.ON_AGENDA]
     proposals = [i for i in rows if i.status == AgendaItem.Status.PROPOSED] if can_manage else []
@@ -278,7 +281,9 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     )
     if can_manage and meeting.status == Meeting.Status.PLANNED:
         page.backlog = list(committee_backlog(meeting.committee))
-    if can_read:
+    if can_read and meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
+        page.papers = list(meeting.papers.all())
+    if can_read and meeting.status in (Meeting.Status.MINUTES_DRAFTED, Meeting.Status.MINUTES_APPROVED):
         # The reasons for corrections are part of the minutes: shown to those who read them.
         page.corrections = list(meeting.corrections.select_related("reopened_by"))
         page.can_reopen = (
@@ -422,3 +427,17 @@ def organisation_choices(user: AnyUser, meeting: Meeting) -> list[tuple[int, str
     path = meeting.committee.jurisdiction.path
     rows = list(organisations_visible(user).values_list("pk", "name", "jurisdiction__path"))
     return [(pk, name) for pk, name, p in sorted(rows, key=lambda r: (not (r[2] or "").startswith(path), r[1]))]
+
+
+def paper_get_for_user(user: AnyUser, pk: Any) -> Any:
+    from coordination.models import Paper
+    from core.permissions import get_or_404
+
+    return get_or_404(user, Paper.objects.select_related("agenda_item__meeting", "meeting", "committee"), pk=pk)
+
+
+def committee_papers(user: AnyUser, committee: Committee) -> list[Any]:
+    from coordination.models import Paper
+    from core.permissions import restrict
+
+    return list(restrict(Paper.objects.filter(committee=committee), user).select_related("uploaded_by"))

@@ -33,4 +33,9 @@ urlpatterns = [
     path("calendar/", views.calendar_month, name="calendar"),
     path("calendar/feed/", views.calendar_feed_settings, name="calendar-feed-settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("agenda-items/<int:item_pk>/papers/", views.paper_upload_item, name="paper-upload-item"),
+    path("meetings/<int:pk>/papers/", views.paper_upload_minutes, name="paper-upload-minutes"),
+    path("committees/<int:pk>/papers/", views.paper_upload_committee, name="paper-upload-committee"),
+    path("papers/<int:pk>/", views.paper_download, name="paper-download"),
+    path("papers/<int:pk>/remove/", views.paper_remove, name="paper-remove"),
 ]

@@ -97,6 +97,8 @@ ACTION_LABELS = {
     "minutes.record": _("Minutes written"),
     "minutes.approve": _("Minutes approved"),
     "minutes.reopen": _("Minutes reopened for correction"),
+    "paper.add": _("Paper added"),
+    "paper.remove": _("Paper removed"),
     "meeting.publish": _("Agenda published and invitations sent"),
     "organisation.create": _("Organisation registered"),
     "organisation.update": _("Organisation changed"),

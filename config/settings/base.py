@@ -198,6 +198,12 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Papers attached to agenda items, minutes and committees: outside MEDIA_ROOT, served only through
+# the permission check (coordination/papers.py). The scanner is a dotted path to a callable
+# ``scan(file, name) -> reason | None`` (for example a ClamAV client); empty: no scan.
+ROUNDTABLE_PAPERS_ROOT = Path(env("PAPERS_ROOT", default=str(VAR_DIR / "papers")))
+ROUNDTABLE_PAPER_MAX_BYTES = env.int("PAPER_MAX_BYTES", default=20 * 1024 * 1024)
+ROUNDTABLE_PAPER_SCANNER = env("PAPER_SCANNER", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
