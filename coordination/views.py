@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -275,6 +275,39 @@ def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     page = selectors.meeting_page_for_user(user, meeting)
     return render(request, "coordination/meeting_print.html", {"meeting": meeting, "page": page})
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def meeting_agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda packet (agenda and papers list) as PDF, in the reader's language."""
+    from coordination import pdf
+
+    user = request_user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    page = selectors.meeting_page_for_user(user, meeting)
+    body = pdf.agenda_packet(page, language=translation.get_language())
+    return _pdf(body, f"agenda-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")
+
+
+@login_required
+def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approved minutes as PDF, to those who may read them (404 otherwise, and before approval)."""
+    from coordination import pdf
+
+    user = request_user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    page = selectors.meeting_page_for_user(user, meeting)
+    if not page.can_read_minutes or not meeting.is_locked:
+        raise Http404
+    body = pdf.approved_minutes(page, language=translation.get_language())
+    return _pdf(body, f"minutes-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")
 
 
 @login_required
