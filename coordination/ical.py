@@ -159,3 +159,15 @@ def feed_ics(meetings: Iterable[Meeting], *, name: str) -> bytes:
         for event in _series_events(series, items):
             cal.add_component(event)
     return _finish(cal)
+
+
+def meeting_ics(meeting: Meeting, *, agenda_titles: list[str] | None = None) -> bytes:
+    """ "Add to calendar" for one meeting (PUBLISH): the same UID as its invitation, so importing it
+    next to the invitation does not make a second entry. A confidential meeting lists no agenda."""
+    cal = _calendar("PUBLISH")
+    uid = str(meeting.series.uid) if meeting.series is not None and meeting.occurrence_start else str(meeting.uid)
+    event = _event(meeting, uid=uid, agenda_titles=agenda_titles)
+    if uid != str(meeting.uid) and meeting.occurrence_start:
+        event.add("recurrence-id", _local(meeting.occurrence_start))
+    cal.add_component(event)
+    return _finish(cal)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("committees/<int:pk>/meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/print/", views.meeting_print, name="meeting-print"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting-ics"),
     path("meetings/<int:pk>/agenda.pdf", views.meeting_agenda_pdf, name="meeting-agenda-pdf"),
     path("meetings/<int:pk>/minutes.pdf", views.meeting_minutes_pdf, name="meeting-minutes-pdf"),
     path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting-update"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coordination import ical, permissions, selectors, services
+from coordination import ical, mailing, permissions, selectors, services
 from coordination.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -732,9 +732,22 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         days.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
+    # The month grid: whole weeks from Monday, days outside the month shown greyed.
+    start = first - timedelta(days=first.weekday())
+    weeks = []
+    day = start
+    while day < following or day.weekday() != 0:
+        week = []
+        for _n in range(7):
+            week.append({"date": day, "in_month": day.month == first.month, "meetings": days.get(day, [])})
+            day += timedelta(days=1)
+        weeks.append(week)
     context: dict[str, Any] = {
         "form": form,
         "month": first,
+        "weeks": weeks,
+        "weekdays": [start + timedelta(days=i) for i in range(7)],
+        "today": timezone.localdate(),
         "days": sorted(days.items()),
         "previous": previous,
         "following": following,
@@ -753,8 +766,28 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your feed has a new address; the old one no longer works."))
         return redirect("coordination:calendar-feed-settings")
     token = services.calendar_feed_token_get(user=user)
-    url = request.build_absolute_uri(reverse("coordination:calendar-feed", args=[token.token]))
-    return render(request, "coordination/calendar_feed.html", {"feed_url": url})
+    url = mailing.absolute(reverse("coordination:calendar-feed", args=[token.token]))
+    webcal = "webcal://" + url.split("://", 1)[-1]
+    return render(request, "coordination/calendar_feed.html", {"feed_url": url, "webcal_url": webcal})
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Add to calendar": this one meeting as an iCalendar file (no minutes, no confidential agenda)."""
+    user = request_user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    titles = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
+    response = HttpResponse(
+        ical.meeting_ics(meeting, agenda_titles=titles), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="meeting-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.ics"'
+    )
+    return response
 
 
 @never_cache
