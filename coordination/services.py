@@ -919,7 +919,7 @@ def _require_proposal(actor: User, item: AgendaItem) -> Meeting:
 @transaction.atomic
 def proposal_keep(*, actor: User, item: AgendaItem) -> AgendaItem:
     """The secretary takes a carried-over proposal onto the meeting's agenda (at the end)."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     meeting = _require_proposal(actor, item)
     _require_unlocked(meeting)
     item.status = AgendaItem.Status.SCHEDULED
@@ -934,7 +934,7 @@ def proposal_keep(*, actor: User, item: AgendaItem) -> AgendaItem:
 def proposal_drop(*, actor: User, item: AgendaItem) -> AgendaItem:
     """The secretary drops a carried-over proposal: it stays recorded (so it is never carried again)
     but never appears on an agenda."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     meeting = _require_proposal(actor, item)
     item.status = AgendaItem.Status.DROPPED
     item.save(update_fields=["status", "updated_at"])
