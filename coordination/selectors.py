@@ -441,3 +441,73 @@ def committee_papers(user: AnyUser, committee: Committee) -> list[Any]:
     from core.permissions import restrict
 
     return list(restrict(Paper.objects.filter(committee=committee), user).select_related("uploaded_by"))
+
+
+# --- The work queue (dashboard) ------------------------------------------------------------------
+
+
+def meetings_coming_up(user: AnyUser, *, days: int = 14, limit: int = 8) -> list[Meeting]:
+    """Today's and the next meetings the user is invited to or manages, with their titles and times."""
+    if not user.is_authenticated:
+        return []
+    from datetime import timedelta
+
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    mine = Q(invitations__person__user=user)
+    managed = permissions.meetings_manageable_q(user)
+    scope = mine if managed is None and not user.is_superuser else (mine | managed if managed is not None else mine)
+    return list(
+        permissions.meetings_visible(user)
+        .filter(scope, status=Meeting.Status.PLANNED, ends_at__gte=start, starts_at__lt=start + timedelta(days=days))
+        .select_related("committee")
+        .distinct()
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def minutes_to_do(user: AnyUser, *, limit: int = 10) -> list[Meeting]:
+    """Meetings whose minutes the user writes and that wait for them: held (or past and not
+    recorded) and not yet approved; ``minutes_drafted`` ones wait for approval."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    return list(
+        permissions.meetings_manageable(user)
+        .filter(permissions.minutes_readable_q(user))
+        .filter(
+            Q(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFTED])
+            | Q(status=Meeting.Status.PLANNED, ends_at__lt=now)
+        )
+        .select_related("committee")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def decisions_overdue(user: AnyUser, *, limit: int = 10) -> list[Decision]:
+    """Undone decisions and actions past their due date, that the user owns or follows up."""
+    if not user.is_authenticated:
+        return []
+    managed = permissions.committees_manageable(user).values("pk")
+    return list(
+        permissions.decisions_visible(user)
+        .filter(Q(owner__user=user) | Q(committee__in=managed))
+        .filter(kind__in=Decision.TRACKED_KINDS, status__in=Decision.UNDONE, due_date__lt=today())
+        .select_related("committee", "owner", "owner_organisation", "meeting")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
+def invitations_awaiting_reply(user: AnyUser, *, limit: int = 10) -> list[Invitation]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Invitation.objects.filter(
+            person__user=user,
+            response=Invitation.Response.PENDING,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__published_at__isnull=False,
+            meeting__starts_at__gt=timezone.now(),
+        )
+        .select_related("meeting__committee")
+        .order_by("meeting__starts_at", "id")[:limit]
+    )
