@@ -14,4 +14,5 @@ RUN SECRET_KEY=build-only-$(python -c "print('x'*60)") DATABASE_URL=sqlite:////t
  && useradd --create-home --uid 10001 roundtable && mkdir -p /app/var && chown -R roundtable /app/var
 USER roundtable
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Bind, workers and the access log (which masks feed tokens and reset keys) in config/gunicorn.py.
+CMD ["gunicorn", "-c", "python:config.gunicorn", "config.wsgi:application"]

@@ -49,9 +49,14 @@ test: install chromium
 worker: install
 	$(VENV)/bin/celery -A config worker -B --concurrency=1 --loglevel=INFO
 
+APPS := config core stakeholders coordination actionplans infosharing
+
+## The static checks CI runs (.ci/run); check --deploy with production settings is in the test suite.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -r $(APPS) -ll
 
 typecheck: install
 	$(VENV)/bin/mypy .

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ActionplansConfig(AppConfig):
     name = "actionplans"
     verbose_name = _("Action plans")
+
+    def ready(self) -> None:
+        from actionplans import permissions  # noqa: F401 - registers the rules

@@ -2,12 +2,16 @@
 
 from rest_framework.routers import DefaultRouter
 
+from actionplans.api.urls import register as register_actionplans
 from coordination.api.urls import register as register_coordination
+from infosharing.api.urls import register as register_infosharing
 from stakeholders.api.urls import register as register_stakeholders
 
 router = DefaultRouter()
 register_stakeholders(router)
 register_coordination(router)
+register_actionplans(router)
+register_infosharing(router)
 
 app_name = "api"
 urlpatterns = router.urls

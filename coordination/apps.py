@@ -7,4 +7,8 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
-        from coordination import papers, permissions  # noqa: F401  (registers the app's rules)
+        from coordination import (
+            notifications,  # noqa: F401 - registers the reminders
+            papers,  # noqa: F401  (registers the rules for papers)
+            permissions,  # noqa: F401  (registers the app's rules)
+        )

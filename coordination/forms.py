@@ -15,17 +15,16 @@ from coordination.models import (
     Invitation,
     Meeting,
 )
-from core.forms import ServiceValidatedMixin, StyledFormMixin
-from core.permissions import AnyUser
+from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
+from core.permissions import AnyUser, allows
 from stakeholders.models import Jurisdiction, Person
-from stakeholders.permissions import organisations_visible
 from stakeholders.selectors import sector_list
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Committee
         fields = [
@@ -41,6 +40,7 @@ class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  #
             "secretariat",
             "quorum_rule",
             "quorum_value",
+            "reminder_lead_hours",
             "expected_sectors",
         ]
         widgets = {
@@ -51,18 +51,28 @@ class CommitteeForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  #
         }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         jurisdictions = permissions.jurisdictions_for_new_committees(user)
         if self.instance.pk:
             # Keeping the current jurisdiction is always allowed; moving needs the new one in scope.
             jurisdictions = (jurisdictions | Jurisdiction.objects.filter(pk=self.instance.jurisdiction_id)).distinct()
         self.fields["jurisdiction"].queryset = jurisdictions  # type: ignore[attr-defined]
-        parents = selectors.committees_for_forms(user)
         if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["secretariat"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
-        self.fields["expected_sectors"].queryset = sector_list()  # type: ignore[attr-defined]
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        self.fields["expected_sectors"].queryset = self.fields["expected_sectors"].queryset.filter(  # type: ignore[attr-defined]
+            pk__in=sector_list().values("pk")
+        )
+        # Left empty, the lead time stays as it is (24 hours for a new committee).
+        self.fields["reminder_lead_hours"].required = False
+        # A link the user cannot see is neither shown nor offered; it stays as it is on save.
+        for name in ("parent", "secretariat"):
+            linked = getattr(self.instance, name, None) if self.instance.pk else None
+            if linked is not None and not allows(user, linked):
+                del self.fields[name]
+
+    def clean_reminder_lead_hours(self) -> int:
+        value = self.cleaned_data.get("reminder_lead_hours")
+        return int(value) if value else int(self.instance.reminder_lead_hours or 24)
 
 
 class CommitteeFilterForm(StyledFormMixin, forms.Form):
@@ -73,16 +83,15 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
     )
 
 
-class MembershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CommitteeMembership
         fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
 class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -141,26 +150,25 @@ class MinutesForm(StyledFormMixin, forms.Form):
     )
 
 
-class DecisionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Decision
         fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_date": DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
-        self.fields["owner_organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
 
 
-class DecisionProgressForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Decision
         fields = ["status", "owner", "due_date"]
         widgets = {"due_date": DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
@@ -181,15 +189,29 @@ class ReplyForm(forms.Form):
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):
-    """One attendance choice (and an optional stand-in) per invitee."""
+    """One attendance choice (and an optional stand-in) per invitee. The actor's own attendance is
+    shown but not offered (nobody records their own; ADR 0003), nor are they offered as a stand-in."""
 
-    def __init__(self, *args: Any, invitations: list[Invitation], attendance: list[Attendance], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        invitations: list[Invitation],
+        attendance: list[Attendance],
+        actor: AnyUser | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         current = {a.person_id: a for a in attendance}
-        self.rows: list[tuple[Invitation, str, str]] = []
-        people = [(i.person.pk, i.person.full_name) for i in invitations]
+        actor_id = getattr(actor, "pk", None)
+        self.rows: list[tuple[Invitation, str | None, str | None]] = []
+        people = [
+            (i.person.pk, i.person.full_name) for i in invitations if i.person.user_id != actor_id or not actor_id
+        ]
         for invitation in invitations:
             pid = invitation.person_id
+            if actor_id and invitation.person.user_id == actor_id:
+                self.rows.append((invitation, None, None))
+                continue
             existing = current.get(pid)
             status_name, by_name = f"status_{pid}", f"represented_by_{pid}"
             self.fields[status_name] = forms.ChoiceField(
@@ -211,7 +233,7 @@ class AttendanceForm(StyledFormMixin, forms.Form):
     def entries(self) -> list[dict[str, Any]]:
         from stakeholders.models import Person
 
-        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows]
+        wanted = [(inv, self.cleaned_data.get(s), self.cleaned_data.get(b)) for inv, s, b in self.rows if s and b]
         stand_ins = Person.objects.in_bulk([b for _inv, _s, b in wanted if b])
         return [
             {"person": inv.person, "status": status, "represented_by": stand_ins.get(by) if by else None}
@@ -220,13 +242,13 @@ class AttendanceForm(StyledFormMixin, forms.Form):
         ]
 
 
-class MonthForm(forms.Form):
+class MonthForm(VisibleChoicesMixin, forms.Form):
     month = forms.DateField(input_formats=["%Y-%m"], required=False)
-    committee = forms.ModelChoiceField(queryset=Committee.objects.none(), required=False, label=_("Committee"))
+    committee = forms.ModelChoiceField(queryset=Committee.objects.all(), required=False, label=_("Committee"))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = selectors.committees_for_forms(user)  # type: ignore[attr-defined]
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["committee"].queryset = self.fields["committee"].queryset.select_related("jurisdiction")  # type: ignore[attr-defined]
         self.fields["committee"].widget.attrs["class"] = "form-select"
 
 
@@ -244,9 +266,11 @@ class WorkspaceForm(AttendanceForm):
         items: list[AgendaItem],
         people: list[tuple[int, str]],
         organisations: list[tuple[int, str]],
+        actor: AnyUser | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, invitations=invitations, attendance=attendance, **kwargs)
+        # Nobody records their own attendance (it is a grant): the actor's row has no fields.
+        super().__init__(*args, invitations=invitations, attendance=attendance, actor=actor, **kwargs)
         self.items = items
         self.item_rows: list[dict[str, Any]] = []
         people_choices = [("", "—"), *people]
@@ -330,8 +354,8 @@ class WorkspaceForm(AttendanceForm):
             )
         return entries
 
-    def attendance_bound(self) -> list[tuple[Invitation, forms.BoundField, forms.BoundField]]:
-        return [(inv, self[s], self[b]) for inv, s, b in self.rows]
+    def attendance_bound(self) -> list[tuple[Invitation, forms.BoundField | None, forms.BoundField | None]]:
+        return [(inv, self[s] if s else None, self[b] if b else None) for inv, s, b in self.rows]
 
     def items_bound(self) -> list[dict[str, Any]]:
         return [

@@ -16,15 +16,29 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from coordination.models import Meeting, MeetingSeries
+from core.timezones import zone
 
 PRODID = "-//Roundtable//Coordination//EN"
 
 
-def _local(value: datetime) -> datetime:
-    return value.astimezone(ZoneInfo(settings.TIME_ZONE))
+_zones: dict[int, ZoneInfo] = {}
+
+
+def _zone_of(meeting: Meeting | MeetingSeries) -> ZoneInfo:
+    """The meeting's zone (its committee's jurisdiction, inherited down the tree), so the calendar
+    carries DTSTART;TZID=Europe/Skopje with its VTIMEZONE and keeps local time across DST."""
+    jurisdiction = meeting.committee.jurisdiction
+    if jurisdiction.pk not in _zones:
+        _zones[jurisdiction.pk] = zone(jurisdiction.effective_time_zone())
+    return _zones[jurisdiction.pk]
+
+
+def _local(value: datetime, of: Meeting | MeetingSeries | None = None) -> datetime:
+    return value.astimezone(_zone_of(of) if of is not None else ZoneInfo(settings.TIME_ZONE))
 
 
 def _calendar(method: str) -> Calendar:
+    _zones.clear()  # zones are looked up once per calendar built
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -51,8 +65,8 @@ def _event(meeting: Meeting, *, uid: str, agenda_titles: list[str] | None = None
     event = Event()
     event.add("uid", f"{uid}@{_domain()}")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", _local(meeting.starts_at))
-    event.add("dtend", _local(meeting.ends_at))
+    event.add("dtstart", _local(meeting.starts_at, meeting))
+    event.add("dtend", _local(meeting.ends_at, meeting))
     event.add("summary", meeting.title)
     event.add("sequence", meeting.sequence)
     event.add("description", _description(meeting, agenda_titles))
@@ -80,8 +94,8 @@ def _series_events(series: MeetingSeries, meetings: list[Meeting]) -> list[Event
     master = Event()
     master.add("uid", f"{series.uid}@{_domain()}")
     master.add("dtstamp", timezone.now())
-    master.add("dtstart", _local(series.dtstart))
-    master.add("dtend", _local(series.dtstart + series.duration))
+    master.add("dtstart", _local(series.dtstart, series))
+    master.add("dtend", _local(series.dtstart + series.duration, series))
     master.add("summary", series.title)
     master.add("rrule", vRecur.from_ical(series.rrule))
     master.add("sequence", max(m.sequence for m in meetings))
@@ -92,12 +106,12 @@ def _series_events(series: MeetingSeries, meetings: list[Meeting]) -> list[Event
         master.add("class", "CONFIDENTIAL")
     cancelled = [m for m in meetings if m.status == Meeting.Status.CANCELLED and m.occurrence_start]
     for m in cancelled:
-        master.add("exdate", _local(m.occurrence_start))  # type: ignore[arg-type]
+        master.add("exdate", _local(m.occurrence_start, series))  # type: ignore[arg-type]
     events = [master]
     for m in meetings:
         if m.status != Meeting.Status.CANCELLED and m.occurrence_start and _differs_from_series(m, series):
             override = _event(m, uid=str(series.uid))
-            override.add("recurrence-id", _local(m.occurrence_start))
+            override.add("recurrence-id", _local(m.occurrence_start, series))
             events.append(override)
     return events
 
@@ -125,7 +139,7 @@ def invitation_ics(
         # One occurrence of a series the invitee's calendar already holds: its cancellation, or
         # its published or changed agenda (an override of that occurrence, RECURRENCE-ID).
         event = _event(meeting, uid=str(meeting.series.uid), agenda_titles=agenda_titles)
-        event.add("recurrence-id", _local(meeting.occurrence_start))
+        event.add("recurrence-id", _local(meeting.occurrence_start, meeting))
         events = [event]
     else:
         events = [_event(meeting, uid=str(meeting.uid), agenda_titles=agenda_titles)]
@@ -168,6 +182,6 @@ def meeting_ics(meeting: Meeting, *, agenda_titles: list[str] | None = None) -> 
     uid = str(meeting.series.uid) if meeting.series is not None and meeting.occurrence_start else str(meeting.uid)
     event = _event(meeting, uid=uid, agenda_titles=agenda_titles)
     if uid != str(meeting.uid) and meeting.occurrence_start:
-        event.add("recurrence-id", _local(meeting.occurrence_start))
+        event.add("recurrence-id", _local(meeting.occurrence_start, meeting))
     cal.add_component(event)
     return _finish(cal)

@@ -73,9 +73,11 @@ class Message:
     method: str
     language: str
     to: str
+    message_id: str = ""
 
     def email(self) -> EmailMessage:
-        message = EmailMessage(subject=self.subject, body=self.body, to=[self.to])
+        headers = {"Message-ID": self.message_id} if self.message_id else {}
+        message = EmailMessage(subject=self.subject, body=self.body, to=[self.to], headers=headers)
         part = MIMEText(self.ics.decode("utf-8"), "calendar", "utf-8")
         part.set_param("method", self.method)
         part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
@@ -90,11 +92,13 @@ def invitation_message(
     *,
     series_meetings: list[Meeting] | None = None,
     agenda_titles: list[str] | None = None,
+    message_id: str = "",
 ) -> Message:
     """The message for one invitee: the first invitation, an update (the agenda or the meeting
     changed since they were sent one) or a cancellation. ``series_meetings``: send the whole series
     (its RRULE), for an invitee whose calendar does not know it yet."""
     from coordination.ical import invitation_ics
+    from coordination.notifications import local_when
 
     person = invitation.person
     to = address(person)
@@ -111,6 +115,7 @@ def invitation_message(
             agenda_titles=titles,
         )
         context = {
+            "when": local_when(meeting),
             "meeting": meeting,
             "person": person,
             "series_meetings": series_meetings,
@@ -137,4 +142,5 @@ def invitation_message(
         method="CANCEL" if cancelled else "REQUEST",
         language=language,
         to=to,
+        message_id=message_id,
     )

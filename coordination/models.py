@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -77,6 +78,12 @@ class Committee(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     quorum_rule = models.CharField(_("quorum rule"), max_length=10, choices=QuorumRule.choices, default=QuorumRule.NONE)
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        _("meeting reminder (hours before)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_("How long before each meeting invitees are reminded (1 hour to 14 days)."),
+    )
     quorum_value = models.PositiveSmallIntegerField(
         _("quorum"),
         null=True,
@@ -185,6 +192,9 @@ class CommitteeMembership(models.Model):
     designation = models.CharField(_("designation"), max_length=24, choices=Designation.choices, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
+    # A seat lets fellow members reach each other (contact details): it does so only when whoever
+    # seated the person could already see the person's contact details (ADR 0003).
+    shares_contact = models.BooleanField(_("shares contact details with fellow members"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -488,6 +498,9 @@ class Invitation(models.Model):
     # The meeting's SEQUENCE this invitee was last sent (None: never sent this meeting's invitation);
     # a later agenda change sends an update (a higher SEQUENCE) to those already sent one.
     sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Invited once the meeting had started: attending on such an invitation does not open a
+    # confidential meeting's minutes (ADR 0003).
+    after_start = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -529,6 +542,18 @@ class Attendance(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Attendance is a grant (a confidential meeting's minutes): who recorded it, and the logins the
+    # attendee and the stand-in had when it was recorded. Access follows these, not whichever login
+    # the person record is linked to later (ADR 0003).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    attendee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    stand_in_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -543,46 +568,20 @@ class Attendance(models.Model):
                 violation_error_message=_("Say who represented them."),
             ),
         ]
-        indexes = [models.Index(fields=["person", "status"], name="coordination_attendance_person")]
+        indexes = [
+            models.Index(fields=["person", "status"], name="coordination_attendance_person"),
+            models.Index(fields=["attendee_user", "status"], name="coordination_attendance_login"),
+            models.Index(fields=["stand_in_user"], name="coordination_attend_stand_in"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"
 
 
-class MeetingReminder(models.Model):
-    """One row per reminder sent: the unique key makes the reminder job idempotent."""
-
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="reminders")
-    starts_at = models.DateTimeField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["invitation", "starts_at"], name="coordination_one_reminder"),
-        ]
-
-    def __str__(self) -> str:
-        return f"reminder {self.invitation} @ {self.starts_at:%Y-%m-%d %H:%M}"
-
-
-class MandateReviewReminder(models.Model):
-    """One row per mandate review announced: the unique key makes the review job idempotent."""
-
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="mandate_reminders")
-    review_date = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["committee", "review_date"], name="coordination_one_mandate_reminder"),
-        ]
-
-    def __str__(self) -> str:
-        return f"mandate review of {self.committee} on {self.review_date}"
-
-
 class CalendarFeedToken(models.Model):
     """The secret in a user's personal iCalendar feed URL; resetting it invalidates the old URL."""
+
+    revoked_with_credentials = True  # core.services.user_credentials_revoke: password change, deactivation
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True)

@@ -21,7 +21,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from coordination.models import (
@@ -32,16 +33,14 @@ from coordination.models import (
     CommitteeMembership,
     Decision,
     Invitation,
-    MandateReviewReminder,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
 )
 from core import grants, roles
 from core.models import GranteeKind, User
-from core.permissions import AnyUser, allows, is_active_user, register, rule_q, rules, subtree_q, visible
-from stakeholders.models import Jurisdiction, Organisation, Person, Sector
-from stakeholders.permissions import jurisdictions_manageable, organisations_visible, people_visible, scopes_for
+from core.permissions import AnyUser, allows, in_force_q, is_active_user, register, rule_q, subtree_q, visible
+from stakeholders.models import Jurisdiction
+from stakeholders.permissions import jurisdictions_manageable, scopes_for
 
 NOTHING = Q(pk__in=[])
 
@@ -50,11 +49,9 @@ NOTHING = Q(pk__in=[])
 
 
 def memberships_on_q(on: date, prefix: str = "") -> Q:
-    """Memberships in force on ``on`` (open ends allowed; ``prefix`` to use it across a relation).
-    The one definition of a membership's period: "current" is this rule for today."""
-    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": on})) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
-    )
+    """Memberships in force on ``on`` (open ends allowed; ``prefix`` to use it across a relation):
+    the platform's one definition of "in force" (``core.permissions.in_force_q``)."""
+    return in_force_q(prefix, on)
 
 
 def current_memberships_q(prefix: str = "") -> Q:
@@ -84,9 +81,12 @@ def _managing_committee_ids(user: AnyUser) -> QuerySet[Any]:
 
 def fellow_member_person_ids(user: AnyUser) -> QuerySet[Any]:
     """People who currently sit on a committee on which ``user`` currently sits (they may reach each
-    other: the registry's contact-details rule takes this in)."""
+    other: the registry's contact-details rule takes this in). A seat counts only when it shares
+    contact details (``CommitteeMembership.shares_contact``: whoever seated the person could already
+    see them), on both sides: seating someone is not a way to read, or hand out, contact details."""
+    sharing = memberships_of(user).filter(shares_contact=True).values("committee_id")
     return CommitteeMembership.objects.filter(
-        current_memberships_q(), committee_id__in=_member_committee_ids(user)
+        current_memberships_q(), shares_contact=True, committee_id__in=sharing
     ).values("person_id")
 
 
@@ -259,23 +259,63 @@ def meeting_series_view_rule(user: User) -> Q | None:
 
 
 def attended_meeting_ids(user: AnyUser) -> QuerySet[Any]:
-    """Meetings the user attended: present, represented, or representing someone."""
-    # The user's person (at most one: Person.user is one-to-one) as a scalar subquery, so each
-    # branch of the OR is an index condition rather than a join over every attendance row.
+    """Meetings the user attended, as a grant of their minutes (ADR 0003, "attendance is a grant"):
+    present or represented, or the stand-in who represented someone, where
+
+    * the login is the one the attendee (or the stand-in) had when the attendance was recorded
+      (re-linking a person record to another login later carries nothing over);
+    * someone other than the user recorded it (nobody grants themself a safe space's minutes);
+    * the attendee (or the stand-in) was invited before the meeting started (a guest added once the
+      meeting was under way or over does not gain its minutes).
+    """
     if user.pk is None:
         return Attendance.objects.none().values("meeting_id")
-    person = Subquery(Person.objects.filter(user_id=user.pk).order_by().values("pk")[:1])
-    return Attendance.objects.filter(
-        Q(person_id=person, status__in=Attendance.ATTENDED) | Q(represented_by_id=person)
-    ).values("meeting_id")
+    # Attendance is recorded for invitees only (the service's rule); an invitation made once the
+    # meeting had started does not open its minutes.
+    invited_late = Invitation.objects.filter(meeting_id=OuterRef("meeting_id"), after_start=True)
+    attendee = Q(attendee_user_id=user.pk, status__in=Attendance.ATTENDED) & ~Exists(
+        invited_late.filter(person_id=OuterRef("person_id"))
+    )
+    stand_in = Q(stand_in_user_id=user.pk, status=Attendance.Status.REPRESENTED) & ~Exists(
+        invited_late.filter(person_id=OuterRef("represented_by_id"))
+    )
+    return Attendance.objects.filter(attendee | stand_in).exclude(recorded_by_id=user.pk).values("meeting_id")
+
+
+def _member_during_q(user: AnyUser, prefix: str = "") -> Q:
+    """Meetings held while the user sat on the committee (the meeting's date within a membership of
+    theirs, current or past): a new member does not read what was said before they joined, and an
+    ex-member does not read what was said after they left."""
+    held_on = TruncDate(ExpressionWrapper(OuterRef(f"{prefix}starts_at"), output_field=DateTimeField()))
+    seat = CommitteeMembership.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=held_on),
+        Q(end_date__isnull=True) | Q(end_date__gte=held_on),
+        committee_id=OuterRef(f"{prefix}committee_id"),
+        person__user_id=user.pk or 0,
+    )
+    return Q(Exists(seat))
 
 
 def minutes_readable_q(user: AnyUser, prefix: str = "") -> Q:
-    """On a meeting the user can see: its minutes are readable unless it is confidential and the
-    user did not attend. Platform admins are not exempt: a safe space stays safe."""
+    """On a meeting the user can see: whether its minutes are readable.
+
+    * not confidential: platform admins; coordinators and liaisons of the committee's jurisdiction;
+      members whose membership covers the meeting's date; those invited to it;
+    * confidential or not: those who attended it (:func:`attended_meeting_ids`). No role overrides
+      the confidentiality rule, platform admins included: a safe space stays safe.
+    """
     if not is_active_user(user):
         return NOTHING
-    return Q(**{f"{prefix}is_confidential": False}) | Q(**{f"{prefix}pk__in": attended_meeting_ids(user)})
+    attended = Q(**{f"{prefix}pk__in": attended_meeting_ids(user)})
+    not_confidential = Q(**{f"{prefix}is_confidential": False})
+    scopes = scopes_for(user)
+    if scopes.is_platform_admin:
+        return not_confidential | attended
+    entitled = _member_during_q(user, prefix) | Q(**{f"{prefix}pk__in": _invited_meeting_ids(user)})
+    if scopes.read_paths:
+        in_scope = Committee.objects.filter(_in_subtrees(scopes.read_paths)).values("pk")
+        entitled |= Q(**{f"{prefix}committee__in": in_scope})
+    return (not_confidential & entitled) | attended
 
 
 @register(Meeting, "read_minutes")
@@ -330,16 +370,6 @@ def attendance_view_rule(user: User) -> Q:
     return Q(meeting__in=visible(user, Meeting, "view"))
 
 
-@register(MeetingReminder, "view")
-def meeting_reminder_view_rule(user: User) -> Q:
-    return Q(invitation__meeting__in=visible(user, Meeting, "manage"))
-
-
-@register(MandateReviewReminder, "view")
-def mandate_review_reminder_view_rule(user: User) -> Q:
-    return Q(committee__in=visible(user, Committee, "manage"))
-
-
 @register(CalendarFeedToken, "view")
 def calendar_feed_token_view_rule(user: User) -> Q:
     """A feed's secret is its owner's alone (platform admins included)."""
@@ -369,34 +399,3 @@ def can_update_decision_progress(user: AnyUser, decision: Decision) -> bool:
 # --- Grantees ----------------------------------------------------------------------------------
 
 grants.register_grantee_model(GranteeKind.COMMITTEE, Committee)
-
-
-# --- The registry's rules for the models coordination links to, until the registry app
-# registers its own (the registry app's ``permissions`` module is imported first, so once it
-# registers a rule this block leaves it alone).
-
-
-def _registry_fallback_rules() -> None:
-    def jurisdiction_view_rule(user: User) -> None:
-        return None  # the jurisdiction tree is public to every signed-in user
-
-    def sector_view_rule(user: User) -> None:
-        return None
-
-    def organisation_view_rule(user: User) -> QuerySet[Organisation]:
-        return organisations_visible(user)
-
-    def person_view_rule(user: User) -> QuerySet[Person]:
-        return people_visible(user)
-
-    for model, func in (
-        (Jurisdiction, jurisdiction_view_rule),
-        (Sector, sector_view_rule),
-        (Organisation, organisation_view_rule),
-        (Person, person_view_rule),
-    ):
-        if not rules.has_rule(model, "view"):
-            register(model, "view")(func)  # type: ignore[arg-type]
-
-
-_registry_fallback_rules()

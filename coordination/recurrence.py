@@ -2,14 +2,15 @@
 
 A rule must end (``COUNT`` or ``UNTIL``) and give at most :data:`MAX_OCCURRENCES` dates; each
 occurrence becomes a Meeting row of its own (docs/adr/0003-committee-permissions.md, "Series").
-Occurrences are computed in the site's local time, so a weekly 10:00 meeting stays at 10:00 across
-daylight-saving changes.
+Occurrences are computed in the meeting's own time zone (its committee's jurisdiction, inherited
+down the tree), so a weekly 10:00 meeting in New York stays at 10:00 New York time across its
+daylight-saving changes, and one in Skopje at 10:00 Skopje time across Europe's.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from itertools import islice
 
 from dateutil.rrule import rrulestr
@@ -27,24 +28,30 @@ def normalise_rule(rule: str) -> str:
     return text[len("RRULE:") :] if text.startswith("RRULE:") else text
 
 
-def _local_until(value: str) -> str:
+def _local_until(value: str, tz: tzinfo) -> str:
     """``UNTIL`` as a naive local date-time (dateutil wants it naive with a naive start)."""
     if re.fullmatch(r"\d{8}", value):
         return f"{value}T235959"
     if re.fullmatch(r"\d{8}T\d{6}Z", value):
         utc = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        return timezone.localtime(utc).strftime("%Y%m%dT%H%M%S")
+        return utc.astimezone(tz).strftime("%Y%m%dT%H%M%S")
     return value
 
 
-def occurrences(rule: str, starts_at: datetime, *, field: str = "recurrence") -> list[datetime]:
+def occurrences(
+    rule: str, starts_at: datetime, *, field: str = "recurrence", tz: tzinfo | None = None
+) -> list[datetime]:
     """The start of every occurrence (aware), or a ValidationError on ``field`` saying what is wrong."""
-    return expand(rule, starts_at, field=field)[1]
+    return expand(rule, starts_at, field=field, tz=tz)[1]
 
 
-def expand(rule: str, starts_at: datetime, *, field: str = "recurrence") -> tuple[str, list[datetime]]:
-    """``(canonical rule, occurrence starts)``. The canonical rule has ``UNTIL`` in UTC, as RFC 5545
-    wants next to a DTSTART with a time zone."""
+def expand(
+    rule: str, starts_at: datetime, *, field: str = "recurrence", tz: tzinfo | None = None
+) -> tuple[str, list[datetime]]:
+    """``(canonical rule, occurrence starts)``, expanded on the wall clock of ``tz`` (the meeting's
+    zone; the site's when not given). The canonical rule has ``UNTIL`` in UTC, as RFC 5545 wants
+    next to a DTSTART with a time zone."""
+    tz = tz or timezone.get_default_timezone()
     text = normalise_rule(rule)
     if not text:
         return "", [starts_at]
@@ -58,8 +65,8 @@ def expand(rule: str, starts_at: datetime, *, field: str = "recurrence") -> tupl
         raise ValidationError(
             {field: _("The recurrence never ends: add COUNT (how many meetings) or UNTIL (the last date).")}
         )
-    parts = [f"UNTIL={_local_until(p[6:])}" if p.startswith("UNTIL=") else p for p in parts]
-    local_start = timezone.localtime(starts_at).replace(tzinfo=None)
+    parts = [f"UNTIL={_local_until(p[6:], tz)}" if p.startswith("UNTIL=") else p for p in parts]
+    local_start = starts_at.astimezone(tz).replace(tzinfo=None)
     try:
         rule_obj = rrulestr(";".join(parts), dtstart=local_start)
         found = list(islice(iter(rule_obj), MAX_OCCURRENCES + 1))  # type: ignore[call-overload]
@@ -72,9 +79,9 @@ def expand(rule: str, starts_at: datetime, *, field: str = "recurrence") -> tupl
     if not found:
         raise ValidationError({field: _("The recurrence rule gives no date at all.")})
     canonical = [
-        f"UNTIL={timezone.make_aware(datetime.strptime(p[6:], '%Y%m%dT%H%M%S')).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        f"UNTIL={timezone.make_aware(datetime.strptime(p[6:], '%Y%m%dT%H%M%S'), tz).astimezone(UTC):%Y%m%dT%H%M%SZ}"
         if p.startswith("UNTIL=") and re.fullmatch(r"\d{8}T\d{6}", p[6:])
         else p
         for p in parts
     ]
-    return ";".join(canonical), [timezone.make_aware(occ) for occ in found]
+    return ";".join(canonical), [timezone.make_aware(occ, tz) for occ in found]

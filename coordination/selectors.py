@@ -22,9 +22,8 @@ from coordination.models import (
     Meeting,
 )
 from core.models import User
-from core.permissions import AnyUser, get_visible_or_404
-from stakeholders.models import Jurisdiction, Person, Sector
-from stakeholders.permissions import people_visible
+from core.permissions import AnyUser, get_visible_or_404, rule_q, visible
+from stakeholders.models import Jurisdiction, Organisation, Person, Sector
 
 SECURITY_DOMINANCE = 0.5  # more than half of the members with a sector come from security sectors
 
@@ -34,6 +33,20 @@ def _flag(q: Q | None) -> Any:
 
 
 # --- Committees --------------------------------------------------------------------------------
+
+
+def _with_link_flags(qs: QuerySet[Committee], user: AnyUser) -> QuerySet[Committee]:
+    """``parent_visible`` / ``secretariat_visible``: whether the user may see the body the committee
+    reports to and its secretariat; pages name only those (a link to what the user cannot see is
+    not shown, so it names nothing)."""
+    committees = permissions.committees_visible_q(user)
+    organisations = rule_q(user, Organisation)
+    return qs.annotate(
+        parent_visible=_flag(None if committees is None else Q(parent__in=Committee.objects.filter(committees))),
+        secretariat_visible=_flag(
+            None if organisations is None else Q(secretariat__in=Organisation.objects.filter(organisations))
+        ),
+    )
 
 
 def committee_list_visible_to(
@@ -71,16 +84,23 @@ def committee_list_visible_to(
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
-    return qs.annotate(
-        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
-        next_meeting_at=Subquery(next_meeting),
-        can_manage=_flag(permissions.committees_manageable_q(user)),
-    ).order_by("name", "id")
+    return (
+        _with_link_flags(qs, user)
+        .annotate(
+            member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+            next_meeting_at=Subquery(next_meeting),
+            can_manage=_flag(permissions.committees_manageable_q(user)),
+        )
+        .order_by("name", "id")
+    )
 
 
 def committee_get_for_user(user: AnyUser, pk: Any) -> Committee:
     return get_visible_or_404(
-        permissions.committees_visible(user).select_related("jurisdiction", "parent", "secretariat"), pk=pk
+        _with_link_flags(permissions.committees_visible(user), user).select_related(
+            "jurisdiction", "parent", "secretariat"
+        ),
+        pk=pk,
     )
 
 
@@ -246,12 +266,23 @@ class MeetingPage:
     can_reopen: bool = False
 
 
+def decision_related() -> list[str]:
+    """What a decision's line reads with it: its owner and lead organisation, and, where an app has
+    taken decisions over as actions (``Action.decision``, related name ``action``; ADR 0004), that
+    action, so the page shows "tracked as an action" without a query per decision and without this
+    app importing the one above it."""
+    related = ["owner", "owner_organisation"]
+    if any(r.name == "action" and r.one_to_one for r in Decision._meta.related_objects):
+        related.append("action")
+    return related
+
+
 def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     """Everything the meeting page shows, in a fixed number of queries whatever the agenda's size.
     Minutes and outcomes are left out when the user may not read them (confidential meetings)."""
     can_read = bool(getattr(meeting, "can_read_minutes", False))
     can_manage = bool(getattr(meeting, "can_manage", False))
-    decisions = Decision.objects.select_related("owner", "owner_organisation").order_by("created_at", "id")
+    decisions = Decision.objects.select_related(*decision_related()).order_by("created_at", "id")
     items_qs = meeting.agenda_items.select_related("carried_from__meeting", "follow_up_of__meeting")
     if can_read:
         # Papers follow the minutes' rule: a confidential meeting's papers, and even their titles,
@@ -367,7 +398,7 @@ def meetings_for_feed(user: AnyUser) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     return (
         Meeting.objects.filter(invitations__person__user=user)
-        .select_related("committee", "series")
+        .select_related("committee__jurisdiction", "series__committee__jurisdiction")
         .order_by("starts_at", "id")
         .distinct()
     )
@@ -377,7 +408,7 @@ def people_for_forms(user: AnyUser) -> QuerySet[Person]:
     """People to seat on a committee, summon, or make owner of a decision: those the user may see in
     the registry (stakeholders' rule), with the committee's own fellow members."""
     return (
-        (people_visible(user) | Person.objects.filter(pk__in=permissions.fellow_member_person_ids(user)))
+        (visible(user, Person) | Person.objects.filter(pk__in=permissions.fellow_member_person_ids(user)))
         .only("id", "full_name")
         .order_by("full_name", "id")
         .distinct()

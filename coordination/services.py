@@ -4,13 +4,14 @@ atomically; emails go out after the commit, from Celery tasks that take ids."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, TypedDict, Unpack
 
 import nh3
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,19 +24,17 @@ from coordination.models import (
     CommitteeMembership,
     Decision,
     Invitation,
-    MandateReviewReminder,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
     MinutesCorrection,
     Paper,
 )
 from coordination.recurrence import expand
 from core.models import User
-from core.permissions import require
+from core.permissions import NOT_FOUND_MESSAGE, is_in_force, require, require_visible
 from core.services import audit_record, changed_fields, notification_send
-from stakeholders.models import Organisation, Person
-from stakeholders.services import require_visible_organisation
+from stakeholders.models import Jurisdiction, Organisation, Person, Sector
+from stakeholders.permissions import can_see_person_contact
 
 COMMITTEE_FIELDS = (
     "name",
@@ -50,6 +49,7 @@ COMMITTEE_FIELDS = (
     "status",
     "quorum_rule",
     "quorum_value",
+    "reminder_lead_hours",
 )
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url", "is_confidential")
 AGENDA_FIELDS = ("title", "description", "presenter", "duration_minutes", "papers", "order")
@@ -83,8 +83,6 @@ MINUTES_TAGS = {
 }
 MINUTES_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 MINUTES_URL_SCHEMES = {"http", "https", "mailto"}
-REMINDER_BEFORE = timedelta(hours=24)
-MANDATE_REVIEW_NOTICE = timedelta(days=30)
 
 
 def sanitise_minutes(html: str) -> str:
@@ -97,19 +95,111 @@ def sanitise_minutes(html: str) -> str:
     ).strip()
 
 
-def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    data = {k: v for k, v in data.items() if k in fields}
+class CommitteeFields(TypedDict, total=False):
+    """What a committee's create and update accept (``COMMITTEE_FIELDS``)."""
+
+    name: str
+    acronym: str
+    kind: str
+    jurisdiction: Jurisdiction
+    parent: Committee | None
+    remit: str
+    mandate: str
+    mandate_review_date: date | None
+    secretariat: Organisation | None
+    status: str
+    quorum_rule: str
+    quorum_value: int | None
+
+
+class MeetingFields(TypedDict, total=False):
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    online_url: str
+    is_confidential: bool
+
+
+class AgendaItemDetails(TypedDict, total=False):
+    """An agenda item's fields besides its title and place (``agenda_item_add``)."""
+
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    papers: str
+
+
+class AgendaItemFields(TypedDict, total=False):
+    title: str
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    papers: str
+    order: int | None
+
+
+class DecisionFields(TypedDict, total=False):
+    kind: str
+    text: str
+    owner: Person | None
+    owner_organisation: Organisation | None
+    due_date: date | None
+    status: str
+
+
+def _reject_unknown(data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """An argument the use case does not take is a programming error, never silently dropped."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"Unknown field(s): {', '.join(unknown)}")
+
+
+def _assign(instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    _reject_unknown(data, fields)
+    data = dict(data)
     changes = changed_fields(instance, data) if instance.pk else {}
     for name, value in data.items():
         setattr(instance, name, value)
     return changes
 
 
+def _require_known_people(actor: User, **people: Person | None) -> None:
+    """Person arguments must be people the actor may name (``selectors.people_for_forms``: seen in
+    the registry, or a fellow committee member); any other answers like a missing row."""
+    from coordination.selectors import people_for_forms
+
+    wanted = {field: p for field, p in people.items() if p is not None}
+    if not wanted:
+        return
+    known = set(people_for_forms(actor).filter(pk__in=[p.pk for p in wanted.values()]).values_list("pk", flat=True))
+    errors = {field: [str(NOT_FOUND_MESSAGE)] for field, p in wanted.items() if p.pk not in known}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_visible_changes(actor: User, instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """The foreign keys ``data`` sets to a new row must be rows the actor may see (an unchanged
+    link is left alone: a coordinator may edit a body whose parent they cannot see)."""
+    changed = {
+        f: data[f]
+        for f in fields
+        if f in data and data[f] is not None and data[f].pk != getattr(instance, f"{f}_id", None)
+    }
+    require_visible(actor, **changed)
+
+
+def _require_visible_all(actor: User, field: str, objects: Any) -> None:
+    for obj in objects or ():
+        require_visible(actor, **{field: obj})
+
+
 def _queue_invitations(meeting_ids: list[int]) -> None:
     from coordination.tasks import send_meeting_invitations_task
 
     for meeting_id in meeting_ids:
-        transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid))  # type: ignore[misc]
+        # robust: a broker outage loses nothing, the notifications job's sweep sends what stayed unsent.
+        transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid), robust=True)  # type: ignore[misc]
 
 
 def _send_update(meeting: Meeting) -> None:
@@ -133,9 +223,13 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) -> Committee:
+def committee_create(
+    *, actor: User, expected_sectors: Iterable[Sector] | None = None, **data: Unpack[CommitteeFields]
+) -> Committee:
     require(permissions.can_create_committee(actor), "You may not create committees.")
     committee = Committee()
+    _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
+    _require_visible_all(actor, "expected_sectors", expected_sectors)
     _assign(committee, data, COMMITTEE_FIELDS)
     if committee.jurisdiction_id and not permissions.can_create_committee(actor, committee.jurisdiction):
         raise ValidationError({"jurisdiction": _("You may only create committees in your own jurisdictions.")})
@@ -148,8 +242,18 @@ def committee_create(*, actor: User, expected_sectors: Any = None, **data: Any) 
 
 
 @transaction.atomic
-def committee_update(*, actor: User, committee: Committee, expected_sectors: Any = None, **data: Any) -> Committee:
+def committee_update(
+    *,
+    actor: User,
+    committee: Committee,
+    expected_sectors: Iterable[Sector] | None = None,
+    **data: Unpack[CommitteeFields],
+) -> Committee:
     require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
+    _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
+    if expected_sectors is not None:
+        current = set(committee.expected_sectors.values_list("pk", flat=True))
+        _require_visible_all(actor, "expected_sectors", [s for s in expected_sectors if s.pk not in current])
     if (
         "jurisdiction" in data
         and data["jurisdiction"] != committee.jurisdiction
@@ -169,12 +273,6 @@ def committee_update(*, actor: User, committee: Committee, expected_sectors: Any
 # --- Members -----------------------------------------------------------------------------------
 
 
-def _is_current(membership: CommitteeMembership, on: date) -> bool:
-    return (membership.start_date is None or membership.start_date <= on) and (
-        membership.end_date is None or membership.end_date >= on
-    )
-
-
 @transaction.atomic
 def membership_add(
     *,
@@ -187,9 +285,18 @@ def membership_add(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> CommitteeMembership:
-    """Seat a person on the committee; they are invited to its planned meetings from now on."""
+    """Seat a person on the committee; they are invited to its planned meetings from now on.
+
+    A seat is a grant (ADR 0003): from its start date the person reads the minutes of the meetings
+    held while they sit (a seat starts today unless dated: dating it earlier is a deliberate grant of
+    earlier minutes, recorded in the audit); and fellow members reach each other's contact details
+    only through seats made by someone who could already see that person's contact details."""
     require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
-    require_visible_organisation(actor, organisation, "organisation")
+    _require_known_people(actor, person=person)
+    require_visible(actor, organisation=organisation)
+    if start_date is None:
+        today = timezone.localdate()
+        start_date = min(today, end_date) if end_date is not None else today
     membership = CommitteeMembership(
         committee=committee,
         person=person,
@@ -198,11 +305,20 @@ def membership_add(
         designation=designation,
         start_date=start_date,
         end_date=end_date,
+        shares_contact=can_see_person_contact(actor, person),
     )
     membership.full_clean()
     membership.save()
     audit_record(
-        actor=actor, action="committee.member_add", target=committee, changes={"person": str(person), "role": role}
+        actor=actor,
+        action="committee.member_add",
+        target=committee,
+        changes={
+            "person": str(person),
+            "role": role,
+            "start_date": str(start_date),
+            "shares_contact": membership.shares_contact,
+        },
     )
     now = timezone.now()
     future = Meeting.objects.filter(committee=committee, status=Meeting.Status.PLANNED, starts_at__gt=now).exclude(
@@ -235,12 +351,50 @@ def membership_end(*, actor: User, membership: CommitteeMembership, end_date: da
     membership.end_date = end_date or timezone.localdate()
     membership.full_clean()
     membership.save(update_fields=["end_date"])
+    withdrawn = _withdraw_member_invitations(membership)
     audit_record(
         actor=actor,
         action="committee.member_end",
         target=membership.committee,
-        changes={"person": str(membership.person), "end_date": str(membership.end_date)},
+        changes={
+            "person": str(membership.person),
+            "end_date": str(membership.end_date),
+            "invitations_withdrawn": withdrawn,
+        },
     )
+
+
+def _withdraw_member_invitations(membership: CommitteeMembership) -> int:
+    """An ended seat takes its invitations with it: the member invitations to the committee's
+    meetings after the end date (not those they attended, nor those another seat of theirs on the
+    committee covers) are withdrawn. A summoned official's or guest's invitation stays: that was a
+    separate decision."""
+    ended = membership.end_date
+    assert ended is not None
+    other_seats = list(
+        CommitteeMembership.objects.filter(committee_id=membership.committee_id, person_id=membership.person_id)
+        .exclude(pk=membership.pk)
+        .values_list("start_date", "end_date")
+    )
+    candidates = (
+        Invitation.objects.filter(
+            person_id=membership.person_id,
+            kind=Invitation.Kind.MEMBER,
+            meeting__committee_id=membership.committee_id,
+        )
+        .exclude(meeting__attendance__person_id=membership.person_id)
+        .select_related("meeting")
+    )
+    withdraw = []
+    for invitation in candidates:
+        held_on = timezone.localtime(invitation.meeting.starts_at).date()
+        if held_on <= ended:
+            continue
+        if any(is_in_force(s, e, held_on) for s, e in other_seats):
+            continue
+        withdraw.append(invitation.pk)
+    Invitation.objects.filter(pk__in=withdraw).delete()
+    return len(withdraw)
 
 
 # --- Meetings ----------------------------------------------------------------------------------
@@ -248,11 +402,7 @@ def membership_end(*, actor: User, membership: CommitteeMembership, end_date: da
 
 def _current_member_ids(committee: Committee, on: date) -> list[int]:
     return list(
-        committee.memberships.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-        .values_list("person_id", flat=True)
-        .distinct()
+        committee.memberships.filter(permissions.memberships_on_q(on)).values_list("person_id", flat=True).distinct()
     )
 
 
@@ -284,7 +434,10 @@ def meeting_schedule(
         is_confidential=is_confidential,
     )
     first.full_clean()  # times in order, fields valid: checked before the rule is expanded
-    rule, starts = expand(recurrence, starts_at)
+    from core.timezones import zone
+
+    # On the wall clock of the committee's jurisdiction: 10:00 stays 10:00 there across DST.
+    rule, starts = expand(recurrence, starts_at, tz=zone(committee.jurisdiction.effective_time_zone()))
     duration = ends_at - starts_at
     series = None
     if rule:
@@ -356,7 +509,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, **data: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingFields]) -> Meeting:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
@@ -401,7 +554,8 @@ def invitation_add(
     require(permissions.can_manage_meeting(actor, meeting), "You may not invite people to this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
-    invitation = Invitation(meeting=meeting, person=person, kind=kind)
+    _require_known_people(actor, person=person)
+    invitation = Invitation(meeting=meeting, person=person, kind=kind, after_start=timezone.now() >= meeting.starts_at)
     invitation.full_clean()
     invitation.save()
     audit_record(actor=actor, action="meeting.invite", target=meeting, changes={"person": str(person), "kind": kind})
@@ -443,7 +597,9 @@ def _next_order(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Any) -> AgendaItem:
+def agenda_item_add(
+    *, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Unpack[AgendaItemDetails]
+) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
     _require_unlocked(meeting)
     item = AgendaItem(
@@ -460,7 +616,7 @@ def agenda_item_add(*, actor: User, meeting: Meeting, title: str, order: int | N
 
 
 @transaction.atomic
-def agenda_item_update(*, actor: User, item: AgendaItem, **data: Any) -> AgendaItem:
+def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaItemFields]) -> AgendaItem:
     require(
         item.meeting is not None
         and permissions.can_manage_meeting(actor, item.meeting)
@@ -520,6 +676,7 @@ def agenda_item_propose(*, actor: User, committee: Committee, title: str, descri
 @transaction.atomic
 def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require_visible(actor, item=item)
     if item.meeting_id is not None or item.committee_id != meeting.committee_id:
         raise ValidationError({"meeting": _("Only an item of this committee's backlog can be scheduled.")})
     if meeting.status != Meeting.Status.PLANNED:
@@ -542,9 +699,7 @@ def _quorum_met(meeting: Meeting) -> bool | None:
         return None
     on = timezone.localtime(meeting.starts_at).date()
     eligible = set(
-        committee.memberships.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
+        committee.memberships.filter(permissions.memberships_on_q(on))
         .exclude(role=CommitteeMembership.Role.OBSERVER)
         .values_list("person_id", flat=True)
     )
@@ -555,7 +710,11 @@ def _quorum_met(meeting: Meeting) -> bool | None:
 @transaction.atomic
 def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]]) -> list[Attendance]:
     """Record who attended: ``entries`` of ``{"person", "status", "represented_by"}``. Everyone must
-    be an invitee; all entries are saved or none. Works out whether the quorum was met."""
+    be an invitee; all entries are saved or none. Works out whether the quorum was met.
+
+    Attendance is a grant (a confidential meeting's minutes, ADR 0003): nobody records their own
+    (as attendee or stand-in, however their person record is linked); each row keeps who recorded it
+    and the logins the attendee and the stand-in had then."""
     require(permissions.can_manage_meeting(actor, meeting), "You may not record attendance at this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
@@ -565,9 +724,8 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
     for entry in entries:
         person = entry["person"]
         if person.pk not in invited:
-            raise ValidationError(
-                {"person": _("%(name)s is not invited to this meeting: invite them first.") % {"name": person}}
-            )
+            # One message whoever the person is: it names nobody and tells nothing about who exists.
+            raise ValidationError({"person": _("This person is not invited to this meeting: invite them first.")})
         status = entry.get("status")
         represented_by = entry.get("represented_by") if status == Attendance.Status.REPRESENTED else None
         if represented_by is not None and represented_by.pk not in invited:
@@ -575,11 +733,26 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
             raise ValidationError(
                 {"represented_by": _("The stand-in must be invited to this meeting: invite them first.")}
             )
+        if person.user_id == actor.pk:
+            raise ValidationError(
+                {"person": _("Your own attendance is recorded by another manager of the committee, not by you.")}
+            )
+        if represented_by is not None and represented_by.user_id == actor.pk:
+            raise ValidationError(
+                {
+                    "represented_by": _(
+                        "Your own attendance is recorded by another manager of the committee, not by you."
+                    )
+                }
+            )
         attendance = Attendance.objects.filter(meeting=meeting, person=person).first() or Attendance(
             meeting=meeting, person=person
         )
         attendance.status = status or ""
         attendance.represented_by = represented_by
+        attendance.recorded_by = actor
+        attendance.attendee_user_id = person.user_id
+        attendance.stand_in_user_id = represented_by.user_id if represented_by is not None else None
         attendance.full_clean(validate_unique=False)
         attendance.save()
         saved.append(attendance)
@@ -643,7 +816,8 @@ def decision_record(
     _require_unlocked(meeting)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         raise ValidationError(_("Record attendance first: outcomes are recorded for a meeting that was held."))
-    require_visible_organisation(actor, owner_organisation, "owner_organisation")
+    _require_known_people(actor, owner=owner)
+    require_visible(actor, owner_organisation=owner_organisation)
     decision = Decision(
         agenda_item=item,
         meeting=meeting,
@@ -690,8 +864,9 @@ def meeting_workspace_save(
     wanted = {
         e["person"].pk: (e["status"], e["represented_by"].pk if e.get("represented_by") else None) for e in attendance
     }
-    if any(current.get(pid) != value for pid, value in wanted.items()):
-        saved["attendance"] = len(attendance_record(actor=actor, meeting=meeting, entries=attendance))
+    changed_rows = [e for e in attendance if current.get(e["person"].pk) != wanted[e["person"].pk]]
+    if changed_rows:
+        saved["attendance"] = len(attendance_record(actor=actor, meeting=meeting, entries=changed_rows))
         meeting.refresh_from_db(fields=["status", "quorum_met"])
     owner_ids = {e["decision"]["owner_id"] for e in items if e["decision"] and e["decision"]["owner_id"]}
     org_ids = {
@@ -733,18 +908,21 @@ def meeting_workspace_save(
 
 
 @transaction.atomic
-def decision_update(*, actor: User, decision: Decision, **data: Any) -> Decision:
+def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionFields]) -> Decision:
     """Text and kind change only until the minutes are approved; owner, due date and status are
     follow-up tracking and stay open to the committee's managers and to the owner."""
+    _reject_unknown(data, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     content = {k: v for k, v in data.items() if k in DECISION_CONTENT_FIELDS and getattr(decision, k) != v}
     if content:
         require(permissions.can_write_minutes(actor, decision.meeting), "You may not change this outcome.")
         _require_unlocked(decision.meeting)
-    progress = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
+    progress: dict[str, Any] = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
     if progress:
         require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
         if progress.get("owner_organisation") not in (None, decision.owner_organisation):
-            require_visible_organisation(actor, progress["owner_organisation"], "owner_organisation")
+            require_visible(actor, owner_organisation=progress["owner_organisation"])
+        if progress.get("owner") not in (None, decision.owner):
+            _require_known_people(actor, owner=progress["owner"])
     changes = _assign(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     decision.full_clean()
     decision.save()
@@ -966,54 +1144,80 @@ def _address(person: Person) -> str:
     return mailing.address(person)
 
 
+INVITATION_KIND = "coordination.invitation"
+
+
+def _agenda_titles(meeting: Meeting) -> list[str]:
+    return list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
+
+
 def invitations_send(*, meeting_id: int) -> int:
-    """Send the meeting's unsent invitations (first invitations, updates, cancellations), each at
-    most once (a retry skips those sent); a draft sends nothing. An occurrence of a series goes out
-    as the whole series (the RRULE) to an invitee whose calendar does not hold it yet."""
-    meeting = Meeting.objects.select_related("committee", "series").filter(pk=meeting_id).first()
+    """Send the meeting's unsent invitations (first invitations, updates, cancellations), each under
+    the delivery guarantee (ADR 0012): the delivery row is committed ``sending`` before the send and
+    ``sent`` after, with a Message-ID fixed per invitation and SEQUENCE, so a retry, a second worker
+    or the sweep never sends one twice. A draft sends nothing. An occurrence of a series goes out as
+    the whole series (the RRULE) to an invitee whose calendar does not hold it yet, and as that
+    occurrence (RECURRENCE-ID, with its agenda) to the others. Each in the recipient's language."""
+    from core.models import Delivery
+    from core.notifications import send_once
+
+    meeting = Meeting.objects.select_related("committee__jurisdiction", "series").filter(pk=meeting_id).first()
     if meeting is None or meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         return 0
     cancelled = meeting.status == Meeting.Status.CANCELLED
     if not cancelled and meeting.published_at is None:
         return 0
     series_meetings = (
-        list(meeting.series.meetings.select_related("committee")) if meeting.series and not cancelled else None
+        list(meeting.series.meetings.select_related("committee__jurisdiction"))
+        if meeting.series and not cancelled
+        else None
     )
-    titles = list(
-        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
-        .order_by("order", "id")
-        .values_list("title", flat=True)
-    )
+    titles = _agenda_titles(meeting)
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
-        with transaction.atomic():
-            invitation = (
-                Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("person__user")
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if invitation is None or not _address(invitation.person):
-                continue
-            series_known = bool(
-                meeting.series_id
-                and Invitation.objects.filter(
-                    meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=False
-                ).exists()
-            )
-            whole_series = series_meetings if series_meetings and not series_known else None
-            mailing.invitation_message(
-                invitation, meeting, series_meetings=whole_series, agenda_titles=titles
-            ).email().send()
-            now = timezone.now()
-            if whole_series:
-                # The series is in their calendar now: a cancelled occurrence reaches them too.
-                Invitation.objects.filter(
-                    meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
-                ).update(sent_at=now)
-            Invitation.objects.filter(pk=pk).update(sent_at=now, sent_sequence=meeting.sequence)
-            sent += 1
+        invitation = Invitation.objects.select_related("person__user").filter(pk=pk, sent_at__isnull=True).first()
+        if invitation is None:
+            continue
+        address = _address(invitation.person)
+        if not address:
+            continue
+        series_known = bool(
+            meeting.series_id
+            and Invitation.objects.filter(
+                meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=False
+            ).exists()
+        )
+        whole_series = series_meetings if series_meetings and not series_known else None
+
+        def make(mid: str, inv: Invitation = invitation, series: list[Meeting] | None = whole_series) -> Any:
+            return mailing.invitation_message(
+                inv, meeting, series_meetings=series, agenda_titles=titles, message_id=mid
+            ).email()
+
+        state = send_once(
+            kind=INVITATION_KIND,
+            subject=invitation,
+            recipient=invitation.person.user,
+            recipient_key=f"email:{address.lower()}",
+            address=address,
+            due_key=f"{meeting.sequence}:{'cancel' if cancelled else 'request'}",
+            make_message=make,
+        )
+        if state != Delivery.State.SENT:
+            continue
+        now = timezone.now()
+        if whole_series:
+            # The series is in their calendar now: a cancelled occurrence reaches them too.
+            Invitation.objects.filter(
+                meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
+            ).update(sent_at=now)
+        Invitation.objects.filter(pk=pk).update(sent_at=now, sent_sequence=meeting.sequence)
+        sent += 1
     return sent
 
 
@@ -1024,110 +1228,10 @@ def invitation_preview(*, actor: User, meeting: Meeting) -> mailing.Message | No
     invitation = meeting.invitations.select_related("person__user").order_by("person__full_name", "id").first()
     if invitation is None:
         return None
-    titles = list(
-        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
-        .order_by("order", "id")
-        .values_list("title", flat=True)
-    )
     series_meetings = list(meeting.series.meetings.select_related("committee")) if meeting.series else None
-    return mailing.invitation_message(invitation, meeting, series_meetings=series_meetings, agenda_titles=titles)
-
-
-def reminders_send(*, now: datetime | None = None) -> int:
-    """Remind each invitee (not declined) of planned meetings starting within 24 hours, once per
-    invitee and start time, whatever retries happen; a missed run catches up, since every meeting
-    that has not started yet and whose reminder time has passed is still found."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    now = now or timezone.now()
-    due = (
-        Invitation.objects.filter(
-            meeting__status=Meeting.Status.PLANNED,
-            meeting__starts_at__gt=now,
-            meeting__starts_at__lte=now + REMINDER_BEFORE,
-        )
-        .exclude(response=Invitation.Response.DECLINED)
-        .filter(
-            ~Exists(MeetingReminder.objects.filter(invitation=OuterRef("pk"), starts_at=OuterRef("meeting__starts_at")))
-        )
-        .select_related("meeting__committee", "person__user")
+    return mailing.invitation_message(
+        invitation, meeting, series_meetings=series_meetings, agenda_titles=_agenda_titles(meeting)
     )
-    sent = 0
-    for invitation in list(due):
-        address = _address(invitation.person)
-        if not address:
-            continue
-        meeting = invitation.meeting
-        try:
-            with transaction.atomic():
-                # The unique (invitation, starts_at) row is the claim: a concurrent or repeated run fails here.
-                MeetingReminder.objects.create(invitation=invitation, starts_at=meeting.starts_at)
-                EmailMessage(
-                    subject=_("Reminder: %(title)s") % {"title": meeting.title},
-                    body=render_to_string(
-                        "coordination/email/reminder.txt", {"meeting": meeting, "person": invitation.person}
-                    ),
-                    to=[address],
-                ).send()
-        except IntegrityError:
-            continue
-        sent += 1
-    return sent
-
-
-def mandate_reviews_remind(*, today: date | None = None) -> int:
-    """Tell each committee's chair, co-chairs and secretary (those with a login) that its terms of
-    reference are due for review within 30 days, or overdue: once per committee and review date,
-    whatever retries happen; a missed run catches up, since every due review not yet announced is
-    found. Returns the number of committees announced."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    today = today or timezone.localdate()
-    due = Committee.objects.filter(
-        mandate_review_date__isnull=False,
-        mandate_review_date__lte=today + MANDATE_REVIEW_NOTICE,
-        status__in=[Committee.Status.FORMING, Committee.Status.ACTIVE],
-    ).filter(
-        ~Exists(
-            MandateReviewReminder.objects.filter(committee=OuterRef("pk"), review_date=OuterRef("mandate_review_date"))
-        )
-    )
-    announced = 0
-    for committee in list(due):
-        review_date = committee.mandate_review_date
-        assert review_date is not None  # filtered above
-        managers = CommitteeMembership.objects.filter(
-            permissions.current_memberships_q(),
-            committee=committee,
-            role__in=CommitteeMembership.MANAGING_ROLES,
-            person__user__is_active=True,
-        ).select_related("person__user")
-        try:
-            with transaction.atomic():
-                # The unique (committee, review_date) row is the claim: a concurrent or repeated run fails here.
-                MandateReviewReminder.objects.create(committee=committee, review_date=review_date)
-                title = _("Terms of reference of %(committee)s are due for review on %(date)s") % {
-                    "committee": committee.name,
-                    "date": review_date,
-                }
-                for membership in managers:
-                    user = membership.person.user
-                    assert user is not None
-                    notification_send(recipient=user, title=title, url=committee.get_absolute_url())
-                    EmailMessage(
-                        subject=title,
-                        body=render_to_string(
-                            "coordination/email/mandate_review.txt",
-                            {"committee": committee, "person": membership.person},
-                        ),
-                        to=[user.email],
-                    ).send()
-        except IntegrityError:
-            continue
-        announced += 1
-    return announced
 
 
 # --- Papers --------------------------------------------------------------------------------------

@@ -9,15 +9,3 @@ from coordination import services
 def send_meeting_invitations_task(meeting_id: int) -> int:
     """Send the meeting's invitations not sent yet (a retry never sends one twice)."""
     return services.invitations_send(meeting_id=meeting_id)
-
-
-@shared_task(name="coordination.tasks.send_meeting_reminders_task", time_limit=300, soft_time_limit=240)
-def send_meeting_reminders_task() -> int:
-    """Remind invitees of meetings in the next 24 hours, once per invitee and start time."""
-    return services.reminders_send()
-
-
-@shared_task(name="coordination.tasks.send_mandate_review_reminders_task", time_limit=300, soft_time_limit=240)
-def send_mandate_review_reminders_task() -> int:
-    """Announce terms of reference due for review, once per committee and review date."""
-    return services.mandate_reviews_remind()

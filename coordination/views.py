@@ -424,7 +424,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     invitations = list(meeting.invitations.select_related("person").order_by("person__full_name"))
     attendance = list(meeting.attendance.all())
-    form = AttendanceForm(request.POST or None, invitations=invitations, attendance=attendance)
+    form = AttendanceForm(request.POST or None, invitations=invitations, attendance=attendance, actor=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(actor=user, meeting=meeting, entries=form.entries())
@@ -453,7 +453,8 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and "mark_all_present" in data:
         # Without JavaScript: every invitee present, the rest of what was typed kept, nothing saved.
         for invitation in invitations:
-            data[f"status_{invitation.person_id}"] = "present"
+            if invitation.person.user_id != user.pk:  # one's own row is recorded by another manager
+                data[f"status_{invitation.person_id}"] = "present"
     form = WorkspaceForm(
         data,
         invitations=invitations,
@@ -461,6 +462,7 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         items=items,
         people=selectors.people_choices(user, meeting),
         organisations=selectors.organisation_choices(user, meeting),
+        actor=user,
     )
     if data is not None and "mark_all_present" not in data and form.is_valid():
         try:

@@ -1,14 +1,27 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from core import services
 from core.models import AuditEvent, Notification, User, WorkerHeartbeat
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password change also ends the user's API token and calendar feed."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            services.user_credentials_revoke(user=user, reason="password changed in the admin")
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "is_superuser", "last_login"]
     search_fields = ["email", "full_name"]
@@ -20,6 +33,15 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     actions = ["deactivate"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        """Unticking "active" deactivates as the action does: tokens, feed and sessions end, so
+        ticking it again later revives none of them."""
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            assert isinstance(request.user, User)
+            services.user_deactivate(actor=request.user, user=obj, reason="Unticked active in the admin")
 
     @admin.action(description="Deactivate and end their sessions now")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

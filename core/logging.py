@@ -14,7 +14,7 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 
 
 # URL paths that carry a secret: a calendar feed token, a password-reset key.
-SECRET_PATHS = re.compile(r"(/calendar/|/password/reset/key/)[^/\s.]+")
+SECRET_PATHS = re.compile(r"(/calendar/|/password/reset/key/|/link-login/)[^/\s.]+")
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -42,6 +42,19 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Digests arrive at your local morning; blank: the site's time zone."),
+    )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Blank: the site's language."),
+    )
 
     objects = UserManager()  # type: ignore[misc,assignment]
 
@@ -118,6 +131,7 @@ ACTION_LABELS = {
     "role.revoke": _("Role removed"),
     "user.invite": _("Account opened and invited"),
     "user.deactivate": _("Account deactivated"),
+    "user.credentials_revoke": _("API token and calendar feed revoked"),
 }
 
 
@@ -151,18 +165,142 @@ class AuditEvent(models.Model):
 
 
 class Notification(models.Model):
+    """An in-app notification (the bell). Created from a :class:`Delivery` in the transaction that
+    claims it, so each delivery makes at most one; read and unread by its recipient."""
+
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=100, blank=True)
     title = models.CharField(max_length=255)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.OneToOneField(
+        "Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    # "daily" or "weekly" while it waits for the recipient's next digest e-mail; the digest that
+    # included it is recorded in ``digest`` (in the transaction that claims the digest).
+    digest_frequency = models.CharField(max_length=10, blank=True)
+    digest = models.ForeignKey(
+        "Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="digest_entries"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="core_notif_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="core_notif_unread_idx"),
+            models.Index(
+                fields=["digest_frequency", "recipient"],
+                condition=models.Q(digest__isnull=True) & ~models.Q(digest_frequency=""),
+                name="core_notif_digest_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+class NotificationPreference(models.Model):
+    """How a user wants one kind of notification: at once, in a daily or weekly digest, or not at all.
+    No row: immediately."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
+    kind = models.CharField(max_length=100)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices, default=Frequency.IMMEDIATELY)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="core_one_pref_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.frequency}"
+
+
+class Delivery(models.Model):
+    """One message about one subject to one recipient for one due date: the unit of the delivery
+    guarantee (docs/adr/0012-notifications-and-delivery.md).
+
+    Recorded ``pending`` under the unique key, committed ``sending`` before the send, ``sent`` after;
+    ``failed`` (with the reason) when the server refused it or the attempts ran out; ``skipped`` when
+    the recipient may not see the subject, never signed in, or turned the kind off. A row with no
+    recipient (``recipient_key`` empty) records a reminder that reached nobody.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail and in-app")
+        DIGEST = "digest", _("In-app, e-mail in a digest")
+        INAPP = "inapp", _("In-app only")
+        NONE = "none", _("Nobody")
+
+    kind = models.CharField(max_length=100)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # "user:<id>" for an account, "email:<address>" for an invitee without one, "" for nobody.
+    recipient_key = models.CharField(max_length=300)
+    address = models.CharField(max_length=254, blank=True)
+    due_key = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "recipient_key", "due_key"], name="core_delivery_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "updated_at"], name="core_delivery_state_idx"),
+            models.Index(fields=["kind", "-created_at"], name="core_delivery_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.subject_id} → {self.recipient_key or 'nobody'} ({self.due_key}): {self.state}"
+
+
+class JobRun(models.Model):
+    """The last runs of each periodic job, for the operations page: when, how long, what it did."""
+
+    job = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class GranteeKind(models.TextChoices):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InfosharingConfig(AppConfig):
     name = "infosharing"
     verbose_name = _("Information sharing")
+
+    def ready(self) -> None:
+        from infosharing import permissions  # noqa: F401  (registers the rules)

@@ -8,13 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceValidatedMixin, StyledFormMixin
+from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
 from core.permissions import AnyUser
 from stakeholders import importing, permissions, selectors
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
+    JurisdictionRole,
     Organisation,
+    OrganisationMembership,
     Partnership,
     Person,
     Position,
@@ -23,18 +25,18 @@ from stakeholders.models import (
 )
 
 
-class JurisdictionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class JurisdictionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Jurisdiction
         fields = ["name", "code", "level", "parent", "population"]
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["parent"].queryset = permissions.jurisdictions_manageable(user)  # type: ignore[attr-defined]
         self.fields["parent"].required = not permissions.scopes_for(user).is_platform_admin
 
 
-class OrganisationForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OrganisationForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organisation
         fields = [
@@ -54,7 +56,7 @@ class OrganisationForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         jurisdictions = permissions.jurisdictions_manageable(user)
         if self.instance.pk:
             # Keeping the current jurisdiction is always allowed; moving needs the new one in scope.
@@ -67,7 +69,7 @@ class OrganisationForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
         self.fields["sector"].queryset = selectors.sector_list()  # type: ignore[attr-defined]
 
 
-class DirectoryFilterForm(StyledFormMixin, forms.Form):
+class DirectoryFilterForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     engaged_in = forms.ModelChoiceField(
         label=_("Engaged in (stakeholder map)"),
@@ -93,12 +95,12 @@ class DirectoryFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Organisation.Kind.choices], required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
         self.fields["engaged_in"].queryset = permissions.mapping_jurisdictions(user)  # type: ignore[attr-defined]
 
 
-class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PersonForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     """A person; on creation optionally (for organisation admins necessarily) with a first position."""
 
     contact_consent_date = forms.DateField(
@@ -122,7 +124,7 @@ class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # ty
         widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         scopes = permissions.scopes_for(user)
         jurisdictions = permissions.jurisdictions_manageable(user)
         if self.instance.pk and self.instance.jurisdiction_id:
@@ -170,7 +172,7 @@ class PersonForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # ty
         return data
 
 
-class PersonFilterForm(StyledFormMixin, forms.Form):
+class PersonFilterForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
     jurisdiction = forms.ModelChoiceField(
@@ -178,14 +180,14 @@ class PersonFilterForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = permissions.organisations_visible(user)  # type: ignore[attr-defined]
         # A select of every organisation would be huge: the filter arrives from links (organisation pages).
         self.fields["organisation"].widget = forms.HiddenInput()
 
 
-class PositionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PositionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Position
         fields = ["organisation", "title", "start_date", "end_date"]
@@ -195,7 +197,7 @@ class PositionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # 
         }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if self.instance.pk:
             del self.fields["organisation"]
         else:
@@ -204,7 +206,7 @@ class PositionForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # 
             ).select_related("jurisdiction")
 
 
-class PartnershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PartnershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Partnership
         fields = ["organisation", "partner", "kind", "start_date", "end_date", "notes"]
@@ -219,13 +221,13 @@ class PartnershipForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm): 
         }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         visible = permissions.organisations_visible(user).select_related("jurisdiction")
         self.fields["organisation"].queryset = visible  # type: ignore[attr-defined]
         self.fields["partner"].queryset = visible  # type: ignore[attr-defined]
 
 
-class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MappingForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = StakeholderMapping
         fields = [
@@ -247,16 +249,16 @@ class MappingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
         }
 
     def __init__(self, *args: Any, user: AnyUser, jurisdiction: Jurisdiction, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         ancestors = [int(p) for p in jurisdiction.path.strip("/").split("/") if p]
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             permissions.organisations_visible(user)
-            .filter(Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction_id__in=ancestors))
+            .filter(selectors.within_q(jurisdiction) | Q(jurisdiction_id__in=ancestors))
             .select_related("jurisdiction")
         )
 
 
-class OfferForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OfferForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ResourceOffer
         fields = [
@@ -280,7 +282,7 @@ class OfferForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # typ
         }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         scopes = permissions.scopes_for(user)
         organisations = permissions.organisations_visible(user)
         if not (scopes.is_platform_admin or scopes.coordinator_paths):
@@ -294,7 +296,7 @@ class OfferForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # typ
         return str(self.cleaned_data.get("currency") or "").strip().upper()
 
 
-class OfferFilterForm(StyledFormMixin, forms.Form):
+class OfferFilterForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
     jurisdiction = forms.ModelChoiceField(
         label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(), required=False
     )
@@ -306,7 +308,7 @@ class OfferFilterForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
 
 
@@ -332,3 +334,46 @@ class ImportForm(StyledFormMixin, forms.Form):
 
 class SearchForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search organisations and people"), required=False, max_length=100)
+
+
+class LoginLinkAccountForm(StyledFormMixin, forms.Form):
+    """Open an account with the invited e-mail address (the password is checked by the service)."""
+
+    password = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, max_length=128)
+    password_again = forms.CharField(label=_("The password again"), widget=forms.PasswordInput, max_length=128)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+# --- Access: roles and memberships given by e-mail, with a reason ----------------------------
+
+
+class _InviteForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        required=False,
+        help_text=_("Used when the person has no account yet: one is opened and a link to set a password is sent."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, help_text=_("Recorded in the audit trail with your name.")
+    )
+
+
+class JurisdictionRoleGrantForm(_InviteForm):
+    role = forms.ChoiceField(label=_("Role"), choices=JurisdictionRole.Role.choices)
+    field_order = ["email", "full_name", "role", "reason"]
+
+
+class OrganisationMemberInviteForm(_InviteForm):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganisationMembership.Role.choices)
+    field_order = ["email", "full_name", "role", "reason"]
+
+
+class RevokeForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

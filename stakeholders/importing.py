@@ -38,6 +38,13 @@ from stakeholders.models import Jurisdiction, Organisation, Person, Position, Se
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_CELL_CHARS = 10_000
+# Lines read, blank ones included: a sheet of millions of empty rows is refused after this many.
+MAX_LINES_READ = MAX_ROWS + 10_000
+# An XLSX is a zip of XML: bound what it unpacks to before reading it (a 427 KB workbook can hold
+# 150 MB of XML), and the shared-strings table, which the reader holds in memory whole.
+MAX_XLSX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_XLSX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+MAX_XLSX_MEMBERS = 1_000
 ERRORS_KEPT = 1_000  # a file with more errors than this is reported by its first ones
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -196,10 +203,36 @@ def _xlsx_cell(value: Any) -> str:
     return str(value)
 
 
+def _check_xlsx_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook that would unpack to more than the limits, from the zip's directory alone
+    (nothing is decompressed; the zip reader stops at the declared size of each member)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileProblem(_("This is not a readable XLSX workbook. Save it again as .xlsx or as CSV.")) from None
+    unpacked = sum(member.file_size for member in members)
+    shared_strings = sum(
+        member.file_size for member in members if member.filename.lower().endswith("sharedstrings.xml")
+    )
+    if (
+        len(members) > MAX_XLSX_MEMBERS
+        or unpacked > MAX_XLSX_UNPACKED_BYTES
+        or shared_strings > MAX_XLSX_SHARED_STRINGS_BYTES
+    ):
+        raise FileProblem(
+            _(
+                "This workbook unpacks to %(size)d MB, more than the %(mb)d MB that can be read (or holds too "
+                "much text). Remove empty rows and unused sheets, or save it as CSV."
+            )
+            % {"size": max(1, unpacked // (1024 * 1024)), "mb": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+
+
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_xlsx_unpacked_size(data)
     try:
         # data_only=False: a formula cell reads as its formula ("=..."), which is then refused.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -265,7 +298,18 @@ def parse_upload(kind: str, filename: str, data: bytes) -> ParseResult:
         positions = _read_header(header, header_line, columns, result)
         if result.errors:
             return result
+        read = 0
         for line, cells in records:
+            read += 1
+            if read > MAX_LINES_READ:
+                result.rows = []
+                result.error(
+                    line,
+                    "",
+                    _("The file has more than %(n)d lines (blank ones included): remove the empty rows or split it.")
+                    % {"n": MAX_LINES_READ},
+                )
+                break
             if not any(c.strip() for c in cells):
                 continue
             if len(result.rows) >= MAX_ROWS:

@@ -49,6 +49,12 @@ class Jurisdiction(models.Model):
     # Materialised path of primary keys, "/1/7/42/": a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("An IANA zone such as Europe/Skopje; blank: the zone of the jurisdiction it is part of."),
+    )
 
     class Meta:
         ordering = ["path"]
@@ -61,7 +67,27 @@ class Jurisdiction(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:jurisdiction-detail", args=[self.pk])
 
+    def effective_time_zone(self) -> str:
+        """Its own zone, else the nearest ancestor's, else the site's (one query at most)."""
+        if self.time_zone:
+            return self.time_zone
+        ids = [int(part) for part in self.path.strip("/").split("/") if part.isdigit() and int(part) != self.pk]
+        zone = (
+            Jurisdiction.objects.filter(pk__in=ids)
+            .exclude(time_zone="")
+            .order_by("-depth")
+            .values_list("time_zone", flat=True)
+            .first()
+            if ids
+            else None
+        )
+        return zone or settings.TIME_ZONE
+
     def clean(self) -> None:
+        if self.time_zone:
+            from core.timezones import validate_time_zone
+
+            validate_time_zone(self.time_zone, field="time_zone")
         if self.parent_id is None:
             return
         parent = self.parent
@@ -229,7 +255,13 @@ class OrganisationGrant(ObjectGrant):
         verbose_name = _("organisation grant")
         verbose_name_plural = _("organisation grants")
         indexes = [
-            models.Index(fields=["grantee_kind", "grantee_id", "permission"], name="stakeholders_orggrant_idx"),
+            # A user's grants in one index-only range scan (rules read them as ``pk IN (target_id...)``).
+            models.Index(
+                fields=["grantee_kind", "grantee_id", "permission", "target"],
+                include=["expires_at"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="stakeholders_orggrant_live_idx",
+            ),
         ]
 
 
@@ -616,3 +648,35 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stakeholders:import-preview", args=[self.pk])
+
+
+class LoginLinkInvitation(models.Model):
+    """An invitation, sent to the e-mail address on a person's record, to link a login to it.
+
+    A login link is a grant (the login reads and edits what the record may), so nobody but a
+    platform admin sets it directly: whoever may change the record sends this invitation, and the
+    link is made only when the holder of that e-mail address accepts (signed in with that address,
+    or opening an account with it). Only a hash of the token is kept.
+    """
+
+    VALID_FOR_DAYS = 7
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="login_invitations")
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("login invitation")
+        verbose_name_plural = _("login invitations")
+
+    def __str__(self) -> str:
+        return f"Login invitation for {self.person} ({self.created_at:%Y-%m-%d})"

@@ -16,7 +16,7 @@ People's contact details are personal data, shown only to those with a need: see
 Registered here (model: actions):
 * ``Jurisdiction``: view, manage (edit and add below), change (edit the jurisdiction itself), map;
 * ``Sector``: view, manage;
-* ``Organisation``: view, change, people (who belongs to it), grantee;
+* ``Organisation``: view, change, grant (give explicit grants on it), people (who belongs to it), grantee;
 * ``Person``: view, contact, change, grantee;
 * ``Position``: view, manage;
 * ``Partnership``, ``StakeholderMapping``, ``ResourceOffer``: view, change;
@@ -218,6 +218,17 @@ def organisation_change_rule(user: User) -> Q | None:
         | Q(pk__in=scopes.admin_organisation_ids)
         | grants.granted_q(user, OrganisationGrant, OrganisationGrant.CHANGE)
     )
+
+
+@register(Organisation, "grant")
+def organisation_grant_rule(user: User) -> Q | None:
+    """Who gives and withdraws explicit grants on an organisation: those who may change it by their
+    role (its coordinators and admins), not those who were themselves granted change: a grant is
+    never passed on by its grantee."""
+    scopes = scopes_for(user)
+    if scopes.is_platform_admin:
+        return None
+    return subtree_q("jurisdiction__path", scopes.coordinator_paths) | Q(pk__in=scopes.admin_organisation_ids)
 
 
 @register(Organisation, "people")
@@ -502,6 +513,10 @@ def organisations_changeable(user: AnyUser) -> QuerySet[Organisation]:
 
 def can_change_organisation(user: AnyUser, organisation: Organisation) -> bool:
     return _allows(user, organisation, "change")
+
+
+def can_grant_on_organisation(user: AnyUser, organisation: Organisation) -> bool:
+    return _allows(user, organisation, "grant")
 
 
 def can_add_organisation(user: AnyUser) -> bool:

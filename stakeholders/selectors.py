@@ -12,12 +12,13 @@ from django.db import connection, models
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from core.permissions import AnyUser, get_visible_or_404
+from core.permissions import AnyUser, allows, annotate, get_or_404, get_visible_or_404, visible, when_allowed
 from stakeholders import permissions
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
     JurisdictionRole,
+    LoginLinkInvitation,
     Organisation,
     OrganisationMembership,
     Partnership,
@@ -29,6 +30,13 @@ from stakeholders.models import (
 )
 
 M = TypeVar("M", bound=models.Model)
+
+
+def within_q(jurisdiction: Jurisdiction, via: str = "jurisdiction") -> Q:
+    """Rows in ``jurisdiction`` or anywhere below it; ``via`` is the lookup path to the row's
+    jurisdiction (``""``: the row is a jurisdiction). The one home of the subtree filter."""
+    field = f"{via}__path__startswith" if via else "path__startswith"
+    return Q(**{field: jurisdiction.path})
 
 
 def jurisdiction_list_visible_to(user: AnyUser) -> QuerySet[Jurisdiction]:
@@ -99,17 +107,13 @@ def organisation_list_visible_to(
         qs = text_search(qs, q, ORGANISATION_SEARCH_FIELDS)
     if engaged_in is not None:
         engaged = permissions.mappings_visible(user).filter(
-            jurisdiction__path__startswith=engaged_in.path, engagement_level__gte=min_engagement or 1
+            within_q(engaged_in), engagement_level__gte=min_engagement or 1
         )
         qs = qs.filter(pk__in=engaged.values("organisation_id"))
     if sector is not None:
         qs = qs.filter(sector=sector)
     if jurisdiction is not None:
-        qs = (
-            qs.filter(jurisdiction=jurisdiction)
-            if here_only
-            else qs.filter(jurisdiction__path__startswith=jurisdiction.path)
-        )
+        qs = qs.filter(jurisdiction=jurisdiction) if here_only else qs.filter(within_q(jurisdiction))
     if kind:
         qs = qs.filter(kind=kind)
     if not include_inactive:
@@ -123,6 +127,12 @@ def organisation_get_for_user(user: AnyUser, pk: Any) -> Organisation:
     return get_visible_or_404(
         permissions.organisations_visible(user).select_related("sector", "jurisdiction", "parent"), pk=pk
     )
+
+
+def organisation_parent_visible_to(user: AnyUser, organisation: Organisation) -> Organisation | None:
+    """The organisation it is part of, if the user may see that one (a hidden parent is not named)."""
+    parent = organisation.parent
+    return parent if parent is not None and allows(user, parent) else None
 
 
 def organisation_children_visible_to(user: AnyUser, organisation: Organisation) -> QuerySet[Organisation]:
@@ -191,13 +201,6 @@ def text_search(qs: QuerySet[M], q: str, fields: Sequence[str]) -> QuerySet[M]:
 # --- People ------------------------------------------------------------------------------------
 
 
-def _flag(q: Q | None) -> Any:
-    """A boolean column evaluating a rule ``Q`` in the query (``None``: always true)."""
-    if q is None:
-        return Value(True)
-    return Case(When(q, then=Value(True)), default=Value(False), output_field=models.BooleanField())
-
-
 def person_list_visible_to(
     user: AnyUser,
     *,
@@ -212,14 +215,16 @@ def person_list_visible_to(
         qs = text_search(qs, q, PERSON_SEARCH_FIELDS)
     qs = person_filter(user, qs, organisation=organisation, jurisdiction=jurisdiction)
     return qs.annotate(
-        contact_visible=_flag(permissions.person_contact_visible_q(user)),
-        can_change=_flag(permissions.people_changeable_q(user)),
+        contact_visible=when_allowed(permissions.person_contact_visible_q(user)),
+        can_change=when_allowed(permissions.people_changeable_q(user)),
     ).prefetch_related(
         Prefetch(
             "positions",
-            queryset=permissions.positions_visible(user)
-            .select_related("organisation", "organisation__jurisdiction")
-            .order_by("-start_date", "id"),
+            queryset=annotate(
+                permissions.positions_visible(user).select_related("organisation", "organisation__jurisdiction"),
+                user,
+                "manage",
+            ).order_by("-start_date", "id"),
             to_attr="visible_positions",
         )
     )
@@ -239,10 +244,10 @@ def person_filter(
         qs = qs.filter(pk__in=permissions.positions_visible(user).filter(organisation=organisation).values("person_id"))
     if jurisdiction is not None:
         qs = qs.filter(
-            Q(jurisdiction__path__startswith=jurisdiction.path)
+            within_q(jurisdiction)
             | Q(
                 pk__in=permissions.positions_visible(user)
-                .filter(organisation__jurisdiction__path__startswith=jurisdiction.path)
+                .filter(within_q(jurisdiction, "organisation__jurisdiction"))
                 .values("person_id")
             )
         )
@@ -288,8 +293,7 @@ def partnership_list_visible_to(
         qs = qs.filter(kind=kind)
     if jurisdiction is not None:
         qs = qs.filter(
-            Q(organisation__jurisdiction__path__startswith=jurisdiction.path)
-            | Q(partner__jurisdiction__path__startswith=jurisdiction.path)
+            within_q(jurisdiction, "organisation__jurisdiction") | within_q(jurisdiction, "partner__jurisdiction")
         )
     if current_only:
         qs = qs.filter(permissions.current_positions_q())
@@ -298,7 +302,7 @@ def partnership_list_visible_to(
         can_change: Any = Value(True)
     else:
         ids = Organisation.objects.filter(changeable).values("pk")
-        can_change = _flag(Q(organisation__in=ids) | Q(partner__in=ids))
+        can_change = when_allowed(Q(organisation__in=ids) | Q(partner__in=ids))
     return qs.annotate(can_change=can_change)
 
 
@@ -386,7 +390,7 @@ def mapping_list_visible_to(
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     change = permissions.jurisdictions_manageable(user).values("pk")
-    return qs.annotate(can_change=_flag(Q(jurisdiction__in=change))).order_by("organisation__name", "id")
+    return qs.annotate(can_change=when_allowed(Q(jurisdiction__in=change))).order_by("organisation__name", "id")
 
 
 def mapping_get_for_user(user: AnyUser, pk: Any) -> StakeholderMapping:
@@ -450,7 +454,7 @@ class HeatmapColumn:
     def q(self) -> Q:
         if self.exact:
             return Q(jurisdiction_id=self.jurisdiction.pk)
-        return Q(jurisdiction__path__startswith=self.jurisdiction.path)
+        return within_q(self.jurisdiction)
 
 
 @dataclass
@@ -499,7 +503,7 @@ def coverage_heatmap(user: AnyUser, jurisdiction: Jurisdiction, *, min_engagemen
     visible = permissions.organisations_visible(user).filter(is_active=True)
     engaged_ids = (
         permissions.mappings_visible(user)
-        .filter(jurisdiction__path__startswith=jurisdiction.path, engagement_level__gte=min_engagement)
+        .filter(within_q(jurisdiction), engagement_level__gte=min_engagement)
         .values("organisation_id")
     )
     per_column = {f"c{i}": Count("pk", filter=c.q) for i, c in enumerate(columns)}
@@ -558,14 +562,14 @@ def offer_list_visible_to(
     """``jurisdiction`` includes offers made to its parts."""
     qs = permissions.offers_visible(user).select_related("organisation", "jurisdiction", "organisation__sector")
     if jurisdiction is not None:
-        qs = qs.filter(jurisdiction__path__startswith=jurisdiction.path)
+        qs = qs.filter(within_q(jurisdiction))
     if status:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
-    return qs.annotate(can_change=_flag(permissions.offers_changeable_q(user)))
+    return qs.annotate(can_change=when_allowed(permissions.offers_changeable_q(user)))
 
 
 def offer_get_for_user(user: AnyUser, pk: Any) -> ResourceOffer:
@@ -576,16 +580,12 @@ def offer_get_for_user(user: AnyUser, pk: Any) -> ResourceOffer:
 
 
 def import_batch_get_for_user(user: AnyUser, pk: Any) -> ImportBatch:
-    """An upload is seen only by whoever uploaded it."""
-    if not user.is_authenticated:
-        return get_visible_or_404(ImportBatch.objects.none(), pk=pk)
-    return get_visible_or_404(ImportBatch.objects.filter(owner=user), pk=pk)
+    """An upload is seen only by whoever uploaded it (the ImportBatch "view" rule)."""
+    return get_or_404(user, ImportBatch, pk=pk)
 
 
 def import_batch_list_for_user(user: AnyUser) -> QuerySet[ImportBatch]:
-    if not user.is_authenticated:
-        return ImportBatch.objects.none()
-    return ImportBatch.objects.filter(owner=user).defer("rows", "errors")
+    return visible(user, ImportBatch).defer("rows", "errors")
 
 
 def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> QuerySet[JurisdictionRole]:
@@ -597,3 +597,28 @@ def jurisdiction_roles_for_user(user: AnyUser, jurisdiction: Jurisdiction) -> Qu
         .select_related("user")
         .order_by("role", "user__email")
     )
+
+
+def login_invitation_for_token(token: str) -> LoginLinkInvitation | None:
+    """The open invitation a link carries (``None``: unknown, used, expired or overtaken: the record
+    got a login, or its e-mail address changed since it was sent)."""
+    from django.utils import timezone
+
+    from stakeholders.services import login_token_hash
+
+    invitation = (
+        LoginLinkInvitation.objects.select_related("person")
+        .filter(token_hash=login_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None or invitation.person.user_id is not None:
+        return None
+    if invitation.person.email.strip().lower() != invitation.email:
+        return None
+    return invitation
+
+
+def account_exists_for(email: str) -> bool:
+    from core.models import User
+
+    return User.objects.filter(email__iexact=email).exists()

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from stakeholders import views
 
@@ -13,8 +13,18 @@ urlpatterns = [
     path("organisations/export/<str:fmt>/", views.organisation_export, name="organisation-export"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation-update"),
-    path("", include("stakeholders.access_urls")),
-    path("", include("stakeholders.access_urls")),
+    path("jurisdictions/<int:pk>/access/", views.jurisdiction_access, name="jurisdiction-access"),
+    path(
+        "jurisdictions/<int:pk>/access/<int:role_pk>/revoke/",
+        views.jurisdiction_role_revoke,
+        name="jurisdiction-role-revoke",
+    ),
+    path("organisations/<int:pk>/people/", views.organisation_people, name="organisation-people"),
+    path(
+        "organisations/<int:pk>/people/<int:membership_pk>/remove/",
+        views.organisation_member_remove,
+        name="organisation-member-remove",
+    ),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/export/<str:fmt>/", views.person_list_export, name="person-export"),
@@ -22,6 +32,8 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_update, name="person-update"),
     path("people/<int:pk>/withdraw-consent/", views.person_consent_withdraw, name="person-consent-withdraw"),
     path("people/<int:pk>/data/", views.person_data_download, name="person-data"),
+    path("people/<int:pk>/invite-login/", views.person_login_invite, name="person-login-invite"),
+    path("people/link-login/<str:token>/", views.login_link_accept, name="login-link-accept"),
     path("people/<int:person_pk>/positions/new/", views.position_create, name="position-create"),
     path("positions/<int:pk>/edit/", views.position_update, name="position-update"),
     path("partnerships/", views.partnership_list, name="partnership-list"),

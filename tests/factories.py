@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from core.models import User
@@ -29,6 +30,8 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name")
     password = factory.django.Password("correct-horse-battery")
+    # People in the tests have signed in before (nothing but an invitation goes to one who never did).
+    last_login = factory.LazyFunction(timezone.now)
 
 
 class JurisdictionFactory(DjangoModelFactory):

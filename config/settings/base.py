@@ -6,6 +6,7 @@ the value is read from there, so container secrets never appear in the process e
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -57,6 +58,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "pgtrigger",
 ]
 # Order matters for ``seed_demo``: each app's demo data may build on the apps listed before it.
 LOCAL_APPS = [
@@ -70,6 +72,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +87,19 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.StaffTwoFactorMiddleware",
 ]
+
+# Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): the pages use only the
+# vendored assets under /static/ (no CDN, no inline script or style; htmx's indicator styles are in
+# app.css). data: images for the two-factor QR code. The API docs' third-party pages need more.
+_CSP_BASE = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+CONTENT_SECURITY_POLICY = f"{_CSP_BASE}; script-src 'self'; style-src 'self'; img-src 'self' data:"
+CONTENT_SECURITY_POLICY_PATHS = {
+    # Swagger UI (its script is served from the split view's own URL) has one inline <style>.
+    "/api/docs/": f"{_CSP_BASE}; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    # Redoc styles itself inline and runs a worker from a blob: URL (templates/drf_spectacular/redoc.html).
+    "/api/redoc/": f"{_CSP_BASE}; script-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:",
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -121,8 +137,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_or_file("REDIS_URL")
+# Short socket timeouts: a Redis that hangs costs a request one second, not a worker's lifetime.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Errors are misses (core/cache.py): pages, the API and its throttles keep serving without Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": REDIS_SOCKET_TIMEOUT, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -149,8 +174,13 @@ ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Failed sign-ins lock the account (key: the e-mail address) and the client address, as the
+# trusted proxies report it (core.http.client_ip): behind a load balancer, one client's failures
+# do not lock everyone out. TRUSTED_PROXIES: addresses or networks of the load balancers.
+TRUSTED_PROXIES: list[str] = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(proxy, strict=False) for proxy in TRUSTED_PROXIES]
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "10/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -164,6 +194,8 @@ ROUNDTABLE_REQUIRE_STAFF_MFA = env.bool("ROUNDTABLE_REQUIRE_STAFF_MFA", default=
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=int(timedelta(hours=8).total_seconds()))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database, never only in Redis: signed-in users stay signed in while Redis is
+# down, and a sign-out during an outage cannot be undone by a stale cached copy (ADR 0012).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 GUARDIAN_RAISE_403 = False
@@ -173,6 +205,7 @@ ANONYMOUS_USER_NAME = None
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds: a hung SMTP server never holds a worker
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Roundtable <no-reply@roundtable.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -207,12 +240,18 @@ ROUNDTABLE_PAPER_SCANNER = env("PAPER_SCANNER", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Shared-item attachments: outside MEDIA_ROOT, no public URL; served only by a permission-checked view.
+    "infosharing": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "protected" / "infosharing"), "base_url": None},
+    },
 }
+INFOSHARING_ATTACHMENT_MAX_BYTES = env.int("INFOSHARING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",  # first: unauthenticated calls get 401
+        "core.api.authentication.TokenAuthentication",  # first: unauthenticated calls get 401
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -242,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for one choice set used by several fields (the TLP labels).
+    "ENUM_NAME_OVERRIDES": {"TlpLabelEnum": "infosharing.models.TLP"},
 }
 
 # --- Background jobs ------------------------------------------------------------------------
@@ -249,8 +290,19 @@ SPECTACULAR_SETTINGS = {
 # transport lets a single worker with embedded beat run every periodic job, no service needed.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_DIR = VAR_DIR / "celery"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+# The longest time limit any task declares (a test checks every registered task against it).
+CELERY_LONGEST_TASK_TIME_LIMIT = 600
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
+    {
+        # An unacknowledged task is redelivered soon after the longest a task may run, not an hour
+        # later (a killed worker's tasks come back in minutes).
+        "visibility_timeout": CELERY_LONGEST_TASK_TIME_LIMIT + 60,
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
+        "retry_on_timeout": True,
+    }
     if REDIS_URL
     else {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
@@ -264,9 +316,15 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# A task is acknowledged when it finished, and handed back when its process was killed: a crash
+# re-runs the task (every task is idempotent), never drops it.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Publishing from a request gives up quickly while the broker is down (the commit is kept and the
+# notifications job's sweep does the work later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -276,12 +334,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "record-worker-heartbeat": {"task": "core.tasks.record_worker_heartbeat_task", "schedule": 60.0},
     "clear-expired-sessions": {"task": "core.tasks.clear_expired_sessions_task", "schedule": 3600.0},
-    "send-meeting-reminders": {"task": "coordination.tasks.send_meeting_reminders_task", "schedule": 900.0},
-    "send-mandate-review-reminders": {
-        "task": "coordination.tasks.send_mandate_review_reminders_task",
+    # Every registered reminder of every app, the sweep and the digests (core/notifications).
+    "send-notifications": {"task": "core.tasks.send_notifications_task", "schedule": 300.0},
+    "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
+    "expire-information-items": {"task": "infosharing.tasks.expire_information_items_task", "schedule": 3600.0},
+    "send-sharing-review-reminders": {
+        "task": "infosharing.tasks.send_sharing_review_reminders_task",
         "schedule": 3600.0 * 6,
     },
-    "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
+    "propose-overdue-actions": {"task": "actionplans.tasks.propose_overdue_actions_task", "schedule": 3600.0 * 6},
 }
 
 # --- Logging --------------------------------------------------------------------------------
@@ -312,4 +373,14 @@ LOGGING: dict[str, Any] = {
 }
 
 ROUNDTABLE_SITE_NAME = "Roundtable"
+# The portal's address, for links in e-mails sent by background jobs (no request to take it from).
+ROUNDTABLE_SITE_URL = env("ROUNDTABLE_SITE_URL", default=SITE_URL)  # SITE_URL unless set apart
+
+# --- Notifications (ADR 0012) -------------------------------------------------------------------
+NOTIFY_STUCK_AFTER = env.int("NOTIFY_STUCK_AFTER", default=CELERY_TASK_TIME_LIMIT * 2)  # seconds "sending"
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)  # local time of each recipient
+NOTIFY_MINUTES_DUE_AFTER_DAYS = env.int("NOTIFY_MINUTES_DUE_AFTER_DAYS", default=3)
+NOTIFY_MINUTES_APPROVAL_AFTER_DAYS = env.int("NOTIFY_MINUTES_APPROVAL_AFTER_DAYS", default=14)
+NOTIFY_ESCALATE_AFTER_DAYS = env.int("NOTIFY_ESCALATE_AFTER_DAYS", default=14)
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -26,5 +26,3 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-if REDIS_URL:  # noqa: F405
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -2,16 +2,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from rest_framework import serializers
 
+from coordination import selectors
 from coordination.models import AgendaItem, Attendance, Committee, CommitteeMembership, Decision, Invitation, Meeting
+from core.api.fields import VisibleModelSerializer, VisibleRelatedField
+from core.permissions import visible
 from stakeholders.models import Person
 
 
-class CommitteeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+def _user(field: serializers.Field) -> Any:  # type: ignore[type-arg]
+    request = field.context.get("request")
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+class KnownPersonField(VisibleRelatedField):
+    """A person the caller may name: one they see in the registry, or a fellow committee member
+    (``selectors.people_for_forms``). Any other id answers like one that does not exist."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(model=Person, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return selectors.people_for_forms(_user(self))
+
+
+class InviteeField(VisibleRelatedField):
+    """A person invited to the meeting in the serializer's context (``meeting``), as the caller sees
+    the meeting's invitations. Anyone else, visible or not, answers like an id that does not exist:
+    no name, no hint that the person exists."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(model=Person, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        meeting = self.context.get("meeting")
+        if meeting is None:
+            return Person.objects.none()
+        invitations = visible(_user(self), Invitation).filter(meeting=meeting)
+        return Person.objects.filter(pk__in=invitations.values("person_id"))
+
+
+class CommitteeSerializer(VisibleModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     member_count = serializers.IntegerField(read_only=True, default=0)
-    next_meeting_at = serializers.DateTimeField(read_only=True, default=None)
+    next_meeting_at = serializers.DateTimeField(read_only=True, default=None, allow_null=True)
     can_manage = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -43,7 +80,8 @@ class CommitteeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         validators: list[object] = []
 
 
-class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MembershipSerializer(VisibleModelSerializer):
+    person = KnownPersonField()
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
 
@@ -63,9 +101,9 @@ class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         validators: list[object] = []
 
 
-class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MeetingSerializer(VisibleModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
-    recurrence = serializers.CharField(source="series.rrule", read_only=True, default="")
+    recurrence = serializers.SerializerMethodField()  # in every answer, PATCH included ("" without a series)
     can_manage = serializers.BooleanField(read_only=True, default=False)
     can_read_minutes = serializers.BooleanField(read_only=True, default=False)
 
@@ -101,8 +139,11 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "updated_at",
         ]
 
+    def get_recurrence(self, meeting: Meeting) -> str:
+        return meeting.series.rrule if meeting.series_id is not None and meeting.series is not None else ""
 
-class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+
+class MeetingScheduleSerializer(VisibleModelSerializer):
     """Input for scheduling: a committee the caller can see, and an optional RFC 5545 RRULE."""
 
     recurrence = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
@@ -124,7 +165,7 @@ class MeetingScheduleSerializer(serializers.ModelSerializer):  # type: ignore[ty
         return attrs  # model rules (times in order, the rule's end) are checked once, in the service
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AgendaItemSerializer(VisibleModelSerializer):
     class Meta:
         model = AgendaItem
         fields = [
@@ -142,6 +183,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "follow_up_of",
         ]
         read_only_fields = ["meeting", "status", "minutes", "carried_from", "follow_up_of"]
+        extra_kwargs = {"minutes": {"allow_null": True}}  # null for those who may not read them
         validators: list[object] = []
 
     def to_representation(self, instance: AgendaItem) -> dict[str, Any]:
@@ -160,7 +202,8 @@ class MinutesSerializer(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.ChoiceField(choices=[AgendaItem.Status.OPEN, AgendaItem.Status.CLOSED], required=False)
 
 
-class InvitationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class InvitationSerializer(VisibleModelSerializer):
+    person = KnownPersonField()
     person_name = serializers.CharField(source="person.full_name", read_only=True)
 
     class Meta:
@@ -174,9 +217,10 @@ class ReplySerializer(serializers.Serializer):  # type: ignore[type-arg]
     response = serializers.ChoiceField(choices=[c for c in Invitation.Response.values if c != "pending"])
 
 
-class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AttendanceSerializer(VisibleModelSerializer):
+    person = InviteeField()
     person_name = serializers.CharField(source="person.full_name", read_only=True)
-    represented_by = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+    represented_by = InviteeField(required=False, allow_null=True)
 
     class Meta:
         model = Attendance
@@ -184,7 +228,8 @@ class AttendanceSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         validators: list[object] = []
 
 
-class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DecisionSerializer(VisibleModelSerializer):
+    owner = KnownPersonField(required=False, allow_null=True)
     owner_name = serializers.CharField(source="owner.full_name", read_only=True, default=None)
 
     class Meta:

@@ -30,20 +30,21 @@ from coordination.api.serializers import (
     ReplySerializer,
 )
 from coordination.models import Committee, Meeting
-from core.api.filters import visible_choice_filter
+from core.api.filters import VisibleFilterSet, visible_choice_filter
 from core.api.views import ActorMixin, ServiceModelViewSet
 from core.permissions import get_visible_or_404
 from stakeholders.models import Jurisdiction
 
 
-class _UserMixin(ActorMixin):
-    def _with_people(self, serializer: Any, field: str) -> Any:
-        """Only people the caller may see in the registry can be chosen (others: 400, not found)."""
-        serializer.fields[field].queryset = selectors.people_for_forms(self.actor)
-        return serializer
+class _SubResourceMixin(ActorMixin):
+    """Sub-resource serializers get the request (their related fields narrow to what the caller
+    may see) and, on a meeting's sub-resources, the meeting."""
+
+    def _context(self, **extra: Any) -> dict[str, Any]:
+        return {"request": self.request, **extra}
 
 
-class CommitteeFilter(django_filters.FilterSet):
+class CommitteeFilter(VisibleFilterSet):
     parent = visible_choice_filter(permissions.committees_visible)
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="In this jurisdiction or below"
@@ -57,7 +58,7 @@ class CommitteeFilter(django_filters.FilterSet):
         return queryset.filter(jurisdiction__path__startswith=value.path)
 
 
-class CommitteeViewSet(_UserMixin, ServiceModelViewSet):
+class CommitteeViewSet(_SubResourceMixin, ServiceModelViewSet):
     """Committees the caller may see (platform admin; coordinators and liaisons of the jurisdiction
     subtree; current members). Others answer 404."""
 
@@ -80,12 +81,12 @@ class CommitteeViewSet(_UserMixin, ServiceModelViewSet):
         return services.committee_update(actor=self.actor, committee=instance, **data)
 
     @extend_schema(request=MembershipSerializer, responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="members")
+    @action(detail=True, methods=["get", "post"], url_path="members", pagination_class=None)
     def members(self, request: Request, pk: str | None = None) -> Response:
         """Current members (``?all=1`` adds past ones); POST seats a person (chair, secretary, coordinator)."""
         committee = self.get_object()
         if request.method == "POST":
-            serializer = self._with_people(MembershipSerializer(data=request.data), "person")
+            serializer = MembershipSerializer(data=request.data, context=self._context())
             serializer.is_valid(raise_exception=True)
             membership = services.membership_add(actor=self.actor, committee=committee, **serializer.validated_data)
             return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
@@ -93,7 +94,7 @@ class CommitteeViewSet(_UserMixin, ServiceModelViewSet):
         return Response(MembershipSerializer(members, many=True).data)
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(VisibleFilterSet):
     committee = visible_choice_filter(permissions.committees_visible)
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
@@ -114,7 +115,7 @@ class MeetingPagination(CursorPagination):
     ordering = ("-starts_at", "-id")
 
 
-class MeetingViewSet(_UserMixin, ServiceModelViewSet):
+class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
     """Meetings of committees the caller may see, and meetings the caller is invited to."""
 
     serializer_class = MeetingSerializer
@@ -133,13 +134,6 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
         return MeetingScheduleSerializer if self.action == "create" else MeetingSerializer
 
-    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        serializer: Any = super().get_serializer(*args, **kwargs)
-        if self.action == "create":
-            fields: Any = serializer.fields
-            fields["committee"].queryset = selectors.committees_for_forms(self.actor)
-        return serializer
-
     @extend_schema(request=MeetingScheduleSerializer, responses={201: MeetingSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Schedule a meeting, or a series with ``recurrence`` (an RFC 5545 RRULE that ends)."""
@@ -154,12 +148,12 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
     # -- sub-resources ------------------------------------------------------------------------
 
     @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="agenda-items")
+    @action(detail=True, methods=["get", "post"], url_path="agenda-items", pagination_class=None)
     def agenda_items(self, request: Request, pk: str | None = None) -> Response:
         meeting = self.get_object()
         context = {"can_read_minutes": getattr(meeting, "can_read_minutes", False)}
         if request.method == "POST":
-            serializer = AgendaItemSerializer(data=request.data)
+            serializer = AgendaItemSerializer(data=request.data, context=self._context())
             serializer.is_valid(raise_exception=True)
             item = services.agenda_item_add(actor=self.actor, meeting=meeting, **serializer.validated_data)
             return Response(AgendaItemSerializer(item, context=context).data, status=status.HTTP_201_CREATED)
@@ -189,12 +183,12 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         return Response(AgendaItemSerializer(item, context={"can_read_minutes": True}).data)
 
     @extend_schema(request=InvitationSerializer, responses=InvitationSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="invitations")
+    @action(detail=True, methods=["get", "post"], url_path="invitations", pagination_class=None)
     def invitations(self, request: Request, pk: str | None = None) -> Response:
         """Invitees and their replies; POST summons an official (or a guest) to this meeting only."""
         meeting = self.get_object()
         if request.method == "POST":
-            serializer = self._with_people(InvitationSerializer(data=request.data), "person")
+            serializer = InvitationSerializer(data=request.data, context=self._context(meeting=meeting))
             serializer.is_valid(raise_exception=True)
             invitation = services.invitation_add(actor=self.actor, meeting=meeting, **serializer.validated_data)
             return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
@@ -211,12 +205,12 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         return Response(InvitationSerializer(invitation).data)
 
     @extend_schema(request=AttendanceSerializer(many=True), responses=AttendanceSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="attendance")
+    @action(detail=True, methods=["get", "post"], url_path="attendance", pagination_class=None)
     def attendance(self, request: Request, pk: str | None = None) -> Response:
         """Attendance; POST a list of ``{person, status, represented_by}`` (all saved, or none)."""
         meeting = self.get_object()
         if request.method == "POST":
-            serializer = AttendanceSerializer(data=request.data, many=True)
+            serializer = AttendanceSerializer(data=request.data, many=True, context=self._context(meeting=meeting))
             serializer.is_valid(raise_exception=True)
             services.attendance_record(actor=self.actor, meeting=meeting, entries=list(serializer.validated_data))
         rows = selectors.attendance_list_visible_to(self.actor, meeting)
@@ -226,13 +220,13 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         )
 
     @extend_schema(request=DecisionSerializer, responses=DecisionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="decisions")
+    @action(detail=True, methods=["get", "post"], url_path="decisions", pagination_class=None)
     def decisions(self, request: Request, pk: str | None = None) -> Response:
         """Outcomes (information, decisions, follow-up actions); none of a confidential meeting unless
         the caller attended (or owns one)."""
         meeting = self.get_object()
         if request.method == "POST":
-            serializer = self._with_people(DecisionSerializer(data=request.data), "owner")
+            serializer = DecisionSerializer(data=request.data, context=self._context(meeting=meeting))
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             item = data.pop("agenda_item")
@@ -250,7 +244,9 @@ class MeetingViewSet(_UserMixin, ServiceModelViewSet):
         """Follow-up of a decision (status, owner, due date); its text only until the minutes are approved."""
         meeting = self.get_object()
         decision = get_visible_or_404(selectors.decision_list_visible_to(self.actor, meeting=meeting), pk=decision_pk)
-        serializer = self._with_people(DecisionSerializer(decision, data=request.data, partial=True), "owner")
+        serializer = DecisionSerializer(
+            decision, data=request.data, partial=True, context=self._context(meeting=meeting)
+        )
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k != "agenda_item"}
         decision = services.decision_update(actor=self.actor, decision=decision, **data)

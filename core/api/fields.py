@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
@@ -47,9 +49,14 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[t
 
     def to_internal_value(self, data: Any) -> Any:
         # One message for a missing, a hidden and a malformed id: no existence oracle.
+        # (DRF's own "incorrect_type" failure formats with other keys, so the lookup is done here.)
+        if self.pk_field is not None:
+            data = self.pk_field.to_internal_value(data)
         try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError:
+            if isinstance(data, bool | list | dict):
+                raise TypeError
+            return self.get_queryset().get(pk=data)
+        except (ObjectDoesNotExist, TypeError, ValueError, DjangoValidationError):
             self.fail("does_not_exist", pk_value=str(data)[:40])
 
 

@@ -45,8 +45,14 @@ class VisibleFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for f in self.filters.values():
             if isinstance(f, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
-                qs = f.extra.get("queryset")
+                # django-filter keeps the queryset on the filter (``f.queryset``) and copies it into
+                # ``extra`` when it builds the form field: narrow the one it reads.
+                qs = getattr(f, "queryset", None)
+                if qs is None:  # never ``or``: a QuerySet in a boolean context runs the query
+                    qs = f.extra.get("queryset")
                 if callable(qs) and not isinstance(qs, QuerySet):
                     continue  # already a per-request callable (visible_choice_filter)
                 model = qs.model if isinstance(qs, QuerySet) else f.model._meta.get_field(f.field_name).related_model
-                f.extra["queryset"] = visible(_user(self.request), model)
+                narrowed = visible(_user(self.request), model)
+                f.queryset = narrowed
+                f.extra["queryset"] = narrowed

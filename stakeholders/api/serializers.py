@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api.fields import VisibleModelSerializer, VisibleRelatedField
 from stakeholders.models import (
     Jurisdiction,
     Organisation,
@@ -16,20 +17,20 @@ from stakeholders.models import (
 )
 
 
-class JurisdictionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class JurisdictionSerializer(VisibleModelSerializer):
     class Meta:
         model = Jurisdiction
         fields = ["id", "name", "code", "level", "parent", "population", "depth", "path"]
         read_only_fields = ["depth", "path"]
 
 
-class SectorSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SectorSerializer(VisibleModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "name", "code", "is_security", "description"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class OrganisationSerializer(VisibleModelSerializer):
     sector_name = serializers.CharField(source="sector.name", read_only=True)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     can_change = serializers.BooleanField(read_only=True, default=False)
@@ -61,7 +62,7 @@ class OrganisationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         validators: list[object] = []
 
 
-class PositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PositionSerializer(VisibleModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     person_name = serializers.CharField(source="person.full_name", read_only=True)
 
@@ -78,7 +79,7 @@ class PositionUpdateSerializer(PositionSerializer):
         read_only_fields = ["person", "organisation"]
 
 
-class PersonPositionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PersonPositionSerializer(VisibleModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -86,17 +87,19 @@ class PersonPositionSerializer(serializers.ModelSerializer):  # type: ignore[typ
         fields = ["id", "organisation", "organisation_name", "title", "start_date", "end_date"]
 
 
-class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PersonSerializer(VisibleModelSerializer):
     """A person. Contact details, the login link and demographics are personal data: they are ``null``
     unless the caller has a need (``contact_visible``, the rule in ``stakeholders.permissions``)."""
 
     PERSONAL_FIELDS = ("email", "phone", "contact_consent_at", "user", "gender", "is_youth", "demographics_consent_at")
 
-    positions = PersonPositionSerializer(source="visible_positions", many=True, read_only=True)
+    # email, phone and gender are masked to null for callers without a need (so the schema says
+    # nullable); on input, null means blank (none on record).
+    positions = PersonPositionSerializer(source="visible_positions", many=True, read_only=True, default=list)
     contact_visible = serializers.BooleanField(read_only=True, default=False)
     can_change = serializers.BooleanField(read_only=True, default=False)
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(),
+    organisation = VisibleRelatedField(
+        model=Organisation,
         write_only=True,
         required=False,
         allow_null=True,
@@ -137,7 +140,22 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "start_date",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # "person with this login already exists" would tell whose login is linked: the service
+        # decides (only platform admins link logins) and answers without naming anyone.
+        extra_kwargs: dict[str, dict[str, object]] = {
+            "user": {"validators": []},
+            **{name: {"allow_null": True} for name in ("email", "phone", "gender")},
+        }
         validators: list[object] = []
+
+    def validate_email(self, value: str | None) -> str:
+        return value or ""
+
+    def validate_phone(self, value: str | None) -> str:
+        return value or ""
+
+    def validate_gender(self, value: str | None) -> str:
+        return value or ""
 
     def to_representation(self, instance: Person) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
@@ -147,7 +165,7 @@ class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return data
 
 
-class PartnershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PartnershipSerializer(VisibleModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     partner_name = serializers.CharField(source="partner.name", read_only=True)
     can_change = serializers.BooleanField(read_only=True, default=False)
@@ -172,7 +190,7 @@ class PartnershipSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         validators: list[object] = []
 
 
-class StakeholderMappingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class StakeholderMappingSerializer(VisibleModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     engagement_level_display = serializers.CharField(source="get_engagement_level_display", read_only=True)
     can_change = serializers.BooleanField(read_only=True, default=False)
@@ -201,7 +219,7 @@ class StakeholderMappingSerializer(serializers.ModelSerializer):  # type: ignore
         validators: list[object] = []
 
 
-class ResourceOfferSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ResourceOfferSerializer(VisibleModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     can_change = serializers.BooleanField(read_only=True, default=False)
 

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from core.api.filters import visible_choice_filter
+from core.api.filters import VisibleFilterSet, visible_choice_filter
 from core.api.views import ServiceModelViewSet
 from stakeholders import permissions, selectors, services
 from stakeholders.api.serializers import (
@@ -31,7 +31,7 @@ from stakeholders.models import (
 )
 
 
-class JurisdictionFilter(django_filters.FilterSet):
+class JurisdictionFilter(VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="Within (subtree of) jurisdiction"
     )
@@ -41,7 +41,7 @@ class JurisdictionFilter(django_filters.FilterSet):
         fields = ["level", "parent", "code"]
 
     def filter_within(self, queryset: QuerySet[Jurisdiction], name: str, value: Jurisdiction) -> QuerySet[Jurisdiction]:
-        return queryset.filter(path__startswith=value.path)
+        return queryset.filter(selectors.within_q(value, via=""))
 
 
 class JurisdictionViewSet(ServiceModelViewSet):
@@ -82,7 +82,7 @@ class SectorViewSet(ServiceModelViewSet):
         return services.sector_update(actor=self.actor, sector=instance, **data)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="In this jurisdiction or below"
     )
@@ -94,7 +94,7 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["sector", "jurisdiction", "kind", "is_active", "parent"]
 
     def filter_within(self, queryset: QuerySet[Organisation], name: str, value: Jurisdiction) -> QuerySet[Organisation]:
-        return queryset.filter(jurisdiction__path__startswith=value.path)
+        return queryset.filter(selectors.within_q(value))
 
 
 class OrganisationViewSet(ServiceModelViewSet):
@@ -121,13 +121,13 @@ class OrganisationViewSet(ServiceModelViewSet):
 class _WithinFilterMixin:
     """``within=<jurisdiction id>``: the jurisdiction's whole subtree."""
 
-    within_field = "jurisdiction__path"
+    within_via = "jurisdiction"
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: Jurisdiction) -> QuerySet[Any]:
-        return queryset.filter(**{f"{self.within_field}__startswith": value.path})
+        return queryset.filter(selectors.within_q(value, self.within_via))
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(VisibleFilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Full-text search (names, expertise, languages)")
     organisation = visible_choice_filter(
         permissions.organisations_visible,
@@ -180,7 +180,7 @@ class PersonViewSet(ServiceModelViewSet):
         return services.person_update(actor=self.actor, person=instance, **data)
 
 
-class PositionFilter(django_filters.FilterSet):
+class PositionFilter(VisibleFilterSet):
     person = visible_choice_filter(permissions.people_visible)
     organisation = visible_choice_filter(permissions.organisations_visible)
 
@@ -212,7 +212,7 @@ class PositionViewSet(ServiceModelViewSet):
         return services.position_update(actor=self.actor, position=instance, **data)
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(VisibleFilterSet):
     organisation = visible_choice_filter(
         permissions.organisations_visible, method="filter_either", label="Either side of the partnership"
     )
@@ -246,7 +246,7 @@ class PartnershipViewSet(ServiceModelViewSet):
         return services.partnership_update(actor=self.actor, partnership=instance, **data)
 
 
-class StakeholderMappingFilter(_WithinFilterMixin, django_filters.FilterSet):
+class StakeholderMappingFilter(_WithinFilterMixin, VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="Mapped in this jurisdiction or below"
     )
@@ -276,7 +276,7 @@ class StakeholderMappingViewSet(ServiceModelViewSet):
         return services.mapping_update(actor=self.actor, mapping=instance, **data)
 
 
-class ResourceOfferFilter(_WithinFilterMixin, django_filters.FilterSet):
+class ResourceOfferFilter(_WithinFilterMixin, VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label="Offered to this jurisdiction or below"
     )

@@ -66,9 +66,28 @@ def axe(page) -> Callable[[], list[dict[str, object]]]:  # type: ignore[no-untyp
     """Run axe-core (vendored) on the current page; returns WCAG 2.1 A/AA violations."""
 
     def run() -> list[dict[str, object]]:
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated, not added as a <script> tag: an injected inline script would break the pages'
+        # Content-Security-Policy (and be refused).
+        page.evaluate(AXE_JS.read_text())
         tags = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
         result = page.evaluate(f"async () => await axe.run(document, {{runOnly: {{type: 'tag', values: {tags}}}}})")
         return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violation(request):  # type: ignore[no-untyped-def]
+    """Every browser test also checks that the pages it drives break no rule of the
+    Content-Security-Policy (Chromium reports each refused script, style or image on the console)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield
+    assert refused == [], refused

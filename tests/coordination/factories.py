@@ -9,6 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from coordination.models import AgendaItem, Attendance, Committee, CommitteeMembership, Decision, Invitation, Meeting
+from stakeholders.models import Person
 from tests.factories import JurisdictionFactory, OrganisationFactory, PersonFactory
 
 
@@ -67,6 +68,11 @@ class AttendanceFactory(DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     person = factory.SubFactory(PersonFactory)
     status = Attendance.Status.PRESENT
+    represented_by = None
+    # As the service records them: the logins the people have at the time (recorded by nobody here,
+    # which counts as someone other than the attendee).
+    attendee_user = factory.LazyAttribute(lambda o: o.person.user)
+    stand_in_user = factory.LazyAttribute(lambda o: o.represented_by.user if o.represented_by else None)
 
 
 class DecisionFactory(DjangoModelFactory):
@@ -77,3 +83,13 @@ class DecisionFactory(DjangoModelFactory):
     meeting = factory.LazyAttribute(lambda d: d.agenda_item.meeting)
     committee = factory.LazyAttribute(lambda d: d.agenda_item.committee)
     text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+def directory_person(organisation: object, **kwargs: object) -> Person:
+    """A person in the public directory (a current position in an active organisation), whom any
+    signed-in user may see and so name in a form."""
+    from tests.factories import PositionFactory
+
+    person: Person = PersonFactory(**kwargs)
+    PositionFactory(person=person, organisation=organisation)
+    return person

@@ -27,7 +27,7 @@ def _meeting(cw, *, hours_from_now: float):  # type: ignore[no-untyped-def]
 
 def _attend(cw, meeting, *people):  # type: ignore[no-untyped-def]
     services.attendance_record(
-        actor=cw.sam,
+        actor=cw.alice,
         meeting=meeting,
         entries=[{"person": p, "status": Attendance.Status.PRESENT} for p in people],
     )

@@ -29,7 +29,7 @@ def _meeting(cw, *, days: float, **extra):  # type: ignore[no-untyped-def]
 
 def _hold(cw, meeting):  # type: ignore[no-untyped-def]
     services.attendance_record(
-        actor=cw.sam,
+        actor=cw.alice,
         meeting=meeting,
         entries=[{"person": p, "status": Attendance.Status.PRESENT} for p in (cw.sam_person, cw.carol_person)],
     )

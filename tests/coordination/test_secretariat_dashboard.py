@@ -26,7 +26,7 @@ def test_work_queue_panels(cw, client_for):
     held = MeetingFactory(committee=cw.committee, title="Last week", starts_at=now - timedelta(days=7))
     held.invitations.create(person=cw.sam_person)
     services.attendance_record(
-        actor=cw.sam, meeting=held, entries=[{"person": cw.sam_person, "status": Attendance.Status.PRESENT}]
+        actor=cw.alice, meeting=held, entries=[{"person": cw.sam_person, "status": Attendance.Status.PRESENT}]
     )
     item = AgendaItemFactory(meeting=held)
     DecisionFactory(

@@ -78,7 +78,7 @@ def test_papers_on_items_minutes_and_committees_are_stored_privately_and_served(
 def test_a_confidential_meetings_paper_is_404_to_a_member_who_did_not_attend(cw, client_for):
     meeting = _held(cw, is_confidential=True)
     services.attendance_record(
-        actor=cw.sam,
+        actor=cw.alice,
         meeting=meeting,
         entries=[
             {"person": cw.sam_person, "status": Attendance.Status.PRESENT},

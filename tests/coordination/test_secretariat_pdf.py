@@ -28,7 +28,7 @@ def approved(cw):  # type: ignore[no-untyped-def]
     for person in (cw.sam_person, cw.carol_person, cw.mike_person):
         meeting.invitations.create(person=person)
     services.attendance_record(
-        actor=cw.sam,
+        actor=cw.alice,
         meeting=meeting,
         entries=[
             {"person": cw.sam_person, "status": Attendance.Status.PRESENT},
@@ -76,7 +76,9 @@ def test_agenda_packet_lists_items_and_papers(cw, approved, client_for, settings
 
 def test_minutes_pdf_only_once_approved_and_only_to_those_who_read_them(cw, client_for):
     meeting = MeetingFactory(committee=cw.committee, is_confidential=True, status="minutes_approved")
-    meeting.attendance.create(person=cw.sam_person, status=Attendance.Status.PRESENT)
+    meeting.attendance.create(
+        person=cw.sam_person, status=Attendance.Status.PRESENT, attendee_user_id=cw.sam.pk, recorded_by=cw.alice
+    )
     url = reverse("coordination:meeting-minutes-pdf", args=[meeting.pk])
     for user in (cw.mike, cw.carol, cw.bob, cw.admin, cw.charlie):
         assert client_for(user).get(url).status_code == 404

@@ -40,7 +40,9 @@ def test_tlcc_finds_the_committee_its_meetings_items_and_decisions(cw, client_fo
 
 def test_a_confidential_decision_is_found_by_attendees_only(cw, client_for):
     meeting = MeetingFactory(committee=cw.committee, is_confidential=True, title="Safe space")
-    meeting.attendance.create(person=cw.sam_person, status=Attendance.Status.PRESENT)
+    meeting.attendance.create(
+        person=cw.sam_person, status=Attendance.Status.PRESENT, attendee_user_id=cw.sam.pk, recorded_by=cw.alice
+    )
     item = AgendaItemFactory(meeting=meeting, title="A case", minutes="<p>Zanzibarian detail</p>")
     DecisionFactory(agenda_item=item, meeting=meeting, committee=cw.committee, text="Refer the Quixote family")
     for user in (cw.mike, cw.carol, cw.bob, cw.admin):

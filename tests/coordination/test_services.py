@@ -16,11 +16,10 @@ from coordination.models import (
     Decision,
     Invitation,
     Meeting,
-    MeetingReminder,
     MeetingSeries,
 )
 from core.models import AuditEvent
-from tests.coordination.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory
+from tests.coordination.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, directory_person
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,17 +59,18 @@ def _schedule(cw, *, days: int = 7, committed=None, publish: bool = True, **extr
 
 
 def _held(cw, meeting, *present):  # type: ignore[no-untyped-def]
-    """The meeting took place (it started an hour ago) with these present."""
+    """The meeting took place (it started an hour ago): Sam records the others present; the chair
+    records Sam (nobody records their own attendance)."""
     started = timezone.now() - timedelta(hours=1)
     if meeting.starts_at > started:
         Meeting.objects.filter(pk=meeting.pk).update(starts_at=started, ends_at=started + timedelta(hours=2))
-    services.attendance_record(
-        actor=cw.sam,
-        meeting=meeting,
-        entries=[
-            {"person": p, "status": Attendance.Status.PRESENT} for p in present or (cw.sam_person, cw.carol_person)
-        ],
-    )
+    people = present or (cw.sam_person, cw.carol_person)
+    others = [{"person": p, "status": Attendance.Status.PRESENT} for p in people if p != cw.sam_person]
+    services.attendance_record(actor=cw.sam, meeting=meeting, entries=others)
+    if cw.sam_person in people:
+        services.attendance_record(
+            actor=cw.carol, meeting=meeting, entries=[{"person": cw.sam_person, "status": Attendance.Status.PRESENT}]
+        )
     meeting.refresh_from_db()
     return meeting
 
@@ -139,7 +139,7 @@ def test_chair_may_not_change_the_body_itself(cw):
 def test_chair_adds_a_member_who_is_invited_to_planned_meetings(cw, committed):
     meeting = _schedule(cw, committed=committed)
     mail.outbox.clear()
-    newcomer = PersonFactory(full_name="Nadia New", email="nadia@example.org")
+    newcomer = directory_person(cw.org, full_name="Nadia New", email="nadia@example.org")
     with committed():
         services.membership_add(
             actor=cw.carol,
@@ -158,7 +158,7 @@ def test_a_new_member_gets_one_email_per_meeting_and_one_per_series(cw, committe
     _schedule(cw, days=9, committed=committed)
     _schedule(cw, days=11, committed=committed, recurrence="FREQ=WEEKLY;COUNT=4")
     mail.outbox.clear()
-    newcomer = PersonFactory(email="nadia@example.org")
+    newcomer = directory_person(cw.org, email="nadia@example.org")
     with committed():
         services.membership_add(actor=cw.carol, committee=cw.committee, person=newcomer)
     assert Invitation.objects.filter(person=newcomer).count() == 6
@@ -167,7 +167,7 @@ def test_a_new_member_gets_one_email_per_meeting_and_one_per_series(cw, committe
 
 
 def test_member_may_not_add_members_and_duplicates_are_refused(cw):
-    newcomer = PersonFactory()
+    newcomer = directory_person(cw.org)
     with pytest.raises(PermissionDenied):
         services.membership_add(actor=cw.mike, committee=cw.committee, person=newcomer)
     before = _counts()
@@ -317,7 +317,7 @@ def test_moving_a_meeting_sends_the_updated_invitation(cw, committed):
 
 def test_summoning_an_official_does_not_make_them_a_member(cw):
     meeting = _schedule(cw)
-    official = PersonFactory(full_name="Deputy Commissioner", email="dc@example.org")
+    official = directory_person(cw.org, full_name="Deputy Commissioner", email="dc@example.org")
     invitation = services.invitation_add(actor=cw.sam, meeting=meeting, person=official)
     assert invitation.kind == Invitation.Kind.SUMMONED
     assert not CommitteeMembership.objects.filter(person=official).exists()
@@ -391,7 +391,8 @@ def test_attendance_for_a_non_invitee_is_refused_and_nothing_is_half_saved(cw):
                 {"person": stranger, "status": "present"},
             ],
         )
-    assert "Stranger is not invited" in " ".join(exc.value.messages)
+    # One message, naming nobody (issue #7, finding 7).
+    assert exc.value.messages == ["This person is not invited to this meeting: invite them first."]
     assert _counts() == before
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PLANNED and meeting.quorum_met is None
@@ -570,17 +571,29 @@ def _meeting_in(cw, delta: timedelta) -> Meeting:  # type: ignore[no-untyped-def
     return meeting
 
 
+def _reminders(now=None) -> int:  # type: ignore[no-untyped-def]
+    from core.models import Delivery
+    from core.notifications.jobs import run
+
+    run(now=now)
+    return Delivery.objects.filter(kind="coordination.meeting_reminder", state=Delivery.State.SENT).count()
+
+
 def test_reminders_are_sent_once_whatever_the_retries(cw):
-    from coordination.tasks import send_meeting_reminders_task
+    from core.tasks import send_notifications_task
 
     _meeting_in(cw, timedelta(hours=20))
-    assert send_meeting_reminders_task.delay().get() == 2
-    assert send_meeting_reminders_task.delay().get() == 0
-    assert len(mail.outbox) == 2 and MeetingReminder.objects.count() == 2
-    assert {m.to[0] for m in mail.outbox} == {"carol@example.org", "mike@example.org"}
+    send_notifications_task.delay()
+    send_notifications_task.delay()
+    reminders = [m for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert len(reminders) == 2 and _reminders() == 2
+    assert {m.to[0] for m in reminders} == {"carol@example.org", "mike@example.org"}
+    assert all(m.extra_headers["Message-ID"].endswith(">") for m in reminders)
 
 
 def test_a_missed_run_catches_up_but_never_reminds_of_the_past_or_the_far_future(cw):
+    from core.models import Delivery
+
     soon = _meeting_in(cw, timedelta(hours=2))  # its reminder time passed 22 hours ago: still reminded
     _meeting_in(cw, timedelta(days=3))  # too early
     _meeting_in(cw, -timedelta(minutes=10))  # already started
@@ -588,18 +601,25 @@ def test_a_missed_run_catches_up_but_never_reminds_of_the_past_or_the_far_future
     cancelled.status = Meeting.Status.CANCELLED
     cancelled.save()
     Invitation.objects.filter(meeting=soon, person=cw.mike_person).update(response="declined")
-    assert services.reminders_send() == 1
-    assert MeetingReminder.objects.get().invitation.meeting == soon
+    assert _reminders() == 1
+    assert Delivery.objects.get(kind="coordination.meeting_reminder").subject_id == soon.pk
+
+
+def test_the_lead_time_is_set_per_committee(cw):
+    cw.committee.reminder_lead_hours = 72
+    cw.committee.save()
+    _meeting_in(cw, timedelta(days=2))  # within 72 hours
+    assert _reminders() == 2
 
 
 def test_a_moved_meeting_is_reminded_again(cw):
     meeting = _meeting_in(cw, timedelta(hours=10))
-    assert services.reminders_send() == 2
+    assert _reminders() == 2
     meeting.starts_at += timedelta(hours=3)
     meeting.ends_at += timedelta(hours=3)
     meeting.save()
-    assert services.reminders_send() == 2
-    assert services.reminders_send() == 0
+    assert _reminders() == 4
+    assert _reminders() == 4
 
 
 # --- Calendar feed -----------------------------------------------------------------------------
@@ -642,3 +662,15 @@ def test_cancelling_sends_an_itip_cancel_to_those_invited_by_email(cw, committed
     assert send_meeting_invitations_task.delay(second.pk).get() == 0  # a retry sends nothing twice
     with pytest.raises(ValidationError):
         services.meeting_cancel(actor=cw.sam, meeting=second)
+
+
+def test_services_take_known_fields_only(cw):
+    """An argument a use case does not take is an error, not silently dropped."""
+    with pytest.raises(TypeError, match="colour"):
+        services.committee_update(actor=cw.alice, committee=cw.committee, colour="red")  # type: ignore[call-arg]
+    meeting = _schedule(cw)
+    with pytest.raises(TypeError, match="status"):
+        services.meeting_update(actor=cw.sam, meeting=meeting, status="held")  # type: ignore[call-arg]
+    cw.committee.refresh_from_db()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED

@@ -16,6 +16,7 @@ from tests.coordination.factories import (
     DecisionFactory,
     InvitationFactory,
     MeetingFactory,
+    directory_person,
 )
 from tests.factories import OrganisationFactory, PersonFactory, PositionFactory
 
@@ -221,6 +222,18 @@ def test_record_attendance_minutes_decision_and_approve(client_for, cw):
         },
     )
     assert response.status_code == 302
+    # Sam's own row is not his to record (ADR 0003: attendance is a grant); the chair records it.
+    assert Attendance.objects.filter(meeting=meeting).count() == 2
+    assert not Attendance.objects.filter(meeting=meeting, person=cw.sam_person).exists()
+    chair = client_for(cw.carol)
+    form = chair.get(reverse("coordination:attendance-edit", args=[meeting.pk]))
+    assert f'name="status_{cw.carol_person.pk}"' not in form.text and f'name="status_{cw.sam_person.pk}"' in form.text
+    assert (
+        chair.post(
+            reverse("coordination:attendance-edit", args=[meeting.pk]), {f"status_{cw.sam_person.pk}": "present"}
+        ).status_code
+        == 302
+    )
     assert Attendance.objects.filter(meeting=meeting).count() == 3
     minutes_url = reverse("coordination:item-minutes", args=[item.pk])
     assert (
@@ -438,7 +451,7 @@ def test_committee_list_query_budget(client_for, cw, django_assert_max_num_queri
 def test_committee_page_query_budget(client_for, cw, django_assert_max_num_queries, n):
     _grow(cw, n)
     c = client_for(cw.sam)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # + the committee's papers
         assert c.get(cw.committee.get_absolute_url()).status_code == 200
 
 
@@ -446,9 +459,9 @@ def test_committee_page_query_budget(client_for, cw, django_assert_max_num_queri
 def test_meeting_page_query_budget(client_for, cw, django_assert_max_num_queries, n):
     meeting = _grow(cw, n)
     c = client_for(cw.sam)
-    with django_assert_max_num_queries(13):  # + the items' papers
+    with django_assert_max_num_queries(14):  # + the items' papers
         assert c.get(meeting.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(12):  # + the items' papers
+    with django_assert_max_num_queries(13):  # + the items' papers
         assert c.get(reverse("coordination:meeting-print", args=[meeting.pk])).status_code == 200
 
 
@@ -470,7 +483,7 @@ def test_a_summoned_official_sees_and_answers_that_meeting_only(client_for, cw):
     from tests.factories import UserFactory
 
     official_user = UserFactory(email="dc@example.org")
-    official = PersonFactory(full_name="Deputy Commissioner", user=official_user)
+    official = directory_person(cw.org, full_name="Deputy Commissioner", user=official_user)
     meeting = _meeting(cw)
     other = _meeting(cw, days=20)
     services.invitation_add(actor=cw.sam, meeting=meeting, person=official)
@@ -538,9 +551,9 @@ def test_dashboard_query_budget_does_not_grow_with_committees_decisions_or_notif
         )
         notification_send(recipient=cw.sam, title=f"Note {i}")
     c = client_for(cw.sam)
-    # 16 today, whatever the number of rows: the work-queue panels (coming up, minutes to do,
-    # overdue, awaiting reply) and the committee roles add one query each
-    with django_assert_max_num_queries(17):
+    # every app's panel and the bell, whatever the number of rows (the work-queue panels: coming up,
+    # minutes to do, overdue, awaiting reply, and the committee roles, one query each)
+    with django_assert_max_num_queries(23):
         page = c.get("/")
     assert page.status_code == 200
     assert "Ward forum 0" in page.text and "Reviews due" in page.text

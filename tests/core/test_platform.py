@@ -28,14 +28,14 @@ def test_healthz_reports_database_cache_and_broker(client):
     assert {checks[k]["status"] for k in ("database", "cache", "broker")} == {"ok"}
     if os.environ.get("REDIS_URL"):
         # CI: the real Redis is both cache and broker; an unreachable one fails this test.
-        assert checks["cache"]["detail"] == "RedisCache"
+        assert checks["cache"]["detail"] == "RedisCache"  # the tolerant wrapper of Django's
         assert "redis" in checks["broker"]["detail"].lower()
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         assert checks["database"]["detail"] == "postgresql"
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client):
+def test_healthz_says_the_broker_is_down_but_keeps_the_instance_in_service(client):
     from config.celery import app
 
     saved = app.conf.broker_url, app.conf.broker_transport_options
@@ -45,7 +45,10 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client):
         response = client.get("/healthz")
     finally:
         app.conf.broker_url, app.conf.broker_transport_options = saved
-    assert response.status_code == 503
+    # The pages work without the broker: a 503 would take every web instance out of the load
+    # balancer exactly when Redis is down.
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded" and response.json()["down"] == ["broker"]
     assert response.json()["checks"]["broker"]["status"] == "error"
 
 

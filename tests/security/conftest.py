@@ -47,3 +47,14 @@ def safe(cw) -> SimpleNamespace:  # type: ignore[no-untyped-def]
     decision = DecisionFactory(agenda_item=item, text=SECRET_DECISION, kind="action", owner=cw.mike_person)
     PositionFactory(person=cw.mike_person, organisation=cw.org, title="Youth worker")
     return SimpleNamespace(**vars(cw), meeting=meeting, item=item, decision=decision)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say how many route x method x persona cases the permission matrix ran (test_matrix.py)."""
+    import sys
+
+    matrix = sys.modules.get("tests.security.test_matrix")
+    if matrix is not None and matrix.CASES_RUN["cases"]:
+        terminalreporter.write_line(
+            f"permission matrix: {matrix.CASES_RUN['cases']} route x method x persona cases run"
+        )

@@ -64,7 +64,7 @@ def test_invitation_emails_and_ics_name_the_addressee_only(committed, cw):
     meeting = MeetingFactory(committee=cw.committee, title="Quarterly review")
     for person in (cw.carol_person, cw.sam_person):
         InvitationFactory(meeting=meeting, person=person)
-    guest = PersonFactory(full_name="Gil Guest", email="gil.private@example.org")
+    guest = PersonFactory(full_name="Gil Guest", email="gil.private@example.org", jurisdiction=cw.city)
     with committed():
         coordination_services.invitation_add(actor=cw.alice, meeting=meeting, person=guest)
     assert len(mail.outbox) == 3

@@ -99,3 +99,27 @@ def test_a_grantee_the_actor_may_not_see_is_refused_like_a_missing_one(world):
         return exc.value.message_dict
 
     assert attempt(world.charlie.pk) == attempt(10**9)
+
+
+def test_a_grantee_of_change_does_not_pass_the_grant_on(world):
+    helper = UserFactory()
+    PositionFactory(person=PersonFactory(user=helper), organisation=world.other_org, title="Clerk")
+    services.organisation_grant(
+        actor=world.olga,
+        organisation=world.org,
+        permission=OrganisationGrant.CHANGE,
+        grantee_kind=GranteeKind.USER,
+        grantee_id=helper.pk,
+        reason="Helps with the records",
+    )
+    helper = _fresh(helper)
+    assert permissions.can_change_organisation(helper, world.org)
+    with pytest.raises(PermissionDenied):
+        services.organisation_grant(
+            actor=helper,
+            organisation=world.org,
+            permission=OrganisationGrant.CHANGE,
+            grantee_kind=GranteeKind.USER,
+            grantee_id=helper.pk,
+            reason="Pass it on",
+        )

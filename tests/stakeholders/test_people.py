@@ -121,11 +121,14 @@ def test_outsiders_and_liaisons_may_not_register_or_change_people(world, people)
     assert people.pat.full_name == "Pat Okafor"
 
 
-def test_only_coordinators_link_a_login(world, people):
-    with pytest.raises(PermissionDenied):
-        services.person_update(actor=world.olga, person=people.pat, user=world.mona)
-    services.person_update(actor=world.alice, person=people.hugo, user=world.mona)
+def test_only_platform_admins_link_a_login(world, people):
+    # Changed with issue #7 (finding 1): a login link is a grant, so coordinators no longer set it.
+    for actor in (world.olga, world.alice):
+        with pytest.raises(PermissionDenied):
+            services.person_update(actor=actor, person=people.hugo, user=world.mona)
+    services.person_update(actor=world.admin, person=people.hugo, user=world.mona)
     assert Person.objects.get(pk=people.hugo.pk).user == world.mona
+    assert AuditEvent.objects.filter(action="person.login_link", target_id=str(people.hugo.pk)).exists()
 
 
 def test_update_audit_says_that_personal_data_changed_never_what_it_is(world, people):
@@ -161,8 +164,12 @@ def test_subject_access_export_refused_without_a_need(world, people):
     assert not AuditEvent.objects.filter(action="person.export").exists()
 
 
-def test_positions_are_kept_by_those_who_may_change_the_organisation(world, people):
-    position = services.position_create(actor=world.olga, person=people.sam, organisation=world.org, title="Coach")
+def test_positions_are_kept_by_those_who_may_change_the_organisation_and_the_person(world, people):
+    # Changed with issue #7 (finding 4): sam is outside olga's scope, so she may not seat him in her
+    # organisation (that would open his record to her); pat, of her organisation, she may.
+    with pytest.raises(PermissionDenied):
+        services.position_create(actor=world.olga, person=people.sam, organisation=world.org, title="Coach")
+    position = services.position_create(actor=world.olga, person=people.pat, organisation=world.org, title="Coach")
     services.position_update(actor=world.olga, position=position, end_date=position.person.created_at.date())
     with pytest.raises(PermissionDenied):
         services.position_create(actor=world.olga, person=people.sam, organisation=world.other_org, title="X")
@@ -397,7 +404,7 @@ def test_api_positions(api_for, world, people):
     )  # hugo: invisible to her
     response = c.post(
         "/api/v1/positions/",
-        {"person": people.sam.pk, "organisation": world.org.pk, "title": "Coach", "start_date": "2025-01-01"},
+        {"person": people.pat.pk, "organisation": world.org.pk, "title": "Coach", "start_date": "2025-01-01"},
         format="json",
     )
     assert response.status_code == 201, response.json()

@@ -31,7 +31,7 @@
   if (all) {
     all.addEventListener("click", function (event) {
       event.preventDefault();
-      form.querySelectorAll("select[name^='status_']").forEach(function (select) {
+      form.querySelectorAll("select[name^='status_']:not([disabled])").forEach(function (select) {
         select.value = "present";
       });
       markDirty();

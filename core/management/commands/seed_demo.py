@@ -19,21 +19,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins: list[tuple[str, str]] = []
+        password = ""
         for label in settings.LOCAL_APPS:
             try:
                 module = import_module(f"{apps.get_app_config(label).name}.demo")
             except ModuleNotFoundError:
                 continue
+            password = getattr(module, "DEMO_PASSWORD", password)
             with transaction.atomic():
                 logins.extend(module.seed() or [])
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if logins and not options["quiet_logins"]:
-            from stakeholders.demo import DEMO_PASSWORD
-
             roles: dict[str, list[str]] = {}
             for email, role in logins:
                 roles.setdefault(email, []).append(role)
             width = max(len(email) for email in roles)
-            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            self.stdout.write(f"\nDemo logins (password for all: {password}):")
             for email, described in roles.items():
                 self.stdout.write(f"  {email:<{width}}  {'; '.join(described)}")

@@ -1,0 +1,352 @@
+"""REST resources ``action-plans``, ``actions``, ``indicators`` and ``progress-updates``.
+
+Reads come from the rule registry (invisible = 404); writes go through the services (visible but not
+allowed = 403, bad input = 400 with field messages). Concurrency: every row carries ``version``,
+sent as the ``ETag``; a write to an existing row needs ``If-Match`` with it (428 without, 412 when
+someone else changed the row in the meantime). Adding evidence is not a conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actionplans import selectors, services
+from actionplans.api.serializers import (
+    ActionSerializer,
+    DisburseSerializer,
+    EvidenceOutSerializer,
+    EvidenceUploadSerializer,
+    IndicatorSerializer,
+    PlanSerializer,
+    ProgressUpdateSerializer,
+    ReviewSerializer,
+    SubmitSerializer,
+)
+from actionplans.models import Action, ActionPlan, Indicator, ProgressUpdate, Tranche
+from actionplans.permissions import Perm
+from core.api.filters import VisibleFilterSet
+from core.api.pagination import NewestFirstCursorPagination
+from core.api.views import ServiceModelViewSet
+from core.permissions import annotate, restrict, visible
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the version (ETag) you read."
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "Someone else changed this in the meantime: read it again."
+    default_code = "precondition_failed"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+class VersionedMixin:
+    """``ETag`` on reads; ``If-Match`` required on writes to existing rows."""
+
+    request: Any
+
+    def expected_version(self) -> int:
+        header = self.request.headers.get("If-Match", "").strip()
+        if not header:
+            raise PreconditionRequired()
+        value = header.removeprefix("W/").strip('"')
+        try:
+            return int(value)
+        except ValueError:
+            raise PreconditionFailed() from None
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        data = getattr(response, "data", None)
+        if isinstance(data, dict) and isinstance(data.get("version"), int) and "id" in data:
+            response["ETag"] = etag(data["version"])
+        return response
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.StaleVersion):
+            current: Model = exc.current
+            response = Response(
+                {"detail": str(PreconditionFailed.default_detail), "version": getattr(current, "version", None)},
+                status=412,
+            )
+            response["ETag"] = etag(getattr(current, "version", 0))
+            return response
+        return super().handle_exception(exc)  # type: ignore[misc,no-any-return]
+
+
+class _Base(VersionedMixin, ServiceModelViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.expected_version()  # 428 before anything else
+        return super().update(request, *args, **kwargs)
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+class PlanFilter(VisibleFilterSet):
+    class Meta:
+        model = ActionPlan
+        fields = ["status", "jurisdiction", "owning_committee", "parent"]
+
+
+class PlanViewSet(_Base):
+    """Action plans the caller may see. ``approve`` keeps the approved version; ``rollup`` gives the
+    indicator results with the roll-up over linked child-plan indicators."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    search_fields = ["title"]
+    ordering_fields = ["period_start", "title"]
+    ordering = ["-period_start", "title", "id"]
+    queryset = ActionPlan.objects.none()
+
+    def get_queryset(self) -> QuerySet[ActionPlan]:
+        if getattr(self, "swagger_fake_view", False):
+            return ActionPlan.objects.none()
+        qs = visible(self.actor, ActionPlan).select_related("jurisdiction")
+        return annotate(qs, self.actor, Perm.MANAGE, "can_manage")
+
+    def create_object(self, data: dict[str, Any]) -> ActionPlan:
+        return services.plan_create(actor=self.actor, **data)
+
+    def update_object(self, instance: ActionPlan, data: dict[str, Any]) -> ActionPlan:
+        return services.plan_update(actor=self.actor, plan=instance, expected_version=self.expected_version(), **data)
+
+    @extend_schema(request=ReviewSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        note = ReviewSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        services.plan_approve(
+            actor=self.actor,
+            plan=plan,
+            expected_version=self.expected_version(),
+            note=note.validated_data.get("note", ""),
+        )
+        return Response(self.get_serializer(self._reread(plan)).data)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def rollup(self, request: Request, pk: str | None = None) -> Response:
+        plan = self.get_object()
+        overview = selectors.plan_overview(self.actor, plan)
+
+        def num(v: Any) -> str | None:
+            return None if v is None else str(round(v, 2))
+
+        def line(item: selectors.IndicatorLine) -> dict[str, Any]:
+            return {
+                "indicator": item.indicator.pk,
+                "code": item.indicator.code,
+                "own": num(item.own.value),
+                "rolled_up": num(item.rolled.value),
+                "numerator": num(item.rolled.numerator),
+                "denominator": num(item.rolled.denominator),
+                "target": num(item.target),
+                "achievement": num(item.achievement),
+                "linked": [line(c) for c in item.visible_children],
+            }
+
+        return Response(
+            {
+                "plan": plan.pk,
+                "progress": num(overview.progress),
+                "objectives": [
+                    {"objective": o.objective.pk, "code": o.objective.code, "progress": num(o.progress)}
+                    for o in overview.objectives
+                ],
+                "pillars": [{"pillar": p.pk, "code": p.code, "progress": num(v)} for p, v in overview.pillars],
+                "indicators": [line(i) for i in overview.indicators],
+            }
+        )
+
+    @extend_schema(request=DisburseSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def disburse(self, request: Request, pk: str | None = None) -> Response:
+        """Record the disbursement of one tranche of the plan's funding (never above what is committed)."""
+        plan = self.get_object()
+        body = DisburseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        tranche = get_object_or_404(
+            restrict(Tranche.objects.filter(allocation__plan=plan), self.actor), pk=body.validated_data["tranche"]
+        )
+        tranche = services.tranche_disburse(
+            actor=self.actor, tranche=tranche, disbursed_on=body.validated_data.get("disbursed_on")
+        )
+        return Response({"tranche": tranche.pk, "status": tranche.status, "disbursed_on": tranche.disbursed_on})
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+class ActionFilter(VisibleFilterSet):
+    class Meta:
+        model = Action
+        fields = ["plan", "objective", "status", "kind", "lead_organisation"]
+
+
+class ActionViewSet(_Base):
+    """Actions the caller may see (the lead and partner organisations' members see theirs). A hot
+    list: cursor pagination, newest first, no count."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    pagination_class = NewestFirstCursorPagination
+    search_fields: list[str] = []
+    ordering_fields: list[str] = []
+    queryset = Action.objects.none()
+
+    def get_queryset(self) -> QuerySet[Action]:
+        if getattr(self, "swagger_fake_view", False):
+            return Action.objects.none()
+        return visible(self.actor, Action).select_related("plan", "lead_organisation").prefetch_related("partners")
+
+    def _partners(self, data: dict[str, Any]) -> list[tuple[Any, str]] | None:
+        partners = data.pop("partners", None)
+        return None if partners is None else [(p["organisation"], p["role"]) for p in partners]
+
+    def create_object(self, data: dict[str, Any]) -> Action:
+        partners = self._partners(data)
+        plan = data.pop("plan")
+        return services.action_create(actor=self.actor, plan=plan, partners=partners, **data)
+
+    def update_object(self, instance: Action, data: dict[str, Any]) -> Action:
+        partners = self._partners(data)
+        data.pop("plan", None)
+        return services.action_update(
+            actor=self.actor, action=instance, expected_version=self.expected_version(), partners=partners, **data
+        )
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+class IndicatorFilter(VisibleFilterSet):
+    class Meta:
+        model = Indicator
+        fields = ["plan", "objective", "action", "measure", "parent"]
+
+
+class IndicatorViewSet(_Base):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    ordering = ["plan", "code"]
+    queryset = Indicator.objects.none()
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        if getattr(self, "swagger_fake_view", False):
+            return Indicator.objects.none()
+        return visible(self.actor, Indicator).select_related("plan")
+
+    def create_object(self, data: dict[str, Any]) -> Indicator:
+        plan = data.pop("plan")
+        return services.indicator_create(actor=self.actor, plan=plan, **data)
+
+    def update_object(self, instance: Indicator, data: dict[str, Any]) -> Indicator:
+        data.pop("plan", None)
+        return services.indicator_update(
+            actor=self.actor, indicator=instance, expected_version=self.expected_version(), **data
+        )
+
+
+# --- progress updates ------------------------------------------------------------------------
+
+
+class ProgressUpdateFilter(VisibleFilterSet):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["plan", "action", "indicator", "status"]
+
+
+class ProgressUpdateViewSet(_Base):
+    """Reports on actions and indicator periods: partners create and submit them, the plan's
+    coordinators accept or return them (a note is required). Only accepted values count."""
+
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+    pagination_class = NewestFirstCursorPagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = ProgressUpdate.objects.none()
+
+    def get_queryset(self) -> QuerySet[ProgressUpdate]:
+        if getattr(self, "swagger_fake_view", False):
+            return ProgressUpdate.objects.none()
+        return visible(self.actor, ProgressUpdate).prefetch_related("evidence")
+
+    def create_object(self, data: dict[str, Any]) -> ProgressUpdate:
+        return services.progress_update_create(actor=self.actor, **data)
+
+    def update_object(self, instance: ProgressUpdate, data: dict[str, Any]) -> ProgressUpdate:
+        return services.progress_update_edit(
+            actor=self.actor, update=instance, expected_version=self.expected_version(), **data
+        )
+
+    def _done(self, update: ProgressUpdate) -> Response:
+        return Response(self.get_serializer(self._reread(update)).data)
+
+    @extend_schema(request=SubmitSerializer, responses=ProgressUpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        update = self.get_object()
+        return self._done(
+            services.progress_update_submit(actor=self.actor, update=update, expected_version=self.expected_version())
+        )
+
+    @extend_schema(request=ReviewSerializer, responses=ProgressUpdateSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        update = self.get_object()
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            services.progress_update_accept(
+                actor=self.actor,
+                update=update,
+                expected_version=self.expected_version(),
+                note=body.validated_data.get("note", ""),
+            )
+        )
+
+    @extend_schema(request=ReviewSerializer, responses=ProgressUpdateSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        update = self.get_object()
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            services.progress_update_return(
+                actor=self.actor,
+                update=update,
+                expected_version=self.expected_version(),
+                note=body.validated_data.get("note", ""),
+            )
+        )
+
+    @extend_schema(request=EvidenceUploadSerializer, responses={201: EvidenceOutSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """Attach a file (checked by its content). Not a conflict: no If-Match needed."""
+        update = self.get_object()
+        body = EvidenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        item = services.evidence_add(actor=self.actor, update=update, name=upload.name, stream=upload, size=upload.size)
+        return Response(EvidenceOutSerializer(item).data, status=status.HTTP_201_CREATED)

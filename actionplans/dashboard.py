@@ -1,0 +1,25 @@
+"""Dashboard panel: my organisation's open actions with their RAG and the reports due."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from actionplans import selectors
+from stakeholders.permissions import scopes_for
+
+
+def my_actions(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    actions = selectors.my_actions(user)[:8]  # type: ignore[arg-type]
+    # Only coordinators review reports: others are spared the count.
+    scopes = scopes_for(user)  # type: ignore[arg-type]
+    reviews = scopes.is_platform_admin or bool(scopes.coordinator_paths)
+    to_review = selectors.updates_to_review(user).count() if reviews else 0  # type: ignore[arg-type]
+    if not actions and not to_review:
+        return None
+    return {"template": "actionplans/partials/dashboard_my_actions.html", "actions": actions, "to_review": to_review}
+
+
+PANELS = [my_actions]

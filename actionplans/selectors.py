@@ -1,0 +1,450 @@
+"""Reads of action plans, already narrowed to what the user may see (through the rule registry).
+
+The overview, "my actions" and the roll-up read a fixed number of queries whatever the number of
+actions, updates or child plans (query budgets in tests/actionplans/test_query_budgets.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from actionplans import rollup
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    EvaluationCheckpoint,
+    Evidence,
+    FundingAllocation,
+    Indicator,
+    IndicatorTarget,
+    Objective,
+    PlanVersion,
+    ProgressUpdate,
+)
+from actionplans.permissions import Perm, organisation_ids
+from core.models import User
+from core.permissions import annotate, get_or_404, restrict, visible
+
+MAX_DEPTH = 6
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plan_list_visible_to(user: User, *, status: str = "", q: str = "") -> QuerySet[ActionPlan]:
+    qs = visible(user, ActionPlan).select_related("jurisdiction", "owning_committee", "parent")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return annotate(qs, user, Perm.MANAGE, "can_manage").order_by("-period_start", "title", "id")
+
+
+def plan_get_for_user(user: User, pk: Any, action: str = Perm.VIEW) -> ActionPlan:
+    return get_or_404(
+        user,
+        ActionPlan.objects.select_related("jurisdiction", "owning_committee", "framework", "parent"),
+        action,
+        pk=pk,
+    )
+
+
+def plan_versions(user: User, plan: ActionPlan) -> QuerySet[PlanVersion]:
+    return restrict(PlanVersion.objects.filter(plan=plan), user).select_related("approved_by").order_by("-number")
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def actions_visible_to(user: User) -> QuerySet[Action]:
+    return visible(user, Action).select_related("plan", "objective", "lead_organisation", "owner")
+
+
+def action_get_for_user(user: User, pk: Any, action: str = Perm.VIEW) -> Action:
+    qs = Action.objects.select_related(
+        "plan", "plan__jurisdiction", "objective", "lead_organisation", "owner", "decision"
+    )
+    return get_or_404(user, qs, action, pk=pk)
+
+
+def action_rag(action: Action, plan: ActionPlan | None = None, on: date | None = None) -> str | None:
+    plan = plan or action.plan
+    return rollup.rag(
+        progress=action.progress,
+        start=action.planned_start,
+        end=action.planned_end,
+        today=on or today(),
+        amber_below=plan.rag_amber_below,
+        red_below=plan.rag_red_below,
+        status=action.status,
+        override=action.rag_override,
+    )
+
+
+def with_rag(actions: list[Any], on: date | None = None) -> list[Any]:
+    """Each action with ``rag`` set (its plan must be loaded, as the selectors do)."""
+    for action in actions:
+        action.rag = action_rag(action, on=on)  # type: ignore[attr-defined]
+    return actions
+
+
+def plan_actions(user: User, plan: ActionPlan) -> list[Action]:
+    qs = restrict(Action.objects.filter(plan=plan), user).select_related("objective", "lead_organisation", "owner")
+    actions = list(qs.order_by("objective__order", "objective__code", "planned_end", "id"))
+    for a in actions:
+        a.plan = plan
+    return with_rag(actions)
+
+
+def actions_at_risk(user: User, plan: ActionPlan, on: date | None = None) -> list[Action]:
+    """Overdue and at-risk (red or amber) open actions of the plan the user may see."""
+    return [a for a in plan_actions(user, plan) if a.is_open and getattr(a, "rag", None) in (rollup.RED, rollup.AMBER)]
+
+
+def quarter_start(on: date) -> date:
+    return date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+
+
+def my_actions(user: User, *, on: date | None = None) -> list[Action]:
+    """Open actions led by or partnered with one of the user's organisations, shared with them,
+    or owned by them; each with ``rag`` and ``report_due`` (no report submitted or accepted for the
+    current quarter)."""
+    from actionplans.permissions import _partner_actions_q
+
+    on = on or today()
+    mine = _partner_actions_q(user, Perm.REPORT) | _partner_actions_q(user, Perm.VIEW) | Q(owner__user_id=user.pk)
+    qs = (
+        Action.objects.filter(mine, status__in=Action.OPEN)
+        .select_related("plan", "lead_organisation", "objective")
+        .annotate(
+            last_report_end=Max(
+                "updates__period_end",
+                filter=Q(updates__status__in=[ProgressUpdate.Status.SUBMITTED, ProgressUpdate.Status.ACCEPTED]),
+            )
+        )
+        .order_by("planned_end", "id")
+    )
+    actions = list(restrict(qs, user)[:200])
+    start = quarter_start(on)
+    for a in actions:
+        last = a.last_report_end  # type: ignore[attr-defined]
+        a.report_due = last is None or last < start - timedelta(days=1)  # type: ignore[attr-defined]
+    return with_rag(actions, on)
+
+
+def updates_to_review(user: User) -> QuerySet[ProgressUpdate]:
+    qs = restrict(ProgressUpdate.objects.filter(status=ProgressUpdate.Status.SUBMITTED), user, Perm.REVIEW)
+    return qs.select_related("plan", "action", "indicator").order_by("submitted_at", "id")
+
+
+def my_returned_updates(user: User) -> QuerySet[ProgressUpdate]:
+    qs = restrict(ProgressUpdate.objects.filter(status=ProgressUpdate.Status.RETURNED), user, Perm.REPORT)
+    return qs.select_related("plan", "action", "indicator").order_by("-reviewed_at", "-id")
+
+
+def actions_needing_attention(*, today: date) -> list[Action]:
+    """Open actions of active plans with an owning committee that are overdue or at risk (for the
+    plan-to-meeting loop; a job, not a user, reads this)."""
+    qs = (
+        Action.objects.filter(
+            status__in=Action.OPEN,
+            plan__status=ActionPlan.Status.ACTIVE,
+            plan__owning_committee__isnull=False,
+            planned_start__lte=today,
+        )
+        .select_related("plan")
+        .order_by("plan_id", "planned_end", "id")
+    )
+    return [a for a in qs.iterator(chunk_size=500) if action_rag(a, on=today) in (rollup.RED, rollup.AMBER)]
+
+
+# --- updates and evidence -------------------------------------------------------------------
+
+
+def update_get_for_user(user: User, pk: Any, action: str = Perm.VIEW) -> ProgressUpdate:
+    qs = ProgressUpdate.objects.select_related(
+        "plan", "action", "indicator", "organisation", "created_by", "reviewed_by"
+    )
+    return get_or_404(user, qs, action, pk=pk)
+
+
+def updates_for(
+    user: User, *, action: Action | None = None, indicator: Indicator | None = None
+) -> QuerySet[ProgressUpdate]:
+    qs = ProgressUpdate.objects.all()
+    if action is not None:
+        qs = qs.filter(action=action)
+    if indicator is not None:
+        qs = qs.filter(indicator=indicator)
+    qs = restrict(qs, user).select_related("organisation", "created_by", "reviewed_by", "indicator", "action")
+    return qs.prefetch_related("evidence").order_by("-period_start", "-id")
+
+
+def evidence_get_for_user(user: User, pk: Any) -> Evidence:
+    return get_or_404(user, Evidence.objects.select_related("update"), Perm.VIEW, pk=pk)
+
+
+# --- indicators and the roll-up ---------------------------------------------------------------
+
+
+def indicator_get_for_user(user: User, pk: Any, action: str = Perm.VIEW) -> Indicator:
+    return get_or_404(user, Indicator.objects.select_related("plan", "objective", "action", "parent"), action, pk=pk)
+
+
+def _rule(indicator: Indicator) -> rollup.IndicatorRule:
+    return rollup.IndicatorRule(
+        measure=indicator.measure, cumulative=indicator.cumulative, aggregation=indicator.aggregation
+    )
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    own: rollup.Result
+    rolled: rollup.Result
+    target: Decimal | None
+    achievement: Decimal | None
+    children: list[IndicatorLine] = field(default_factory=list)
+    targets: list[IndicatorTarget] = field(default_factory=list)
+    visible_children: list[IndicatorLine] = field(default_factory=list)
+
+
+def _target_for(targets: list[IndicatorTarget], as_of: date | None) -> Decimal | None:
+    numeric = [t for t in targets if t.value is not None]
+    if not numeric:
+        return None
+    if as_of is not None:
+        current = [t for t in numeric if t.period_start <= as_of]
+        if current:
+            return current[-1].value
+    return numeric[0].value
+
+
+def indicator_lines(indicators: list[Indicator], *, roll_up: bool = True) -> list[IndicatorLine]:
+    """Each indicator with its own accepted result and, where district indicators are linked to it
+    (``parent``), the roll-up over them, recursively. Queries: one per level of linked plans, one
+    for the targets, one for the accepted values; never one per indicator or per update."""
+    by_id: dict[int, Indicator] = {i.pk: i for i in indicators}
+    children_of: dict[int, list[int]] = defaultdict(list)
+    frontier = list(by_id)
+    depth = 0
+    while roll_up and frontier and depth < MAX_DEPTH:
+        rows = list(Indicator.objects.filter(parent_id__in=frontier).select_related("plan", "plan__jurisdiction"))
+        frontier = []
+        for child in rows:
+            if child.pk in by_id:
+                continue
+            by_id[child.pk] = child
+            assert child.parent_id is not None
+            children_of[child.parent_id].append(child.pk)
+            frontier.append(child.pk)
+        depth += 1
+    targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
+    for t in IndicatorTarget.objects.filter(indicator_id__in=list(by_id)).order_by("indicator_id", "period_start"):
+        targets[t.indicator_id].append(t)
+    observations: dict[int, list[rollup.Observation]] = defaultdict(list)
+    accepted = ProgressUpdate.objects.filter(indicator_id__in=list(by_id), status=ProgressUpdate.Status.ACCEPTED)
+    for ind_id, end, value, num, den in accepted.values_list(
+        "indicator_id", "period_end", "value", "numerator", "denominator"
+    ):
+        observations[ind_id].append(rollup.Observation(end, value, num, den))
+
+    def build(pk: int, seen: frozenset[int]) -> IndicatorLine:
+        ind = by_id[pk]
+        own = rollup.over_time(_rule(ind), observations.get(pk, []))
+        kids = [build(c, seen | {pk}) for c in children_of.get(pk, []) if c not in seen]
+        rolled = rollup.across_places(_rule(ind), [own, *(k.rolled for k in kids)]) if kids else own
+        target = _target_for(targets.get(pk, []), rolled.as_of)
+        ach = rollup.achievement(rolled.value, target, ind.baseline_value, ind.direction)
+        return IndicatorLine(ind, own, rolled, target, ach, kids, targets.get(pk, []))
+
+    return [build(i.pk, frozenset()) for i in indicators]
+
+
+@dataclass
+class ObjectiveLine:
+    objective: Objective
+    progress: Decimal | None
+    actions: int
+    with_data: int
+
+
+@dataclass
+class Overview:
+    plan: ActionPlan
+    progress: Decimal | None
+    objectives: list[ObjectiveLine]
+    pillars: list[tuple[Any, Decimal | None]]
+    indicators: list[IndicatorLine]
+    rag_counts: dict[str, int]
+    overdue: int
+
+
+def _action_progress(status: str, progress: int, as_of: date | None) -> Decimal | None:
+    """An action's progress counts once a report on it is accepted (or it is completed)."""
+    if status == Action.Status.CANCELLED:
+        return None
+    if status == Action.Status.COMPLETED:
+        return Decimal(100)
+    return Decimal(progress) if as_of is not None else None
+
+
+def plan_overview(user: User, plan: ActionPlan, on: date | None = None) -> Overview:
+    """Progress per objective, pillar and the plan (weighted means over children with data), the
+    indicator results with roll-up, and RAG counts. The aggregates cover the whole plan (they
+    reveal no detail); the rows the user may not see are not listed."""
+    on = on or today()
+    objectives = list(plan.objectives.prefetch_related("pillars").order_by("order", "code"))
+    per_objective: dict[int, list[tuple[int, Decimal | None]]] = defaultdict(list)
+    counts: dict[int, int] = defaultdict(int)
+    with_data: dict[int, int] = defaultdict(int)
+    rag_counts = {rollup.GREEN: 0, rollup.AMBER: 0, rollup.RED: 0}
+    overdue = 0
+    fields = (
+        "objective_id",
+        "status",
+        "progress",
+        "progress_as_of",
+        "weight",
+        "planned_start",
+        "planned_end",
+        "rag_override",
+    )
+    for obj_id, status, progress, as_of, weight, start, end, override in Action.objects.filter(plan=plan).values_list(
+        *fields
+    ):
+        value = _action_progress(status, progress, as_of)
+        per_objective[obj_id].append((weight, value))
+        counts[obj_id] += 1
+        with_data[obj_id] += value is not None
+        colour = rollup.rag(
+            progress=progress,
+            start=start,
+            end=end,
+            today=on,
+            amber_below=plan.rag_amber_below,
+            red_below=plan.rag_red_below,
+            status=status,
+            override=override,
+        )
+        if colour:
+            rag_counts[colour] += 1
+        if status in Action.OPEN and end < on:
+            overdue += 1
+    indicators = list(restrict(Indicator.objects.filter(plan=plan), user).select_related("objective").order_by("code"))
+    all_indicators = list(
+        Indicator.objects.filter(plan=plan).only(
+            "id",
+            "objective_id",
+            "weight",
+            "measure",
+            "cumulative",
+            "aggregation",
+            "baseline_value",
+            "direction",
+            "plan_id",
+            "parent_id",
+            "code",
+            "name",
+            "unit",
+            "local_only",
+        )
+    )
+    lines_all = {line.indicator.pk: line for line in indicator_lines(all_indicators)}
+    for ind_line in lines_all.values():
+        if ind_line.indicator.objective_id:
+            per_objective[ind_line.indicator.objective_id].append((ind_line.indicator.weight, ind_line.achievement))
+            with_data[ind_line.indicator.objective_id] += ind_line.achievement is not None
+    objective_lines = [
+        ObjectiveLine(o, rollup.weighted_mean(per_objective.get(o.pk, [])), counts.get(o.pk, 0), with_data.get(o.pk, 0))
+        for o in objectives
+    ]
+    pillar_children: dict[int, list[tuple[int, Decimal | None]]] = defaultdict(list)
+    pillar_objs: dict[int, Any] = {}
+    for line in objective_lines:
+        for pillar in line.objective.pillars.all():
+            pillar_objs[pillar.pk] = pillar
+            pillar_children[pillar.pk].append((line.objective.weight, line.progress))
+    pillars = [
+        (pillar_objs[pk], rollup.weighted_mean(children))
+        for pk, children in sorted(
+            pillar_children.items(), key=lambda kv: (pillar_objs[kv[0]].order, pillar_objs[kv[0]].code)
+        )
+    ]
+    progress = rollup.weighted_mean((line.objective.weight, line.progress) for line in objective_lines)
+    visible_lines = [lines_all[i.pk] for i in indicators if i.pk in lines_all]
+    for visible_line, ind in zip(visible_lines, indicators, strict=True):
+        visible_line.indicator = ind
+    _mark_visible_children(user, visible_lines)
+    return Overview(plan, progress, objective_lines, pillars, visible_lines, rag_counts, overdue)
+
+
+def plan_rollup(user: User, plan: ActionPlan) -> list[IndicatorLine]:
+    """The plan's indicators with the roll-up over linked child-plan indicators: the aggregate
+    counts every linked place (it reveals no detail); the places listed are those the user may see."""
+    indicators = list(restrict(Indicator.objects.filter(plan=plan), user).order_by("code"))
+    lines = indicator_lines(indicators)
+    _mark_visible_children(user, lines)
+    return lines
+
+
+def _mark_visible_children(user: User, lines: list[IndicatorLine]) -> None:
+    child_ids = [c.indicator.pk for line in lines for c in line.children]
+    if not child_ids:
+        return
+    allowed = set(restrict(Indicator.objects.filter(pk__in=child_ids), user).values_list("pk", flat=True))
+    for line in lines:
+        line.visible_children = [c for c in line.children if c.indicator.pk in allowed]
+
+
+# --- funding and evaluation -------------------------------------------------------------------
+
+
+def plan_funding(user: User, plan: ActionPlan) -> list[FundingAllocation]:
+    qs = restrict(FundingAllocation.objects.filter(plan=plan), user).select_related("funder", "recipient", "action")
+    allocations = list(qs.prefetch_related("tranches"))
+    for a in allocations:
+        tranches = list(a.tranches.all())
+        a.disbursed = sum((t.amount for t in tranches if t.status == "disbursed"), Decimal(0))  # type: ignore[attr-defined]
+        a.planned_total = sum((t.amount for t in tranches if t.status != "cancelled"), Decimal(0))  # type: ignore[attr-defined]
+    return allocations
+
+
+def funding_totals(allocations: list[FundingAllocation]) -> dict[tuple[str, str], dict[str, Decimal]]:
+    """Totals per (organisation, currency): committed, indicative, disbursed, as funder and recipient."""
+    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))  # type: ignore[arg-type]
+    for a in allocations:
+        for org, role in ((a.funder, "funded"), (a.recipient, "received")):
+            row = totals[(org.name, a.currency)]
+            row[f"{role}_{a.status}"] += a.amount
+            row[f"{role}_disbursed"] += getattr(a, "disbursed", Decimal(0))
+    return {k: dict(v) for k, v in totals.items()}
+
+
+def plan_evaluations(user: User, plan: ActionPlan) -> list[EvaluationCheckpoint]:
+    qs = restrict(EvaluationCheckpoint.objects.filter(plan=plan), user).prefetch_related("lessons__became_action")
+    return list(qs.order_by("due_on", "id"))
+
+
+def my_organisation_ids(user: User) -> frozenset[int]:
+    return organisation_ids(user)
+
+
+def restrict_indicators(user: User, action: Action) -> QuerySet[Indicator]:
+    return restrict(Indicator.objects.filter(action=action), user).prefetch_related("targets").order_by("code")
+
+
+def indicator_updates_for(user: User, indicators: list[Indicator]) -> QuerySet[ProgressUpdate]:
+    qs = ProgressUpdate.objects.filter(indicator__in=[i.pk for i in indicators])
+    return restrict(qs, user).select_related("indicator", "organisation").order_by("-period_start", "-id")

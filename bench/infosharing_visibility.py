@@ -1,0 +1,285 @@
+"""Benchmark: the information-item list and search through the visibility table (ADR 0011).
+
+    DATABASE_URL=postgres://roundtable:roundtable@127.0.0.1:5432/rt_infosharing \
+        .venv/bin/python bench/infosharing_visibility.py [--items 1000000] [--explain]
+
+PostgreSQL only. Builds the data once (skipped when the bench agreement exists): 2,000
+organisations, 500 committees, 20,000 users (each in one organisation; 5,000 on two committees),
+``--items`` items (default 1M; labels 5% CLEAR, 30% GREEN, 40% AMBER, 15% AMBER+STRICT, 10% RED)
+with about four grants each (organisations chosen with a skew so that a few receive most; AMBER
+also to committees; RED to named users) and the visibility table derived from them. Then prints the
+p50/p95 (ms) and the number of queries of the first page (50 rows) of the list and of a search,
+for a broad, a typical and a narrow user, next to the same page unfiltered (no permission at all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_DEBUG", "False")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from coordination.models import Committee, CommitteeMembership  # noqa: E402
+from core.models import User  # noqa: E402
+from core.permissions import forget  # noqa: E402
+from infosharing import selectors  # noqa: E402
+from infosharing.models import InformationItem, ItemGrant, ItemVisibility, SharingAgreement  # noqa: E402
+from stakeholders.models import Jurisdiction, Organisation, OrganisationMembership, Person, Sector  # noqa: E402
+
+TITLE = "Bench sharing agreement"
+N_ORGS, N_COMMITTEES, N_USERS, N_ON_COMMITTEES = 2000, 500, 20000, 5000
+WORDS = 100  # titles "Report <n> about topic<k>": a search for one topic matches 1% of items
+
+
+def build(n_items: int) -> None:
+    call_command("migrate", verbosity=0)
+    if SharingAgreement.objects.filter(title=TITLE).exists():
+        return
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        root = Jurisdiction.objects.create(name="Bench sharing", code="BENCHIS", level="national", path="/x/")
+        root.path = f"/{root.pk}/"
+        root.save(update_fields=["path"])
+        sector = Sector.objects.create(name="Bench sector IS", code="bench-is")
+        Organisation.objects.bulk_create(
+            Organisation(name=f"Bench org {i}", kind="civil_society", sector=sector, jurisdiction=root)
+            for i in range(N_ORGS)
+        )
+        orgs = list(Organisation.objects.filter(jurisdiction=root).order_by("pk").values_list("pk", flat=True))
+        Committee.objects.bulk_create(
+            Committee(name=f"Bench committee {i}", kind="lpn", jurisdiction=root) for i in range(N_COMMITTEES)
+        )
+        committees = list(Committee.objects.filter(jurisdiction=root).order_by("pk").values_list("pk", flat=True))
+        pw = make_password("bench")
+        User.objects.bulk_create(
+            User(email=f"bench-is-{i}@example.org", full_name=f"Bench {i}", password=pw, last_login=timezone.now())
+            for i in range(N_USERS)
+        )
+        users = list(User.objects.filter(email__startswith="bench-is-").order_by("pk").values_list("pk", flat=True))
+        OrganisationMembership.objects.bulk_create(
+            OrganisationMembership(user_id=u, organisation_id=orgs[i % N_ORGS]) for i, u in enumerate(users)
+        )
+        Person.objects.bulk_create(Person(full_name=f"Bench {i}", user_id=users[i]) for i in range(N_ON_COMMITTEES))
+        people = list(
+            Person.objects.filter(user_id__in=users[:N_ON_COMMITTEES]).order_by("user_id").values_list("pk", flat=True)
+        )
+        CommitteeMembership.objects.bulk_create(
+            CommitteeMembership(committee_id=committees[20 + (i * 7) % 480 if k else i % 20], person_id=p)
+            for i, p in enumerate(people)
+            for k in (0, 1)
+        )
+        agreement = SharingAgreement.objects.create(
+            title=TITLE,
+            purpose="bench",
+            summary="bench",
+            categories=["Bench"],
+            lawful_basis="public_task",
+            disposal="-",
+            security_measures="-",
+            rights_handling="-",
+            primary_user_roles="-",
+            next_review=timezone.localdate().replace(year=timezone.localdate().year + 1),
+            status="active",
+            max_tlp="RED",
+        )
+    print(f"registry built in {time.perf_counter() - t0:.0f} s", flush=True)
+    it, gt, vt = InformationItem._meta.db_table, ItemGrant._meta.db_table, ItemVisibility._meta.db_table
+    u0, o0, c0 = users[0], orgs[0], committees[0]
+    with connection.cursor() as c:
+        t = time.perf_counter()
+        c.execute(
+            f"""
+            INSERT INTO {it} (reference, title, "values", facts, opinion, label, category, originator_id,
+                organisation_id, agreement_id, retention_until, created_at, updated_at)
+            SELECT 'B-' || n, 'Report ' || n || ' about topic' || (n %% {WORDS}), '{{}}', 'facts', 'opinion',
+                CASE WHEN n %% 20 = 0 THEN 'CLEAR' WHEN n %% 20 < 7 THEN 'GREEN' WHEN n %% 20 < 15 THEN 'AMBER'
+                     WHEN n %% 20 < 18 THEN 'AMBER+STRICT' ELSE 'RED' END,
+                'Bench', %s + ((n * 7919) %% {N_USERS}), %s + (((n * 7919) %% {N_USERS}) %% {N_ORGS}), %s,
+                now()::date + 365, now() - (n || ' seconds')::interval * 60, now()
+            FROM generate_series(1::bigint, %s::bigint) AS n
+            """,  # noqa: S608
+            [u0, o0, agreement.pk, n_items],
+        )
+        print(f"{n_items} items in {time.perf_counter() - t:.0f} s", flush=True)
+        t = time.perf_counter()
+        # Grants: GREEN and AMBER+STRICT to 4 organisations, AMBER to 3 organisations and 2 committees,
+        # RED to 4 named users. Organisations are skewed (random()^3): a few receive most grants.
+        c.execute(
+            f"""
+            INSERT INTO {gt} (permission, grantee_kind, grantee_id, reason, revoke_reason, created_at, target_id,
+                needs_approval)
+            SELECT 'read', g.kind, g.gid, 'bench', '', i.created_at, i.id, false
+            FROM {it} i
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN i.label = 'RED' THEN 'user'
+                            WHEN i.label = 'AMBER' AND k >= 3 THEN 'committee' ELSE 'organisation' END AS kind,
+                       CASE WHEN i.label = 'RED' THEN %s + floor(random() * {N_USERS})::int
+                            WHEN i.label = 'AMBER' AND k >= 3 THEN %s + floor(random() * {N_COMMITTEES})::int
+                            ELSE %s + floor({N_ORGS} * power(random(), 3))::int END AS gid
+                FROM generate_series(0, CASE WHEN i.label = 'AMBER' THEN 4 ELSE 3 END) AS k
+            ) g
+            WHERE i.label <> 'CLEAR' AND i.reference LIKE 'B-%%'
+            """,  # noqa: S608
+            [u0, c0, o0],
+        )
+        print(f"{c.rowcount} grants in {time.perf_counter() - t:.0f} s", flush=True)
+        t = time.perf_counter()
+        c.execute(
+            f"""
+            INSERT INTO {vt} (grantee_kind, grantee_id, sort_key, item_id, expires_at)
+            SELECT kind, gid, created_at, id, NULL FROM (
+                SELECT DISTINCT g.grantee_kind AS kind, g.grantee_id AS gid, i.created_at, i.id
+                FROM {gt} g JOIN {it} i ON i.id = g.target_id WHERE i.reference LIKE 'B-%%'
+                UNION SELECT 'user', i.originator_id, i.created_at, i.id FROM {it} i WHERE i.reference LIKE 'B-%%'
+                UNION SELECT 'everyone', 0, i.created_at, i.id FROM {it} i
+                    WHERE i.label = 'CLEAR' AND i.reference LIKE 'B-%%'
+            ) rows
+            ON CONFLICT DO NOTHING
+            """  # noqa: S608
+        )
+        print(f"{c.rowcount} visibility rows in {time.perf_counter() - t:.0f} s", flush=True)
+        c.execute(f"ANALYZE {it}; ANALYZE {gt}; ANALYZE {vt};")
+
+
+def timed(fn: Callable[[], object], runs: int = 30) -> tuple[float, float, int]:
+    fn()
+    samples = []
+    queries = 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t) * 1000)
+        queries = len(ctx.captured_queries)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries
+
+
+def personas() -> dict[str, User]:
+    users = list(User.objects.filter(email__startswith="bench-is-").order_by("pk")[:N_USERS])
+    # broad: a member of the organisation most grants go to, on two committees;
+    # typical: a member of an organisation in the middle of the skew, on no committee;
+    # narrow: a member of an organisation that receives almost nothing, on no committee.
+    return {"broad": users[0], "typical": users[N_ON_COMMITTEES + 300], "narrow": users[N_ON_COMMITTEES + 1999]}
+
+
+def report(explain: bool) -> None:
+    """Selector level (the reads alone) and through DRF (the API page, as a client sees it), each next
+    to the same page without any permission filter. JIT is switched off for the session, as for OLTP."""
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from infosharing.api.serializers import InformationItemListSerializer
+    from infosharing.api.views import InformationItemViewSet
+
+    with connection.cursor() as c:
+        c.execute("SET jit = off")
+    topic = "topic7"
+    related = ("organisation", "agreement", "template")
+
+    def unfiltered(q: str = "") -> list[InformationItem]:
+        qs = InformationItem.objects.select_related(*related).order_by("-created_at", "-id")
+        return list((qs.filter(title__icontains=q) if q else qs)[:50])
+
+    factory = APIRequestFactory()
+    api_list = InformationItemViewSet.as_view({"get": "list"})
+
+    def through_api(user: User, q: str = "") -> object:
+        request = factory.get("/api/v1/information-items/", {"q": q} if q else {})
+        forget(user)
+        force_authenticate(request, user=user)
+        response = api_list(request)
+        response.render()
+        return response
+
+    def unfiltered_api(user: User, q: str = "") -> object:
+        from rest_framework.renderers import JSONRenderer
+        from rest_framework.response import Response
+
+        data = InformationItemListSerializer(unfiltered(q), many=True, context={"request": factory.get("/")}).data
+        response = Response({"next": None, "results": data})
+        response.accepted_renderer = JSONRenderer()
+        response.accepted_media_type = "application/json"
+        response.renderer_context = {}  # type: ignore[attr-defined]
+        response.render()
+        return response
+
+    anyone = personas()["narrow"]
+    rows = [
+        (
+            "unfiltered",
+            timed(unfiltered),
+            timed(lambda: unfiltered(topic)),
+            timed(lambda: unfiltered_api(anyone)),
+            timed(lambda: unfiltered_api(anyone, topic)),
+        )
+    ]
+    for name, user in personas().items():
+
+        def page(u: User = user, q: str = "") -> object:
+            forget(u)
+            return selectors.item_page_visible_to(u, q=q)
+
+        rows.append(
+            (
+                name,
+                timed(page),
+                timed(functools.partial(page, user, topic)),
+                timed(functools.partial(through_api, user)),
+                timed(functools.partial(through_api, user, topic)),
+            )
+        )
+    base: Any = rows[0]
+    print(
+        f"items {InformationItem.objects.count()}, grants {ItemGrant.objects.count()}, "
+        f"visibility rows {ItemVisibility.objects.count()}, users {User.objects.count()}"
+    )
+    print(f"{'p50 ms (p95) [queries] x unfiltered':40} {'list':>22} {'search':>22} {'API list':>22} {'API search':>22}")
+    for name, *cols in rows:
+        cells = []
+        for k, (p50, p95, q) in enumerate(cols):
+            ratio = p50 / base[k + 1][0]
+            cells.append(f"{p50:7.2f} ({p95:6.2f}) [{q}] {ratio:4.2f}x")
+        print(f"{name:40} " + " ".join(f"{c:>22}" for c in cells))
+    for name, user in personas().items():
+        n = ItemVisibility.objects.filter(
+            grantee_kind="organisation",
+            grantee_id__in=OrganisationMembership.objects.filter(user=user).values("organisation_id"),
+        ).count()
+        print(f"{name}: about {n} items through the organisation")
+        if explain:
+            with CaptureQueriesContext(connection) as ctx:
+                page(user, topic)
+            with connection.cursor() as c:
+                c.execute("EXPLAIN ANALYZE " + ctx.captured_queries[-2]["sql"])
+                print("\n".join(r[0] for r in c.fetchall()))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    assert connection.vendor == "postgresql", "the benchmark runs on PostgreSQL (DATABASE_URL)"
+    build(args.items)
+    if not args.build_only:
+        report(args.explain)

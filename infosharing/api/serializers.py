@@ -1,0 +1,259 @@
+"""Serializers of information sharing. Related fields are narrowed (``VisibleModelSerializer``): an
+id the caller may not see answers like one that does not exist. Content fields of an item are
+empty until the caller has acknowledged the agreement (``acknowledgement_required`` says which)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.api.fields import VisibleModelSerializer, VisibleRelatedField
+from core.models import GranteeKind
+from infosharing import selectors
+from infosharing.models import (
+    TLP,
+    AccessLog,
+    AccessRequest,
+    AgreementParty,
+    InformationItem,
+    SharingAgreement,
+    Template,
+)
+from stakeholders.models import Organisation
+
+
+class PartySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["organisation", "organisation_name", "role"]
+        read_only_fields = ["organisation"]
+
+
+class SharingAgreementSerializer(VisibleModelSerializer):
+    parties = PartySerializer(many=True, read_only=True)
+    allows_new_sharing = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SharingAgreement
+        fields = [
+            "id",
+            "title",
+            "purpose",
+            "summary",
+            "categories",
+            "lawful_basis",
+            "special_category",
+            "criminal_offence",
+            "special_condition",
+            "retention_days",
+            "disposal",
+            "security_measures",
+            "rights_handling",
+            "primary_user_roles",
+            "max_tlp",
+            "training_required",
+            "release_approval_required",
+            "review_interval_months",
+            "next_review",
+            "ends_on",
+            "status",
+            "parties",
+            "allows_new_sharing",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "created_at", "updated_at"]
+
+    def get_allows_new_sharing(self, obj: SharingAgreement) -> bool:
+        return obj.allows_new_sharing()
+
+
+class AgreementCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    title = serializers.CharField(max_length=200)
+    purpose = serializers.CharField(max_length=5000)
+    summary = serializers.CharField(max_length=3000)
+    categories = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
+    lawful_basis = serializers.ChoiceField(choices=SharingAgreement.LawfulBasis.choices)
+    parties = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    disposal = serializers.CharField(max_length=2000)
+    security_measures = serializers.CharField(max_length=3000)
+    rights_handling = serializers.CharField(max_length=3000)
+    primary_user_roles = serializers.CharField(max_length=2000)
+    next_review = serializers.DateField()
+    max_tlp = serializers.ChoiceField(choices=TLP.choices, default=TLP.AMBER)
+    special_category = serializers.BooleanField(default=False)
+    criminal_offence = serializers.BooleanField(default=False)
+    special_condition = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    retention_days = serializers.IntegerField(min_value=1, default=365)
+    training_required = serializers.BooleanField(default=False)
+    release_approval_required = serializers.BooleanField(default=False)
+
+    def validate_parties(self, value: list[int]) -> list[tuple[Organisation, str]]:
+        from stakeholders.permissions import organisations_visible
+
+        user = self.context["request"].user
+        orgs = {o.pk: o for o in organisations_visible(user).filter(pk__in=value)}
+        if len(orgs) != len(set(value)):
+            raise serializers.ValidationError("Invalid pk - object does not exist.")
+        return [(orgs[pk], AgreementParty.Role.BOTH) for pk in value]
+
+
+class TemplateSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Template
+        fields = ["id", "name", "description", "fields", "is_active"]
+
+
+class InformationItemSerializer(VisibleModelSerializer):
+    """The item as its reader sees it; content only past the acknowledge step."""
+
+    label_display = serializers.CharField(read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    acknowledgement_required = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField()
+    agreement = VisibleRelatedField(model=SharingAgreement, read_only=True)
+    template = VisibleRelatedField(model=Template, read_only=True)
+
+    class Meta:
+        model = InformationItem
+        fields = [
+            "id",
+            "reference",
+            "label",
+            "label_display",
+            "category",
+            "organisation",
+            "organisation_name",
+            "agreement",
+            "template",
+            "retention_until",
+            "review_on",
+            "created_at",
+            "acknowledgement_required",
+            "content",
+        ]
+        read_only_fields = fields
+
+    def _gate(self, obj: InformationItem) -> Any:
+        cache: dict[int, Any] = self.__dict__.setdefault("_gate_cache", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = selectors.content_gate(self.context["request"].user, obj)
+        return cache[obj.pk]
+
+    def get_acknowledgement_required(self, obj: InformationItem) -> int | None:
+        gate = self._gate(obj)
+        return gate.pk if gate is not None else None
+
+    def get_content(self, obj: InformationItem) -> dict[str, Any] | None:
+        if not self.context.get("with_content") or self._gate(obj) is not None:
+            return None
+        return {"title": obj.title, "values": obj.values, "facts": obj.facts, "opinion": obj.opinion}
+
+
+class InformationItemListSerializer(InformationItemSerializer):
+    """Lists carry the title (what the reader may open) but never the content."""
+
+    title = serializers.CharField(read_only=True)
+
+    class Meta(InformationItemSerializer.Meta):
+        fields = [
+            f for f in InformationItemSerializer.Meta.fields if f not in ("content", "acknowledgement_required")
+        ] + ["title"]
+        read_only_fields = fields
+
+
+class ItemCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    title = serializers.CharField(max_length=200)
+    organisation = serializers.IntegerField()
+    category = serializers.CharField(max_length=100)
+    label = serializers.ChoiceField(choices=[("", "unlabelled"), *TLP.choices], required=False, default="")  # type: ignore[assignment]
+    template = VisibleRelatedField(model=Template, required=False, allow_null=True, default=None)
+    agreement = VisibleRelatedField(model=SharingAgreement, required=False, allow_null=True, default=None)
+    values = serializers.DictField(required=False, default=dict)
+    facts = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    retention_until = serializers.DateField(required=False, allow_null=True, default=None)
+    review_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_organisation(self, value: int) -> Organisation:
+        from infosharing.permissions import roles_of
+
+        r = roles_of(self.context["request"].user)
+        org = Organisation.objects.filter(pk=value).first()
+        if org is None or r is None or org.pk not in r.organisation_ids:
+            raise serializers.ValidationError("You share on behalf of an organisation you belong to.")
+        return org
+
+
+class ShareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    grantee_kind = serializers.ChoiceField(choices=GranteeKind.choices)
+    grantee_id = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+    confirmed = serializers.BooleanField(default=False)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    read_only = serializers.BooleanField(default=False)  # type: ignore[assignment]
+
+
+class RelabelSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    label = serializers.ChoiceField(choices=TLP.choices)  # type: ignore[assignment]
+    reason = serializers.CharField(max_length=2000)
+
+
+class AccessLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    actor_name = serializers.SerializerMethodField()
+    organisation_name = serializers.CharField(source="actor_organisation.name", read_only=True, default=None)
+
+    class Meta:
+        model = AccessLog
+        fields = [
+            "id",
+            "event",
+            "at",
+            "actor",
+            "actor_name",
+            "actor_organisation",
+            "organisation_name",
+            "reason",
+            "recipients",
+            "detail",
+        ]
+        read_only_fields = fields
+
+    def get_actor_name(self, obj: AccessLog) -> str | None:
+        return str(obj.actor.public_name) if obj.actor else None
+
+
+class AccessRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    reference = serializers.CharField(source="item.reference", read_only=True)
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "id",
+            "reference",
+            "item",
+            "requester",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "expires_at",
+            "read_only",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AccessRequestAskSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reference = serializers.CharField(max_length=20)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecideSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365, default=None)
+    read_only = serializers.BooleanField(default=False)  # type: ignore[assignment]
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -1,0 +1,203 @@
+"""REST resources ``sharing-agreements``, ``information-items`` (with ``access-log`` and
+``access-requests`` sub-resources) and ``access-requests``. Reads come from the selectors (not
+visible: 404), writes go through the services (visible but not allowed: 403; bad input: 400)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api.views import ActorMixin
+from core.permissions import allows, get_or_404
+from infosharing import permissions as perms
+from infosharing import selectors, services
+from infosharing.api.serializers import (
+    AccessLogSerializer,
+    AccessRequestAskSerializer,
+    AccessRequestSerializer,
+    AgreementCreateSerializer,
+    DecideSerializer,
+    InformationItemListSerializer,
+    InformationItemSerializer,
+    ItemCreateSerializer,
+    RelabelSerializer,
+    ShareSerializer,
+    SharingAgreementSerializer,
+)
+from infosharing.models import AccessLog, AccessRequest, InformationItem, SharingAgreement
+
+
+class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Agreements the caller is party to (or manages). Create: sharing admins and platform admins."""
+
+    serializer_class = SharingAgreementSerializer
+
+    def get_queryset(self) -> QuerySet[SharingAgreement]:
+        if getattr(self, "swagger_fake_view", False):
+            return SharingAgreement.objects.none()
+        return selectors.agreements_visible_to(self.actor).order_by("title", "id")
+
+    @extend_schema(request=AgreementCreateSerializer, responses=SharingAgreementSerializer)
+    def create(self, request: Request) -> Response:
+        s = AgreementCreateSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        agreement = services.agreement_create(actor=self.actor, **s.validated_data)
+        return Response(SharingAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+
+class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Items the caller may open, newest first (keyset pages: ``?cursor=``; ``?q=`` search, ``?label=``)."""
+
+    serializer_class = InformationItemSerializer
+
+    def get_queryset(self) -> QuerySet[InformationItem]:
+        if getattr(self, "swagger_fake_view", False):
+            return InformationItem.objects.none()
+        from core.permissions import visible
+
+        return visible(self.actor, InformationItem)
+
+    def _item(self, pk: Any) -> InformationItem:
+        return selectors.item_get_for_user(self.actor, pk)
+
+    def _managed(self, pk: Any) -> InformationItem:
+        qs = InformationItem.objects.select_related("organisation", "agreement")
+        try:
+            return get_or_404(self.actor, qs, perms.Action.VIEW, pk=pk)
+        except Http404:
+            return get_or_404(self.actor, qs, perms.Action.VIEW_LOG, pk=pk)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("q", str), OpenApiParameter("label", str)],
+        responses=InformationItemListSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        p = request.query_params
+        page = selectors.item_page_visible_to(
+            self.actor,
+            cursor=p.get("cursor"),
+            q=p.get("q", "")[:100],
+            label=p.get("label", "")[:16],
+            limit=int(p["page_size"]) if p.get("page_size", "").isdigit() else selectors.PAGE_SIZE,
+        )
+        if p.get("q") and page.items:
+            services.log_reads(event=AccessLog.Event.SEARCH_HIT, actor=self.actor, items=page.items)
+        next_url = None
+        if page.next_cursor:
+            params = p.copy()
+            params["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        data = InformationItemListSerializer(page.items, many=True, context={"request": request}).data
+        return Response({"next": next_url, "results": data})
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        item = self._item(pk)
+        context = {"request": request, "with_content": True}
+        data = InformationItemSerializer(item, context=context).data
+        if data["content"] is not None:
+            services.log_event(event=AccessLog.Event.VIEW, actor=self.actor, item=item, detail={"via": "api"})
+        return Response(data)
+
+    @extend_schema(request=ItemCreateSerializer, responses=InformationItemSerializer)
+    def create(self, request: Request) -> Response:
+        s = ItemCreateSerializer(data=request.data, context={"request": request})
+        s.is_valid(raise_exception=True)
+        item = services.item_create(actor=self.actor, **s.validated_data)
+        return Response(
+            InformationItemSerializer(item, context={"request": request, "with_content": True}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ShareSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: str | None = None) -> Response:
+        item = self._managed(pk)
+        s = ShareSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        grant = services.item_share(actor=self.actor, item=item, **s.validated_data)
+        return Response(
+            {"grant": grant.pk, "awaiting_approval": grant.needs_approval and grant.approved_at is None},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=RelabelSerializer, responses=InformationItemSerializer)
+    @action(detail=True, methods=["post"])
+    def relabel(self, request: Request, pk: str | None = None) -> Response:
+        item = self._item(pk)
+        s = RelabelSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        item = services.item_relabel(actor=self.actor, item=item, **s.validated_data)
+        return Response(InformationItemSerializer(item, context={"request": request}).data)
+
+    @extend_schema(responses=AccessLogSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="access-log")
+    def access_log(self, request: Request, pk: str | None = None) -> Response:
+        item = selectors.item_get_for_log(self.actor, pk)
+        entries = selectors.access_log_for(self.actor, item)[:500]
+        return Response(AccessLogSerializer(entries, many=True).data)
+
+    @extend_schema(responses=AccessRequestSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="access-requests")
+    def access_requests(self, request: Request, pk: str | None = None) -> Response:
+        item = self._managed(pk)
+        if not allows(self.actor, item, perms.Action.DECIDE_REQUESTS):
+            raise Http404
+        return Response(
+            AccessRequestSerializer(selectors.requests_visible_to(self.actor).filter(item=item), many=True).data
+        )
+
+
+class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """My requests and those I decide. POST asks by reference: the answer is the same whether or not
+    the item exists."""
+
+    serializer_class = AccessRequestSerializer
+
+    def get_queryset(self) -> QuerySet[AccessRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return AccessRequest.objects.none()
+        return selectors.requests_visible_to(self.actor).order_by("-created_at", "-id")
+
+    @extend_schema(request=AccessRequestAskSerializer, responses={202: None})
+    def create(self, request: Request) -> Response:
+        s = AccessRequestAskSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.access_request_ask(actor=self.actor, **s.validated_data)
+        return Response(
+            {"detail": "If an item with this reference exists, its originator's sharing admins have your request."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(request=DecideSerializer, responses=AccessRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        req = selectors.request_get_for_user(self.actor, pk)
+        s = DecideSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        days = s.validated_data["days"]
+        req = services.access_request_approve(
+            actor=self.actor,
+            request=req,
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+            read_only=s.validated_data["read_only"],
+            note=s.validated_data["note"],
+        )
+        return Response(AccessRequestSerializer(req).data)
+
+    @extend_schema(request=DecideSerializer, responses=AccessRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        req = selectors.request_get_for_user(self.actor, pk)
+        s = DecideSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        req = services.access_request_decline(actor=self.actor, request=req, note=s.validated_data["note"])
+        return Response(AccessRequestSerializer(req).data)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from infosharing.models import TLP_COLOUR
+
+register = template.Library()
+
+
+@register.simple_tag
+def tlp(label: str, size: str = "") -> str:
+    """The TLP label, in its colour on black (TLP 2.0), shown before any content."""
+    if not label:
+        return format_html('<span class="tlp tlp-none {}">{}</span>', size, _("Unlabelled"))
+    return format_html(
+        '<span class="tlp {}" style="background:#000;color:{};">TLP:{}</span>',
+        size,
+        TLP_COLOUR.get(label, "#FFFFFF"),
+        label,
+    )
+
+
+@register.simple_tag
+def can_configure_sharing(user: object) -> bool:
+    from infosharing.permissions import can_create_agreement
+
+    return can_create_agreement(user)  # type: ignore[arg-type]
+
+
+@register.inclusion_tag("infosharing/partials/item_ref.html")
+def item_ref(user: object, item_id: int) -> dict[str, object]:
+    """A cited item: a link for those who may open it, "Restricted" for everyone else (no title)."""
+    from infosharing.selectors import related_for
+
+    [(pk, item)] = related_for(user, [item_id])  # type: ignore[arg-type]
+    return {"pk": pk, "item": item}

@@ -1,0 +1,649 @@
+"""Expected outcomes of the permission matrix (tests/security/test_matrix.py): per route name and
+method, what each persona gets. ``"login"``: a redirect to the sign-in page.
+
+Read with the rules (DESIGN.md, ADR 0002/0003/0005): who may not see an object gets 404; who may
+see but not change it gets 403. Conventions the table shows:
+
+* Writes are sent with an empty form or ``{}`` unless ``BODIES`` says otherwise. Where a view
+  validates before its service checks the actor (API ``PUT``, list ``POST``), an empty body answers
+  400 to everyone who may see the object, allowed or not; a body that would change something is
+  refused by the service (403) for those not allowed, which the service tests and
+  tests/security/test_fk_oracles.py show.
+* ``deactivated`` and ``anonymous`` always answer alike: a deactivated account's session is no
+  session (pages redirect to the sign-in page, the API answers 401).
+* The calendar feed URL is its own credential (the token of ``member``): it answers whoever holds it.
+
+Known gaps whose fix is owned by another change are listed in ``XFAIL`` (strict: the suite fails
+when they are fixed, so the mark is removed then).
+"""
+
+from __future__ import annotations
+
+from tests.security.matrix_world import PERSONAS
+
+Outcome = int | str
+
+
+def _row(default: Outcome, signed_out: Outcome, exceptions: dict[str, Outcome]) -> dict[str, Outcome]:
+    unknown = set(exceptions) - set(PERSONAS)
+    assert not unknown, unknown
+    row = dict.fromkeys(PERSONAS, default)
+    row.update(deactivated=signed_out, anonymous=signed_out)
+    row.update(exceptions)
+    return row
+
+
+def page(default: Outcome, **exceptions: Outcome) -> dict[str, Outcome]:
+    """A page: signed-out visitors are sent to the sign-in page."""
+    return _row(default, "login", exceptions)
+
+
+def api(default: Outcome, **exceptions: Outcome) -> dict[str, Outcome]:
+    """An API operation: signed-out callers get 401."""
+    return _row(default, 401, exceptions)
+
+
+ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
+    ("api-token-reset", "GET"): page(405),
+    ("api-token-reset", "POST"): page(200),
+    ("api:api-root", "GET"): api(200),
+    ("api:committee-detail", "GET"): api(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:committee-detail", "PATCH"): api(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("api:committee-detail", "PUT"): api(
+        400,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:committee-list", "GET"): api(200),
+    ("api:committee-list", "POST"): api(400),
+    ("api:committee-members", "GET"): api(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:committee-members", "POST"): api(
+        400,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:jurisdiction-detail", "GET"): api(200),
+    ("api:jurisdiction-detail", "PATCH"): api(403, platform_admin=200),
+    ("api:jurisdiction-detail", "PUT"): api(400),
+    ("api:jurisdiction-list", "GET"): api(200),
+    ("api:jurisdiction-list", "POST"): api(400),
+    ("api:meeting-agenda-items", "GET"): api(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-agenda-items", "POST"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-agenda-order", "POST"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-approve-minutes", "POST"): api(
+        400,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:meeting-attendance", "GET"): api(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-attendance", "POST"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-cancel", "POST"): api(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:meeting-decision-update", "PATCH"): api(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:meeting-decisions", "GET"): api(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-decisions", "POST"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-detail", "GET"): api(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-detail", "PATCH"): api(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:meeting-detail", "PUT"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-invitations", "GET"): api(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-invitations", "POST"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-item-minutes", "POST"): api(
+        400, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("api:meeting-list", "GET"): api(200),
+    ("api:meeting-list", "POST"): api(400),
+    ("api:meeting-reply", "POST"): api(
+        404,
+        platform_admin=403,
+        coordinator=403,
+        liaison=403,
+        chair=200,
+        secretary=200,
+        member=200,
+        summoned_official=200,
+    ),
+    ("api:organisation-detail", "GET"): api(200),
+    ("api:organisation-detail", "PATCH"): api(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("api:organisation-detail", "PUT"): api(400),
+    ("api:organisation-list", "GET"): api(200),
+    ("api:organisation-list", "POST"): api(400),
+    ("api:partnership-detail", "GET"): api(200),
+    ("api:partnership-detail", "PATCH"): api(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("api:partnership-detail", "PUT"): api(400),
+    ("api:partnership-list", "GET"): api(200),
+    ("api:partnership-list", "POST"): api(400),
+    ("api:person-detail", "GET"): api(200),
+    ("api:person-detail", "PATCH"): api(403, platform_admin=400, coordinator=400, organisation_admin=400),
+    ("api:person-detail", "PUT"): api(400),
+    ("api:person-list", "GET"): api(200),
+    ("api:person-list", "POST"): api(400),
+    ("api:position-detail", "GET"): api(200),
+    ("api:position-detail", "PATCH"): api(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("api:position-detail", "PUT"): api(400),
+    ("api:position-list", "GET"): api(200),
+    ("api:position-list", "POST"): api(400),
+    ("api:resource-offer-detail", "GET"): api(
+        404, platform_admin=200, coordinator=200, liaison=200, organisation_admin=200, organisation_member=200
+    ),
+    ("api:resource-offer-detail", "PATCH"): api(
+        404, platform_admin=200, coordinator=200, liaison=403, organisation_admin=200, organisation_member=403
+    ),
+    ("api:resource-offer-detail", "PUT"): api(
+        404, platform_admin=400, coordinator=400, liaison=400, organisation_admin=400, organisation_member=400
+    ),
+    ("api:resource-offer-list", "GET"): api(200),
+    ("api:resource-offer-list", "POST"): api(400),
+    ("api:sector-detail", "GET"): api(200),
+    ("api:sector-detail", "PATCH"): api(403, platform_admin=200),
+    ("api:sector-detail", "PUT"): api(400),
+    ("api:sector-list", "GET"): api(200),
+    ("api:sector-list", "POST"): api(400),
+    ("api:stakeholder-mapping-detail", "GET"): api(404, platform_admin=200, coordinator=200, liaison=200),
+    ("api:stakeholder-mapping-detail", "PATCH"): api(404, platform_admin=200, coordinator=200, liaison=403),
+    ("api:stakeholder-mapping-detail", "PUT"): api(404, platform_admin=400, coordinator=400, liaison=400),
+    ("api:stakeholder-mapping-list", "GET"): api(200),
+    ("api:stakeholder-mapping-list", "POST"): api(400),
+    ("coordination:agenda-item-add", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:agenda-item-add", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:agenda-item-edit", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:agenda-item-edit", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:agenda-item-move", "GET"): page(405),
+    ("coordination:agenda-item-move", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:agenda-item-schedule", "GET"): page(405),
+    ("coordination:agenda-item-schedule", "POST"): page(404),
+    ("coordination:attendance-edit", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:attendance-edit", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:backlog-propose", "GET"): page(405),
+    ("coordination:backlog-propose", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:calendar", "GET"): page(200),
+    ("coordination:calendar", "POST"): page(200),
+    ("coordination:calendar-feed", "GET"): page(200, deactivated=200, anonymous=200),
+    ("coordination:calendar-feed", "POST"): page(200, deactivated=200, anonymous=200),
+    ("coordination:calendar-feed-settings", "GET"): page(200),
+    ("coordination:calendar-feed-settings", "POST"): page(302),
+    ("coordination:committee-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("coordination:committee-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("coordination:committee-detail", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:committee-detail", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:committee-list", "GET"): page(200),
+    ("coordination:committee-list", "POST"): page(200),
+    ("coordination:committee-update", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("coordination:committee-update", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("coordination:decision-edit", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:decision-edit", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:item-minutes", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:item-minutes", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:meeting-cancel", "GET"): page(405),
+    ("coordination:meeting-cancel", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:meeting-create", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=200, secretary=200, member=403
+    ),
+    ("coordination:meeting-create", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=200, secretary=200, member=403
+    ),
+    ("coordination:meeting-detail", "GET"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:meeting-detail", "POST"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:meeting-invite", "GET"): page(405),
+    ("coordination:meeting-invite", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:meeting-print", "GET"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:meeting-print", "POST"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:meeting-reply", "GET"): page(405),
+    ("coordination:meeting-reply", "POST"): page(
+        404,
+        platform_admin=403,
+        coordinator=403,
+        liaison=403,
+        chair=302,
+        secretary=302,
+        member=302,
+        summoned_official=302,
+    ),
+    ("coordination:meeting-update", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:meeting-update", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:membership-add", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=200, secretary=200, member=403
+    ),
+    ("coordination:membership-add", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=200, secretary=200, member=403
+    ),
+    ("coordination:membership-end", "GET"): page(405),
+    ("coordination:membership-end", "POST"): page(
+        404, platform_admin=302, coordinator=302, liaison=403, chair=302, secretary=302, member=403
+    ),
+    ("coordination:minutes-approve", "GET"): page(405),
+    ("coordination:minutes-approve", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("home", "GET"): page(200),
+    ("home", "POST"): page(200),
+    ("notifications-mark-read", "GET"): page(405),
+    ("notifications-mark-read", "POST"): page(302),
+    ("profile", "GET"): page(200),
+    ("profile", "POST"): page(200),
+    ("stakeholders:import", "GET"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
+    ("stakeholders:import", "POST"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
+    ("stakeholders:import-discard", "GET"): page(405),
+    ("stakeholders:import-discard", "POST"): page(404, coordinator=302),
+    ("stakeholders:import-preview", "GET"): page(404, coordinator=200),
+    ("stakeholders:import-preview", "POST"): page(404, coordinator=302),
+    ("stakeholders:jurisdiction-access", "GET"): page(403, platform_admin=200, coordinator=200),
+    ("stakeholders:jurisdiction-access", "POST"): page(403, platform_admin=200, coordinator=200),
+    ("stakeholders:jurisdiction-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("stakeholders:jurisdiction-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("stakeholders:jurisdiction-detail", "GET"): page(200),
+    ("stakeholders:jurisdiction-detail", "POST"): page(200),
+    ("stakeholders:jurisdiction-role-revoke", "GET"): page(405),
+    ("stakeholders:jurisdiction-role-revoke", "POST"): page(404, platform_admin=302, coordinator=302),
+    ("stakeholders:jurisdiction-tree", "GET"): page(200),
+    ("stakeholders:jurisdiction-tree", "POST"): page(200),
+    ("stakeholders:jurisdiction-update", "GET"): page(403, platform_admin=200),
+    ("stakeholders:jurisdiction-update", "POST"): page(403, platform_admin=200),
+    ("stakeholders:mapping-create", "GET"): page(404, platform_admin=200, coordinator=200, liaison=403),
+    ("stakeholders:mapping-create", "POST"): page(404, platform_admin=200, coordinator=200, liaison=403),
+    ("stakeholders:mapping-grid", "GET"): page(404, platform_admin=200, coordinator=200, liaison=200),
+    ("stakeholders:mapping-grid", "POST"): page(404, platform_admin=200, coordinator=200, liaison=200),
+    ("stakeholders:mapping-heatmap", "GET"): page(404, platform_admin=200, coordinator=200, liaison=200),
+    ("stakeholders:mapping-heatmap", "POST"): page(404, platform_admin=200, coordinator=200, liaison=200),
+    ("stakeholders:mapping-index", "GET"): page(200),
+    ("stakeholders:mapping-index", "POST"): page(200),
+    ("stakeholders:mapping-list", "GET"): page(404, platform_admin=200, coordinator=200, liaison=200),
+    ("stakeholders:mapping-list", "POST"): page(404, platform_admin=200, coordinator=200, liaison=200),
+    ("stakeholders:mapping-update", "GET"): page(404, platform_admin=200, coordinator=200, liaison=403),
+    ("stakeholders:mapping-update", "POST"): page(404, platform_admin=200, coordinator=200, liaison=403),
+    ("stakeholders:offer-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:offer-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:offer-list", "GET"): page(200),
+    ("stakeholders:offer-list", "POST"): page(200),
+    ("stakeholders:offer-update", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, organisation_admin=200, organisation_member=403
+    ),
+    ("stakeholders:offer-update", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, organisation_admin=200, organisation_member=403
+    ),
+    ("stakeholders:organisation-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("stakeholders:organisation-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("stakeholders:organisation-detail", "GET"): page(200),
+    ("stakeholders:organisation-detail", "POST"): page(200),
+    ("stakeholders:organisation-export", "GET"): page(200),
+    ("stakeholders:organisation-export", "POST"): page(200),
+    ("stakeholders:organisation-list", "GET"): page(200),
+    ("stakeholders:organisation-list", "POST"): page(200),
+    ("stakeholders:organisation-member-remove", "GET"): page(405),
+    ("stakeholders:organisation-member-remove", "POST"): page(
+        404, platform_admin=302, coordinator=302, liaison=403, organisation_admin=302, organisation_member=403
+    ),
+    ("stakeholders:organisation-people", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:organisation-people", "POST"): page(
+        403, platform_admin=200, coordinator=200, organisation_admin=200
+    ),
+    ("stakeholders:organisation-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:organisation-update", "POST"): page(
+        403, platform_admin=200, coordinator=200, organisation_admin=200
+    ),
+    ("stakeholders:partnership-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:partnership-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:partnership-list", "GET"): page(200),
+    ("stakeholders:partnership-list", "POST"): page(200),
+    ("stakeholders:partnership-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:partnership-update", "POST"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:person-consent-withdraw", "GET"): page(405),
+    ("stakeholders:person-consent-withdraw", "POST"): page(
+        403, platform_admin=302, coordinator=302, organisation_admin=302
+    ),
+    ("stakeholders:person-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:person-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:person-data", "GET"): page(405),
+    ("stakeholders:person-data", "POST"): page(
+        403, platform_admin=200, coordinator=200, organisation_admin=200, organisation_member=200
+    ),
+    ("stakeholders:person-detail", "GET"): page(200),
+    ("stakeholders:person-detail", "POST"): page(200),
+    ("stakeholders:person-export", "GET"): page(200),
+    ("stakeholders:person-export", "POST"): page(200),
+    ("stakeholders:person-list", "GET"): page(200),
+    ("stakeholders:person-list", "POST"): page(200),
+    ("stakeholders:person-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:person-update", "POST"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:position-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:position-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
+    ),
+    ("stakeholders:position-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:position-update", "POST"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:search", "GET"): page(200),
+    ("stakeholders:search", "POST"): page(200),
+}
+
+# (route name, method, persona) -> the reason, naming the finding and the change that fixes it.
+XFAIL: dict[tuple[str, str, str], str] = {}
+
+# The smaller tables for what the generated matrix leaves out (see tests/security/test_matrix.py).
+SIGNED_IN = [p for p in PERSONAS if p not in ("deactivated", "anonymous")]
+ACCOUNT_PAGES: dict[str, dict[str, Outcome]] = {
+    "/accounts/login/": {"*": 302, "deactivated": 200, "anonymous": 200},
+    "/accounts/password/change/": {"*": 200, "deactivated": "login", "anonymous": "login"},
+    "/accounts/password/reset/": {"*": 200},
+    "/accounts/2fa/": {"*": 200, "deactivated": "login", "anonymous": "login"},
+    "/accounts/sessions/": {"*": 200, "deactivated": "login", "anonymous": "login"},
+    "/accounts/email/": {"*": 200, "deactivated": "login", "anonymous": "login"},
+}
+ADMIN_PAGES: dict[str, dict[str, Outcome]] = {
+    url: {"*": 302, "platform_admin": 200}
+    for url in ("/admin/", "/admin/core/user/", "/admin/core/auditevent/", "/admin/stakeholders/person/")
+}
+
+# What a write sends. An empty form or ``{}`` is the default: it reaches the permission check of
+# most views (a form error answers 200 or 400 to those allowed); the routes below do nothing for an
+# empty body whoever asks (a redirect for all), so they get a body that would change something.
+BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("stakeholders:organisation-member-remove", "POST"): {"reason": "matrix"},
+    ("stakeholders:jurisdiction-role-revoke", "POST"): {"reason": "matrix"},
+    ("stakeholders:import-discard", "POST"): {},
+    ("coordination:agenda-item-move", "POST"): {"direction": "down"},
+    ("coordination:backlog-propose", "POST"): {"title": "Matrix item"},
+    ("coordination:meeting-reply", "POST"): {"response": "accepted"},
+    ("api:meeting-decision-update", "PATCH"): {"status": "done"},
+    ("api:meeting-reply", "POST"): {"response": "accepted"},
+}
+
+SEGMENT_OBJECTS = {
+    "jurisdictions": "jurisdiction",
+    "organisations": "organisation",
+    "people": "person",
+    "positions": "position",
+    "partnerships": "partnership",
+    "entries": "mapping",
+    "stakeholder-mappings": "mapping",
+    "offers": "offer",
+    "resource-offers": "offer",
+    "import": "import_batch",
+    "sectors": "sector",
+    "committees": "committee",
+    "meetings": "meeting",
+    "members": "committee_membership",
+    "agenda-items": "agenda_item",
+    "decisions": "decision",
+    "access": "jurisdiction_role",
+    "mapping": "city",
+    "calendar": "feed_token",
+    "export": "csv",
+    "people/membership_pk": "organisation_membership",
+}
+
+
+def expected(name: str, method: str) -> dict[str, Outcome]:
+    return ROWS_BY_KEY[(name, method)]
