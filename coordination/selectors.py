@@ -168,11 +168,18 @@ class Composition:
         return self.security_share > SECURITY_DOMINANCE
 
     def chart_data(self) -> dict[str, Any]:
+        total = sum(row["count"] for row in self.by_sector) or 1
         return {
-            "labels": [row["name"] for row in self.by_sector],
+            # Each label carries its share, so the chart says what the table says.
+            "labels": [f"{row['name']} ({round(row['count'] * 100 / total)}%)" for row in self.by_sector],
             "counts": [row["count"] for row in self.by_sector],
             "security": [row["is_security"] for row in self.by_sector],
         }
+
+    @property
+    def rows_with_share(self) -> list[dict[str, Any]]:
+        total = sum(row["count"] for row in self.by_sector) or 1
+        return [{**row, "share": round(row["count"] * 100 / total)} for row in self.by_sector]
 
 
 def committee_composition(committee: Committee, members: list[CommitteeMembership] | None = None) -> Composition:

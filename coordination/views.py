@@ -265,6 +265,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "agenda_form": AgendaItemForm(),
             "invite_form": InviteForm(user=user) if page.can_manage else None,
+            # A summoned official sees the meeting, not the committee: no link to a page that is 404.
+            "committee_visible": permissions.committees_visible(user).filter(pk=meeting.committee_id).exists(),
         },
     )
 
