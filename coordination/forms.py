@@ -95,8 +95,44 @@ class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin
 
 
 class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    # The plain-language recurrence builder; it writes the RFC 5545 rule (``recurrence``).
+    repeat = forms.ChoiceField(
+        label=_("Repeat"),
+        required=False,
+        choices=[
+            ("", _("Does not repeat")),
+            ("weekly", _("Every week")),
+            ("fortnightly", _("Every other week")),
+            ("monthly", _("Every month, on a weekday")),
+        ],
+    )
+    repeat_weekday = forms.TypedChoiceField(
+        label=_("On"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+        help_text=_("Leave as it is to use the weekday of the first meeting."),
+    )
+    repeat_ordinal = forms.TypedChoiceField(
+        label=_("Which one in the month"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, _("last"))],
+    )
+    repeat_until = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    repeat_count = forms.IntegerField(label=_("Or this many times"), required=False, min_value=1, max_value=200)
     recurrence = forms.CharField(
-        label=_("Repeat (RFC 5545 rule)"),
+        label=_("Or an RFC 5545 rule (advanced)"),
         required=False,
         max_length=500,
         help_text=_(
@@ -104,6 +140,7 @@ class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
             "Tuesday of the month, 12 times) or FREQ=WEEKLY;UNTIL=20271231. It must end."
         ),
     )
+    BUILDER = ("repeat", "repeat_weekday", "repeat_ordinal", "repeat_until", "repeat_count")
 
     class Meta:
         model = Meeting
@@ -115,7 +152,32 @@ class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]  # type: ignore[attr-defined]
         if not with_recurrence:
-            del self.fields["recurrence"]
+            for name in ("recurrence", *self.BUILDER):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        from django.core.exceptions import ValidationError
+
+        from coordination.recurrence import build_rule
+
+        data = super().clean() or {}
+        builder = {name: data.pop(name, None) for name in self.BUILDER}
+        if builder.get("repeat") and not self.errors:
+            weekday = builder["repeat_weekday"]
+            if weekday is None and data.get("starts_at"):
+                weekday = data["starts_at"].weekday()
+            try:
+                data["recurrence"] = build_rule(
+                    repeat=builder["repeat"],
+                    weekday=weekday or 0,
+                    ordinal=builder["repeat_ordinal"] or 1,
+                    until=builder["repeat_until"],
+                    count=builder["repeat_count"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
+        return data
 
 
 class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
