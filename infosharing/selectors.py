@@ -161,8 +161,10 @@ def _search_candidates(
         keyset = "AND (m.created_at, m.id) < (%s, %s)"
         params += [after[0], after[1]]
     params.append(limit)
+    # Safe string-built SQL: the matching query's own SQL, a model table name and constant fragments;
+    # every value is a query parameter.
     sql = (
-        f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.created_at, m.id FROM m "  # noqa: S608
+        f"WITH m AS MATERIALIZED ({match_sql}) SELECT m.created_at, m.id FROM m "  # noqa: S608  # nosec B608
         f"WHERE EXISTS (SELECT 1 FROM {ItemVisibility._meta.db_table} v WHERE v.item_id = m.id AND ({pairs}) "
         f"AND (v.expires_at IS NULL OR v.expires_at > %s)) {keyset} "
         "ORDER BY m.created_at DESC, m.id DESC LIMIT %s"
