@@ -193,6 +193,28 @@ def timed(fn: Callable[[], object], runs: int = 30) -> tuple[float, float, int]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries
 
 
+def sql_ms(fn: Callable[[], object], runs: int = 7) -> float:
+    """In-database cost of one call: planning + execution of each of its queries (EXPLAIN ANALYZE),
+    median over ``runs``, summed. Unlike wall time it hardly moves with the machine's load."""
+    import json
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    total = 0.0
+    for q in ctx.captured_queries:
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
+            continue
+        samples = []
+        with connection.cursor() as c:
+            for _ in range(runs):
+                c.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + q["sql"])
+                plan = c.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                samples.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
+        total += statistics.median(samples)
+    return total
+
+
 def personas() -> dict[str, User]:
     users = list(User.objects.filter(email__startswith="bench-is-").order_by("pk")[:N_USERS])
     # broad: a member of the organisation most grants go to, on two committees;
@@ -284,6 +306,13 @@ def report(explain: bool) -> None:
             ratio = p50 / base[k + 1][0]
             cells.append(f"{p50:7.2f} ({p95:6.2f}) [{q}] {ratio:4.2f}x")
         print(f"{name:40} " + " ".join(f"{c:>22}" for c in cells))
+    print(f"{'in-database ms (plan + run), x unfiltered':40} {'list':>14} {'search':>14}")
+    sql_base = (sql_ms(unfiltered), sql_ms(lambda: unfiltered(topic)))
+    print(f"{'unfiltered':40} {sql_base[0]:8.3f} 1.00x {sql_base[1]:8.3f} 1.00x")
+    for name, user in personas().items():
+        a = sql_ms(functools.partial(selectors.item_page_visible_to, user))
+        b = sql_ms(functools.partial(selectors.item_page_visible_to, user, q=topic))
+        print(f"{name:40} {a:8.3f} {a / sql_base[0]:4.2f}x {b:8.3f} {b / sql_base[1]:4.2f}x")
     for name, user in personas().items():
         n = ItemVisibility.objects.filter(
             grantee_kind="organisation",

@@ -13,6 +13,7 @@ admin.site.site_header = "Roundtable administration"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("search/", core_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("core.urls")),

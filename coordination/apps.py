@@ -9,5 +9,6 @@ class CoordinationConfig(AppConfig):
     def ready(self) -> None:
         from coordination import (
             notifications,  # noqa: F401 - registers the reminders
+            papers,  # noqa: F401  (registers the rules for papers)
             permissions,  # noqa: F401  (registers the app's rules)
         )

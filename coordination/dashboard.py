@@ -1,4 +1,6 @@
-"""Dashboard panels: my committees with their next meetings; my open decisions; reviews due."""
+"""Dashboard panels, a work queue: today's and the next meetings, minutes to write or approve,
+decisions overdue, invitations awaiting a reply, my committees, my open decisions, reviews due;
+and the user's committee roles for "Your roles"."""
 
 from __future__ import annotations
 
@@ -6,7 +8,40 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from coordination import selectors
+from coordination import permissions, selectors
+from core.dashboard import register_roles
+
+
+def coming_up(request: HttpRequest) -> dict[str, Any] | None:
+    meetings = selectors.meetings_coming_up(request.user)
+    if not meetings:
+        return None
+    return {
+        "template": "coordination/partials/dashboard_coming_up.html",
+        "meetings": meetings,
+        "today": selectors.today(),
+    }
+
+
+def minutes_to_do(request: HttpRequest) -> dict[str, Any] | None:
+    meetings = selectors.minutes_to_do(request.user)
+    if not meetings:
+        return None
+    return {"template": "coordination/partials/dashboard_minutes.html", "meetings": meetings}
+
+
+def decisions_overdue(request: HttpRequest) -> dict[str, Any] | None:
+    decisions = selectors.decisions_overdue(request.user)
+    if not decisions:
+        return None
+    return {"template": "coordination/partials/dashboard_overdue.html", "decisions": decisions}
+
+
+def invitations_awaiting_reply(request: HttpRequest) -> dict[str, Any] | None:
+    invitations = selectors.invitations_awaiting_reply(request.user)
+    if not invitations:
+        return None
+    return {"template": "coordination/partials/dashboard_invitations.html", "invitations": invitations}
 
 
 def my_committees(request: HttpRequest) -> dict[str, Any] | None:
@@ -38,4 +73,22 @@ def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-PANELS = [my_committees, my_open_decisions, reviews_due]
+@register_roles
+def committee_roles(request: HttpRequest) -> list[tuple[str, str, str]]:
+    """Chair, co-chair, secretary, member... of each committee the user sits on today."""
+    memberships = permissions.memberships_of(request.user).select_related("committee")
+    return [
+        (str(m.get_role_display()), str(m.committee), m.committee.get_absolute_url())
+        for m in memberships.order_by("role", "committee__name")
+    ]
+
+
+PANELS = [
+    coming_up,
+    minutes_to_do,
+    decisions_overdue,
+    invitations_awaiting_reply,
+    my_committees,
+    my_open_decisions,
+    reviews_due,
+]

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination import services
-from coordination.models import Attendance, Committee, CommitteeMembership
+from coordination.models import AgendaItem, Attendance, Committee, CommitteeMembership
 from core.models import User
 from stakeholders import services as registry
 from stakeholders.demo import DEMO_PASSWORD, NYC_AGENCIES
@@ -529,6 +529,9 @@ def _year_of_meetings(committee: Committee, admin: User, spec: dict[str, Any], s
             services.meeting_update(
                 actor=admin, meeting=meeting, is_confidential=True, title=f"{meeting.title} (safe space)"
             )
+        # The secretary keeps what the last approval carried over (proposals on this meeting).
+        for proposal in meeting.agenda_items.filter(status=AgendaItem.Status.PROPOSED).order_by("id"):
+            services.proposal_keep(actor=admin, item=proposal)
         for title in AGENDA.get(committee.kind, AGENDA[C.APEX])[: 3 + n % 2]:
             services.agenda_item_add(
                 actor=admin,
@@ -583,10 +586,12 @@ def _year_of_meetings(committee: Committee, admin: User, spec: dict[str, Any], s
                     actor=writer, item=item, kind="information", text="The committee took note of the report."
                 )
         if meeting != past[-1]:  # the latest meeting's minutes wait for approval
-            services.minutes_approve(actor=writer, meeting=meeting)
+            services.minutes_approve(actor=writer, meeting=meeting, confirmed=True)
     # invitees with a login reply to the next meeting's invitation (some leave it for the demo)
     upcoming = [m for m in meetings if m.starts_at > now]
     if upcoming:
+        # The secretariat has published the next meeting's agenda; later ones are still drafts.
+        services.meeting_publish(actor=admin, meeting=upcoming[0])
         invitees = upcoming[0].invitations.filter(person__user__isnull=False).select_related("person__user")
         for k, invitation in enumerate(invitees):
             if k % 2 == 0 and invitation.person.user is not None:

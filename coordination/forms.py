@@ -95,8 +95,44 @@ class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin
 
 
 class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
+    # The plain-language recurrence builder; it writes the RFC 5545 rule (``recurrence``).
+    repeat = forms.ChoiceField(
+        label=_("Repeat"),
+        required=False,
+        choices=[
+            ("", _("Does not repeat")),
+            ("weekly", _("Every week")),
+            ("fortnightly", _("Every other week")),
+            ("monthly", _("Every month, on a weekday")),
+        ],
+    )
+    repeat_weekday = forms.TypedChoiceField(
+        label=_("On"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+        help_text=_("Leave as it is to use the weekday of the first meeting."),
+    )
+    repeat_ordinal = forms.TypedChoiceField(
+        label=_("Which one in the month"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, _("last"))],
+    )
+    repeat_until = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    repeat_count = forms.IntegerField(label=_("Or this many times"), required=False, min_value=1, max_value=200)
     recurrence = forms.CharField(
-        label=_("Repeat (RFC 5545 rule)"),
+        label=_("Or an RFC 5545 rule (advanced)"),
         required=False,
         max_length=500,
         help_text=_(
@@ -104,6 +140,7 @@ class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
             "Tuesday of the month, 12 times) or FREQ=WEEKLY;UNTIL=20271231. It must end."
         ),
     )
+    BUILDER = ("repeat", "repeat_weekday", "repeat_ordinal", "repeat_until", "repeat_count")
 
     class Meta:
         model = Meeting
@@ -115,7 +152,32 @@ class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]  # type: ignore[attr-defined]
         if not with_recurrence:
-            del self.fields["recurrence"]
+            for name in ("recurrence", *self.BUILDER):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        from django.core.exceptions import ValidationError
+
+        from coordination.recurrence import build_rule
+
+        data = super().clean() or {}
+        builder = {name: data.pop(name, None) for name in self.BUILDER}
+        if builder.get("repeat") and not self.errors:
+            weekday = builder["repeat_weekday"]
+            if weekday is None and data.get("starts_at"):
+                weekday = data["starts_at"].weekday()
+            try:
+                data["recurrence"] = build_rule(
+                    repeat=builder["repeat"],
+                    weekday=weekday or 0,
+                    ordinal=builder["repeat_ordinal"] or 1,
+                    until=builder["repeat_until"],
+                    count=builder["repeat_count"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
+        return data
 
 
 class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
@@ -250,3 +312,125 @@ class MonthForm(VisibleChoicesMixin, forms.Form):
         super().__init__(*args, user=user, **kwargs)
         self.fields["committee"].queryset = self.fields["committee"].queryset.select_related("jurisdiction")  # type: ignore[attr-defined]
         self.fields["committee"].widget.attrs["class"] = "form-select"
+
+
+class WorkspaceForm(AttendanceForm):
+    """The meeting workspace: attendance, then per agenda item its minutes, whether it stays open,
+    and a new outcome; one form and one save, so nothing typed in one part is lost by saving another.
+
+    Owner and organisation choices are computed once for the whole form (not one query per item)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        invitations: list[Invitation],
+        attendance: list[Attendance],
+        items: list[AgendaItem],
+        people: list[tuple[int, str]],
+        organisations: list[tuple[int, str]],
+        actor: AnyUser | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # Nobody records their own attendance (it is a grant): the actor's row has no fields.
+        super().__init__(*args, invitations=invitations, attendance=attendance, actor=actor, **kwargs)
+        self.items = items
+        self.item_rows: list[dict[str, Any]] = []
+        people_choices = [("", "—"), *people]
+        org_choices = [("", "—"), *organisations]
+        for item in items:
+            n = item.pk
+            self.fields[f"minutes_{n}"] = forms.CharField(
+                label=_("Minutes of “%(title)s”") % {"title": item.title},
+                required=False,
+                max_length=100000,
+                initial=item.minutes,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[f"item_status_{n}"] = forms.ChoiceField(
+                label=_("After this meeting the item is"),
+                choices=[
+                    (AgendaItem.Status.CLOSED, _("Closed")),
+                    (AgendaItem.Status.OPEN, _("Still open (carry it over)")),
+                ],
+                initial=AgendaItem.Status.OPEN if item.status == AgendaItem.Status.OPEN else AgendaItem.Status.CLOSED,
+            )
+            self.fields[f"decision_kind_{n}"] = forms.ChoiceField(
+                label=_("Kind of outcome"), choices=Decision.Kind.choices, initial=Decision.Kind.DECISION
+            )
+            self.fields[f"decision_text_{n}"] = forms.CharField(
+                label=_("New outcome"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Leave empty when the item had no outcome."),
+            )
+            self.fields[f"decision_owner_{n}"] = forms.TypedChoiceField(
+                label=_("Owner"), required=False, choices=people_choices, coerce=int, empty_value=None
+            )
+            self.fields[f"decision_org_{n}"] = forms.TypedChoiceField(
+                label=_("Lead organisation"), required=False, choices=org_choices, coerce=int, empty_value=None
+            )
+            self.fields[f"decision_due_{n}"] = forms.DateField(label=_("Due"), required=False, widget=DATE)
+            self.item_rows.append(
+                {
+                    "item": item,
+                    "minutes": f"minutes_{n}",
+                    "status": f"item_status_{n}",
+                    "decision": [
+                        f"decision_kind_{n}",
+                        f"decision_text_{n}",
+                        f"decision_owner_{n}",
+                        f"decision_org_{n}",
+                        f"decision_due_{n}",
+                    ],
+                }
+            )
+        for field in self.fields.values():
+            widget = field.widget
+            if not widget.attrs.get("class"):
+                widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+
+    def item_entries(self) -> list[dict[str, Any]]:
+        """Per item: its minutes, its status and (when text was given) the new outcome, with the
+        owner and organisation as ids for the service to resolve within the user's reach."""
+        data = self.cleaned_data
+        entries = []
+        for item in self.items:
+            n = item.pk
+            text = (data.get(f"decision_text_{n}") or "").strip()
+            entries.append(
+                {
+                    "item": item,
+                    "minutes": data.get(f"minutes_{n}") or "",
+                    "status": data.get(f"item_status_{n}"),
+                    "decision": {
+                        "kind": data.get(f"decision_kind_{n}"),
+                        "text": text,
+                        "owner_id": data.get(f"decision_owner_{n}"),
+                        "owner_organisation_id": data.get(f"decision_org_{n}"),
+                        "due_date": data.get(f"decision_due_{n}"),
+                    }
+                    if text
+                    else None,
+                }
+            )
+        return entries
+
+    def attendance_bound(self) -> list[tuple[Invitation, forms.BoundField | None, forms.BoundField | None]]:
+        return [(inv, self[s] if s else None, self[b] if b else None) for inv, s, b in self.rows]
+
+    def items_bound(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": row["item"],
+                "minutes": self[row["minutes"]],
+                "status": self[row["status"]],
+                "decision": [self[name] for name in row["decision"]],
+            }
+            for row in self.item_rows
+        ]
+
+
+class PaperForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Optional: the file name."))
+    file = forms.FileField(label=_("File"))

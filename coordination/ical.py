@@ -133,12 +133,14 @@ def invitation_ics(
     when the meeting was cancelled (one occurrence of a series: its RECURRENCE-ID)."""
     cancelled = meeting.status == Meeting.Status.CANCELLED
     cal = _calendar("CANCEL" if cancelled else "REQUEST")
-    if cancelled and meeting.series is not None and meeting.occurrence_start:
-        event = _event(meeting, uid=str(meeting.series.uid))
+    if meeting.series is not None and series_meetings and not cancelled:
+        events = _series_events(meeting.series, series_meetings)
+    elif meeting.series is not None and meeting.occurrence_start:
+        # One occurrence of a series the invitee's calendar already holds: its cancellation, or
+        # its published or changed agenda (an override of that occurrence, RECURRENCE-ID).
+        event = _event(meeting, uid=str(meeting.series.uid), agenda_titles=agenda_titles)
         event.add("recurrence-id", _local(meeting.occurrence_start, meeting))
         events = [event]
-    elif meeting.series is not None and series_meetings:
-        events = _series_events(meeting.series, series_meetings)
     else:
         events = [_event(meeting, uid=str(meeting.uid), agenda_titles=agenda_titles)]
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")
@@ -170,4 +172,16 @@ def feed_ics(meetings: Iterable[Meeting], *, name: str) -> bytes:
         assert series is not None
         for event in _series_events(series, items):
             cal.add_component(event)
+    return _finish(cal)
+
+
+def meeting_ics(meeting: Meeting, *, agenda_titles: list[str] | None = None) -> bytes:
+    """ "Add to calendar" for one meeting (PUBLISH): the same UID as its invitation, so importing it
+    next to the invitation does not make a second entry. A confidential meeting lists no agenda."""
+    cal = _calendar("PUBLISH")
+    uid = str(meeting.series.uid) if meeting.series is not None and meeting.occurrence_start else str(meeting.uid)
+    event = _event(meeting, uid=uid, agenda_titles=agenda_titles)
+    if uid != str(meeting.uid) and meeting.occurrence_start:
+        event.add("recurrence-id", _local(meeting.occurrence_start, meeting))
+    cal.add_component(event)
     return _finish(cal)

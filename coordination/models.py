@@ -8,12 +8,14 @@ docs/adr/0004-decisions-as-actions.md.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Jurisdiction, Organisation, Person, Sector
@@ -263,6 +265,8 @@ class Meeting(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     quorum_met = models.BooleanField(_("quorum met"), null=True, blank=True)
+    # A meeting starts as a draft: invitations go out when the secretariat publishes the agenda.
+    published_at = models.DateTimeField(_("agenda published"), null=True, blank=True, editable=False)
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
     minutes_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -303,6 +307,11 @@ class Meeting(models.Model):
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
 
     @property
+    def is_draft(self) -> bool:
+        """Scheduled, agenda not published yet: nobody has been sent anything."""
+        return self.published_at is None and self.status == self.Status.PLANNED
+
+    @property
     def is_locked(self) -> bool:
         """Approved minutes, and the outcomes they record, cannot change any more."""
         return self.status == self.Status.MINUTES_APPROVED
@@ -316,6 +325,11 @@ class AgendaItem(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         OPEN = "open", _("Discussed, still open")
         CLOSED = "closed", _("Closed")
+        DROPPED = "dropped", _("Dropped (not taken up)")
+
+    # On a meeting's agenda (a proposal, such as a carried-over item waiting for the secretary's
+    # review, is on the meeting but not yet on its agenda; a dropped one never will be).
+    ON_AGENDA = (Status.SCHEDULED, Status.OPEN, Status.CLOSED)
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="agenda_items")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items")
@@ -348,6 +362,22 @@ class AgendaItem(models.Model):
                 fields=["meeting", "order"],
                 name="coordination_agenda_order_unique",
                 violation_error_message=_("Another agenda item already has this place in the order."),
+            ),
+            # Carry-over: an item is carried on once, a decision followed up once per meeting.
+            models.UniqueConstraint(
+                fields=["carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="coordination_item_carried_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "follow_up_of"],
+                condition=Q(follow_up_of__isnull=False),
+                name="coordination_follow_up_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["follow_up_of"],
+                condition=Q(follow_up_of__isnull=False, meeting__isnull=True),
+                name="coordination_follow_up_once_in_backlog",
             ),
         ]
 
@@ -422,6 +452,27 @@ class Decision(models.Model):
         return self.kind in self.TRACKED_KINDS and self.status in self.UNDONE
 
 
+class MinutesCorrection(models.Model):
+    """Approved minutes reopened by the chair for a correction: who, when and why, shown on the
+    minutes from then on (the approval that follows is recorded on the meeting as usual)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="corrections")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reopened by")
+    )
+    reopened_at = models.DateTimeField(_("reopened"), auto_now_add=True)
+    reason = models.TextField(_("reason for the correction"), max_length=2000)
+    previously_approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reopened_at", "id"]
+        verbose_name = _("minutes correction")
+        verbose_name_plural = _("minutes corrections")
+
+    def __str__(self) -> str:
+        return f"correction of {self.meeting} on {self.reopened_at:%Y-%m-%d}"
+
+
 class Invitation(models.Model):
     """Who is asked to a meeting: members, and officials summoned to this one meeting only."""
 
@@ -444,6 +495,9 @@ class Invitation(models.Model):
     response = models.CharField(_("reply"), max_length=16, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The meeting's SEQUENCE this invitee was last sent (None: never sent this meeting's invitation);
+    # a later agenda change sends an update (a higher SEQUENCE) to those already sent one.
+    sent_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Invited once the meeting had started: attending on such an invitation does not open a
     # confidential meeting's minutes (ADR 0003).
     after_start = models.BooleanField(default=False, editable=False)
@@ -535,3 +589,60 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+def _paper_storage() -> Any:
+    from coordination.storage import PaperStorage
+
+    return PaperStorage()
+
+
+def _paper_path(instance: Paper, filename: str) -> str:
+    # A random name on disk: the original name is kept in ``name`` and sent on download only.
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Paper(models.Model):
+    """A file attached to an agenda item, to a meeting's minutes, or to a committee. Stored outside
+    the public media path and served only through ``coordination.views.paper_download``, under the
+    rule of what it is attached to (coordination/papers.py)."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="paper_files"
+    )
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="papers")
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(storage=_paper_storage, upload_to=_paper_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
+    )
+    uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(agenda_item__isnull=False, meeting__isnull=True, committee__isnull=True)
+                    | Q(agenda_item__isnull=True, meeting__isnull=False, committee__isnull=True)
+                    | Q(agenda_item__isnull=True, meeting__isnull=True, committee__isnull=False)
+                ),
+                name="coordination_paper_one_owner",
+                violation_error_message=_(
+                    "A paper belongs to one agenda item, one meeting's minutes or one committee."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"paper #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:paper-download", args=[self.pk])

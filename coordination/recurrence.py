@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 from itertools import islice
+from typing import Any
 
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
@@ -85,3 +86,31 @@ def expand(
         for p in parts
     ]
     return ";".join(canonical), [timezone.make_aware(occ, tz) for occ in found]
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def build_rule(*, repeat: str, weekday: int, ordinal: int = 1, until: Any = None, count: int | None = None) -> str:
+    """The RFC 5545 rule for a plain-language choice: ``repeat`` is ``weekly`` (every week on
+    ``weekday``, 0 = Monday), ``fortnightly``, or ``monthly`` (the ``ordinal``-th ``weekday`` of each
+    month, -1 = the last); it ends on ``until`` (a date) or after ``count`` meetings.
+    ``""`` for a one-off meeting."""
+    if not repeat:
+        return ""
+    day = WEEKDAYS[weekday]
+    if repeat == "weekly":
+        parts = ["FREQ=WEEKLY", f"BYDAY={day}"]
+    elif repeat == "fortnightly":
+        parts = ["FREQ=WEEKLY", "INTERVAL=2", f"BYDAY={day}"]
+    elif repeat == "monthly":
+        parts = ["FREQ=MONTHLY", f"BYDAY={ordinal}{day}"]
+    else:
+        raise ValidationError({"repeat": _("Choose how the meeting repeats.")})
+    if count:
+        parts.append(f"COUNT={count}")
+    elif until:
+        parts.append(f"UNTIL={until:%Y%m%d}")
+    else:
+        raise ValidationError({"repeat_count": _("Say when the meetings end: a last date or a number of meetings.")})
+    return ";".join(parts)

@@ -168,11 +168,18 @@ class Composition:
         return self.security_share > SECURITY_DOMINANCE
 
     def chart_data(self) -> dict[str, Any]:
+        total = sum(row["count"] for row in self.by_sector) or 1
         return {
-            "labels": [row["name"] for row in self.by_sector],
+            # Each label carries its share, so the chart says what the table says.
+            "labels": [f"{row['name']} ({round(row['count'] * 100 / total)}%)" for row in self.by_sector],
             "counts": [row["count"] for row in self.by_sector],
             "security": [row["is_security"] for row in self.by_sector],
         }
+
+    @property
+    def rows_with_share(self) -> list[dict[str, Any]]:
+        total = sum(row["count"] for row in self.by_sector) or 1
+        return [{**row, "share": round(row["count"] * 100 / total)} for row in self.by_sector]
 
 
 def committee_composition(committee: Committee, members: list[CommitteeMembership] | None = None) -> Composition:
@@ -260,6 +267,10 @@ class MeetingPage:
     can_write_minutes: bool
     attended_count: int = 0
     backlog: list[AgendaItem] = field(default_factory=list)
+    corrections: list[Any] = field(default_factory=list)
+    proposals: list[AgendaItem] = field(default_factory=list)
+    papers: list[Any] = field(default_factory=list)
+    can_reopen: bool = False
 
 
 def decision_related() -> list[str]:
@@ -281,8 +292,12 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
     decisions = Decision.objects.select_related(*decision_related()).order_by("created_at", "id")
     items_qs = meeting.agenda_items.select_related("carried_from__meeting", "follow_up_of__meeting")
     if can_read:
-        items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions))
-    agenda = list(items_qs.order_by("order", "id"))
+        # Papers follow the minutes' rule: a confidential meeting's papers, and even their titles,
+        # reach its attendees only.
+        items_qs = items_qs.prefetch_related(Prefetch("decisions", queryset=decisions), "paper_files")
+    rows = list(items_qs.order_by("order", "id"))
+    agenda = [i for i in rows if i.status in AgendaItem.ON_AGENDA]
+    proposals = [i for i in rows if i.status == AgendaItem.Status.PROPOSED] if can_manage else []
     if not can_read:
         for item in agenda:
             item.minutes = ""  # and the template shows no outcomes: they were not fetched
@@ -300,9 +315,21 @@ def meeting_page_for_user(user: AnyUser, meeting: Meeting) -> MeetingPage:
         can_read_minutes=can_read,
         can_write_minutes=can_manage and can_read,
         attended_count=sum(1 for a in attendance if a.status in Attendance.ATTENDED),
+        proposals=proposals,
     )
     if can_manage and meeting.status == Meeting.Status.PLANNED:
         page.backlog = list(committee_backlog(meeting.committee))
+    if can_read and meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
+        page.papers = list(meeting.papers.all())
+    if can_read and meeting.status in (Meeting.Status.MINUTES_DRAFTED, Meeting.Status.MINUTES_APPROVED):
+        # The reasons for corrections are part of the minutes: shown to those who read them.
+        page.corrections = list(meeting.corrections.select_related("reopened_by"))
+        page.can_reopen = (
+            meeting.status == Meeting.Status.MINUTES_APPROVED
+            and permissions.memberships_of(user)
+            .filter(committee_id=meeting.committee_id, role__in=CommitteeMembership.CHAIR_ROLES)
+            .exists()
+        )
     return page
 
 
@@ -421,3 +448,104 @@ def calendar_feed_owner(token: str) -> User | None:
 
     feed = CalendarFeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
     return feed.user if feed is not None else None
+
+
+def people_choices(user: AnyUser, meeting: Meeting) -> list[tuple[int, str]]:
+    """Owners to pick from in the workspace: the meeting's invitees first, then everyone else the
+    user may see in the registry, in one query."""
+    invited = set(meeting.invitations.values_list("person_id", flat=True))
+    rows = list(people_for_forms(user).values_list("pk", "full_name"))
+    return sorted(rows, key=lambda r: (r[0] not in invited, r[1], r[0]))
+
+
+def organisation_choices(user: AnyUser, meeting: Meeting) -> list[tuple[int, str]]:
+    """Lead organisations to pick from: those the user may see, the committee's own jurisdiction's first."""
+    from stakeholders.permissions import organisations_visible
+
+    path = meeting.committee.jurisdiction.path
+    rows = list(organisations_visible(user).values_list("pk", "name", "jurisdiction__path"))
+    return [(pk, name) for pk, name, p in sorted(rows, key=lambda r: (not (r[2] or "").startswith(path), r[1]))]
+
+
+def paper_get_for_user(user: AnyUser, pk: Any) -> Any:
+    from coordination.models import Paper
+    from core.permissions import get_or_404
+
+    return get_or_404(user, Paper.objects.select_related("agenda_item__meeting", "meeting", "committee"), pk=pk)
+
+
+def committee_papers(user: AnyUser, committee: Committee) -> list[Any]:
+    from coordination.models import Paper
+    from core.permissions import restrict
+
+    return list(restrict(Paper.objects.filter(committee=committee), user).select_related("uploaded_by"))
+
+
+# --- The work queue (dashboard) ------------------------------------------------------------------
+
+
+def meetings_coming_up(user: AnyUser, *, days: int = 14, limit: int = 8) -> list[Meeting]:
+    """Today's and the next meetings the user is invited to or manages, with their titles and times."""
+    if not user.is_authenticated:
+        return []
+    from datetime import timedelta
+
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    mine = Q(invitations__person__user=user)
+    managed = permissions.meetings_manageable_q(user)
+    scope = mine if managed is None and not user.is_superuser else (mine | managed if managed is not None else mine)
+    return list(
+        permissions.meetings_visible(user)
+        .filter(scope, status=Meeting.Status.PLANNED, ends_at__gte=start, starts_at__lt=start + timedelta(days=days))
+        .select_related("committee")
+        .distinct()
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def minutes_to_do(user: AnyUser, *, limit: int = 10) -> list[Meeting]:
+    """Meetings whose minutes the user writes and that wait for them: held (or past and not
+    recorded) and not yet approved; ``minutes_drafted`` ones wait for approval."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    return list(
+        permissions.meetings_manageable(user)
+        .filter(permissions.minutes_readable_q(user))
+        .filter(
+            Q(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFTED])
+            | Q(status=Meeting.Status.PLANNED, ends_at__lt=now)
+        )
+        .select_related("committee")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def decisions_overdue(user: AnyUser, *, limit: int = 10) -> list[Decision]:
+    """Undone decisions and actions past their due date, that the user owns or follows up."""
+    if not user.is_authenticated:
+        return []
+    managed = permissions.committees_manageable(user).values("pk")
+    return list(
+        permissions.decisions_visible(user)
+        .filter(Q(owner__user=user) | Q(committee__in=managed))
+        .filter(kind__in=Decision.TRACKED_KINDS, status__in=Decision.UNDONE, due_date__lt=today())
+        .select_related("committee", "owner", "owner_organisation", "meeting")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
+def invitations_awaiting_reply(user: AnyUser, *, limit: int = 10) -> list[Invitation]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Invitation.objects.filter(
+            person__user=user,
+            response=Invitation.Response.PENDING,
+            meeting__status=Meeting.Status.PLANNED,
+            meeting__published_at__isnull=False,
+            meeting__starts_at__gt=timezone.now(),
+        )
+        .select_related("meeting__committee")
+        .order_by("meeting__starts_at", "id")[:limit]
+    )

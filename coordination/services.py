@@ -11,11 +11,11 @@ from typing import Any, TypedDict, Unpack
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coordination import permissions
+from coordination import mailing, permissions
 from coordination.models import (
     AgendaItem,
     Attendance,
@@ -26,6 +26,8 @@ from coordination.models import (
     Invitation,
     Meeting,
     MeetingSeries,
+    MinutesCorrection,
+    Paper,
 )
 from coordination.recurrence import expand
 from core.models import User
@@ -200,6 +202,18 @@ def _queue_invitations(meeting_ids: list[int]) -> None:
         transaction.on_commit(lambda mid=meeting_id: send_meeting_invitations_task.delay(mid), robust=True)  # type: ignore[misc]
 
 
+def _send_update(meeting: Meeting) -> None:
+    """The meeting (its time, place or agenda) changed after invitations went out: one update
+    (iTIP REQUEST, the next SEQUENCE) to each invitee already sent one; nothing for a draft."""
+    meeting.refresh_from_db(fields=["published_at", "status"])
+    if meeting.published_at is None or meeting.status != Meeting.Status.PLANNED:
+        return
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.refresh_from_db(fields=["sequence"])
+    meeting.invitations.filter(sent_at__isnull=False).update(sent_at=None)
+    _queue_invitations([meeting.pk])
+
+
 def _require_unlocked(meeting: Meeting) -> None:
     if meeting.is_locked:
         raise ValidationError(_("The minutes of this meeting are approved: they and its outcomes are locked."))
@@ -314,14 +328,18 @@ def membership_add(
         future = future.filter(starts_at__date__lte=end_date)
     if start_date is not None:
         future = future.filter(starts_at__date__gte=start_date)
-    rows = list(future.order_by("starts_at").values_list("pk", "series_id"))
-    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid, _series in rows])
-    # One email per one-off meeting, one per series (its invitation covers every occurrence).
+    rows = list(future.order_by("starts_at").values_list("pk", "series_id", "published_at"))
+    Invitation.objects.bulk_create([Invitation(meeting_id=mid, person=person) for mid, _s, _p in rows])
+    # One email per published one-off meeting, one per series (its invitation covers every
+    # occurrence); drafts are sent when their agenda is published.
     first_of_series: dict[int, int] = {}
-    for mid, series_id in rows:
-        if series_id is not None:
+    for mid, series_id, published in rows:
+        if series_id is not None and published is not None:
             first_of_series.setdefault(series_id, mid)
-    _queue_invitations([mid for mid, series_id in rows if series_id is None] + list(first_of_series.values()))
+    _queue_invitations(
+        [mid for mid, series_id, published in rows if series_id is None and published is not None]
+        + list(first_of_series.values())
+    )
     return membership
 
 
@@ -402,7 +420,8 @@ def meeting_schedule(
     recurrence: str = "",
 ) -> Meeting:
     """Schedule a meeting, or a series (RFC 5545 RRULE): one Meeting row per occurrence, each with
-    its own agenda and attendance. Current members are invited; invitations go out after commit.
+    its own agenda and attendance. Each starts as a draft: current members are on the invitation
+    list, and nothing is sent until the agenda is published (:func:`meeting_publish`).
     Returns the first meeting."""
     require(permissions.can_manage_committee(actor, committee), "You may not schedule this committee's meetings.")
     first = Meeting(
@@ -456,9 +475,37 @@ def meeting_schedule(
         target=meetings[0],
         changes={"occurrences": len(meetings), "recurrence": rule},
     )
-    # A series goes out as one invitation (the RRULE) per person: queue its first meeting only.
-    _queue_invitations([meetings[0].pk])
     return meetings[0]
+
+
+@transaction.atomic
+def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
+    """Publish the agenda and send the invitations (after commit), once: a published meeting's
+    later changes go out as updates. An occurrence of a series sends the whole series (its RRULE)
+    to an invitee whose calendar does not hold it yet, and this occurrence's agenda to the others."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not publish this meeting.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be published."))
+    if meeting.published_at is not None:
+        raise ValidationError(_("The agenda of this meeting is already published; changes are sent as updates."))
+    if meeting.ends_at <= timezone.now():
+        raise ValidationError(_("This meeting is over: there is nobody to invite to it any more."))
+    meeting.published_at = timezone.now()
+    meeting.save(update_fields=["published_at", "updated_at"])
+    # Invitees whose calendar holds this occurrence through the series get its agenda now.
+    meeting.invitations.update(sent_at=None)
+    audit_record(
+        actor=actor,
+        action="meeting.publish",
+        target=meeting,
+        changes={
+            "invitees": meeting.invitations.count(),
+            "agenda_items": meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).count(),
+        },
+    )
+    _queue_invitations([meeting.pk])
+    return meeting
 
 
 @transaction.atomic
@@ -474,9 +521,9 @@ def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingField
     if changes:
         audit_record(actor=actor, action="meeting.update", target=meeting, changes=changes)
         if {"starts_at", "ends_at", "location", "online_url", "title"} & changes.keys() and (
-            meeting.status == Meeting.Status.PLANNED
+            meeting.status == Meeting.Status.PLANNED and meeting.published_at is not None
         ):
-            meeting.invitations.update(sent_at=None)  # the updated invitation goes out again
+            meeting.invitations.filter(sent_at__isnull=False).update(sent_at=None)  # the update goes out
             _queue_invitations([meeting.pk])
     return meeting
 
@@ -512,7 +559,8 @@ def invitation_add(
     invitation.full_clean()
     invitation.save()
     audit_record(actor=actor, action="meeting.invite", target=meeting, changes={"person": str(person), "kind": kind})
-    _queue_invitations([meeting.pk])
+    if meeting.published_at is not None:
+        _queue_invitations([meeting.pk])
     return invitation
 
 
@@ -563,6 +611,7 @@ def agenda_item_add(
     item.full_clean()
     item.save()
     audit_record(actor=actor, action="agenda.add", target=meeting, changes={"item": title})
+    _send_update(meeting)
     return item
 
 
@@ -583,6 +632,8 @@ def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaIt
     item.save()
     if changes:
         audit_record(actor=actor, action="agenda.update", target=item, changes=changes)
+        if item.meeting is not None and changes.keys() & {"title", "order", "presenter", "duration_minutes"}:
+            _send_update(item.meeting)
     return item
 
 
@@ -591,7 +642,7 @@ def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> lis
     """Put the agenda in the given order (every item exactly once)."""
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
     _require_unlocked(meeting)
-    items = {i.pk: i for i in meeting.agenda_items.select_for_update()}
+    items = {i.pk: i for i in meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).select_for_update()}
     if len(set(item_ids)) != len(item_ids):
         raise ValidationError({"order": _("An agenda item appears twice in the order.")})
     if set(item_ids) != set(items):
@@ -605,6 +656,7 @@ def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> lis
         item.order = (item.order or 0) - offset
     AgendaItem.objects.bulk_update(items.values(), ["order"])
     audit_record(actor=actor, action="agenda.reorder", target=meeting, changes={"order": item_ids})
+    _send_update(meeting)
     return sorted(items.values(), key=lambda i: i.order or 0)
 
 
@@ -634,6 +686,7 @@ def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> 
     item.status = AgendaItem.Status.SCHEDULED
     item.save(update_fields=["meeting", "order", "status", "updated_at"])
     audit_record(actor=actor, action="agenda.schedule", target=meeting, changes={"item": item.title})
+    _send_update(meeting)
     return item
 
 
@@ -796,6 +849,65 @@ def decision_record(
 
 
 @transaction.atomic
+def meeting_workspace_save(
+    *, actor: User, meeting: Meeting, attendance: list[dict[str, Any]], items: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Save the meeting workspace in one go: attendance, then each item's minutes and status, then
+    the new outcomes. All or nothing: on any error nothing is saved and the caller shows the form
+    again with everything that was typed. Only what changed is written (and audited)."""
+    from coordination.selectors import people_for_forms
+    from stakeholders.permissions import organisations_visible
+
+    require(permissions.can_manage_meeting(actor, meeting), "You may not record this meeting.")
+    saved = {"attendance": 0, "minutes": 0, "decisions": 0}
+    current = {a.person_id: (a.status, a.represented_by_id) for a in meeting.attendance.all()}
+    wanted = {
+        e["person"].pk: (e["status"], e["represented_by"].pk if e.get("represented_by") else None) for e in attendance
+    }
+    changed_rows = [e for e in attendance if current.get(e["person"].pk) != wanted[e["person"].pk]]
+    if changed_rows:
+        saved["attendance"] = len(attendance_record(actor=actor, meeting=meeting, entries=changed_rows))
+        meeting.refresh_from_db(fields=["status", "quorum_met"])
+    owner_ids = {e["decision"]["owner_id"] for e in items if e["decision"] and e["decision"]["owner_id"]}
+    org_ids = {
+        e["decision"]["owner_organisation_id"]
+        for e in items
+        if e["decision"] and e["decision"]["owner_organisation_id"]
+    }
+    owners = people_for_forms(actor).in_bulk(owner_ids) if owner_ids else {}
+    orgs = organisations_visible(actor).in_bulk(org_ids) if org_ids else {}
+    for entry in items:
+        item: AgendaItem = entry["item"]
+        item.meeting = meeting
+        new_minutes = sanitise_minutes(entry["minutes"])
+        changed = new_minutes != item.minutes or (entry["status"] and entry["status"] != item.status)
+        # An untouched item with nothing typed stays as it was (it shows as lacking minutes).
+        if changed and (new_minutes or item.minutes or entry["status"] == AgendaItem.Status.OPEN):
+            minutes_record(actor=actor, item=item, minutes=entry["minutes"], status=entry["status"])
+            saved["minutes"] += 1
+            meeting.refresh_from_db(fields=["status"])
+        decision = entry["decision"]
+        if decision:
+            owner = owners.get(decision["owner_id"]) if decision["owner_id"] else None
+            org = orgs.get(decision["owner_organisation_id"]) if decision["owner_organisation_id"] else None
+            if decision["owner_id"] and owner is None:
+                raise ValidationError({f"decision_owner_{item.pk}": _("Choose an owner from the list.")})
+            if decision["owner_organisation_id"] and org is None:
+                raise ValidationError({f"decision_org_{item.pk}": _("Choose an organisation from the list.")})
+            decision_record(
+                actor=actor,
+                item=item,
+                kind=decision["kind"] or Decision.Kind.DECISION,
+                text=decision["text"],
+                owner=owner,
+                owner_organisation=org,
+                due_date=decision["due_date"],
+            )
+            saved["decisions"] += 1
+    return saved
+
+
+@transaction.atomic
 def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionFields]) -> Decision:
     """Text and kind change only until the minutes are approved; owner, due date and status are
     follow-up tracking and stay open to the committee's managers and to the owner."""
@@ -821,24 +933,97 @@ def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionF
     return decision
 
 
+def approval_warnings(meeting: Meeting) -> list[str]:
+    """What the approver must confirm they have seen: the quorum was not met, items have no
+    minutes. Empty when there is nothing to warn about."""
+    warnings = []
+    if meeting.quorum_met is False:
+        warnings.append(_("The quorum was not met at this meeting."))
+    attended = meeting.attendance.filter(status__in=Attendance.ATTENDED).count()
+    if attended == 0:
+        warnings.append(_("Nobody is recorded as attending this meeting."))
+    missing = list(
+        meeting.agenda_items.filter(minutes="", status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
+    if missing:
+        warnings.append(
+            _("%(count)d agenda item(s) have no minutes: %(titles)s.")
+            % {"count": len(missing), "titles": ", ".join(missing)}
+        )
+    return warnings
+
+
 @transaction.atomic
-def minutes_approve(*, actor: User, meeting: Meeting) -> Meeting:
+def minutes_approve(*, actor: User, meeting: Meeting, confirmed: bool = False) -> Meeting:
     """Approve the minutes (they and the outcomes lock) and carry open items and undone decisions
-    over to the committee's next planned meeting (or to its backlog when none is planned)."""
+    over to the committee's next planned meeting (or to its backlog when none is planned).
+
+    Refused before the meeting has started; when the quorum was not met, nobody attended or items
+    have no minutes, refused unless ``confirmed`` (the approver saw the warnings)."""
     require(permissions.can_write_minutes(actor, meeting), "You may not approve these minutes.")
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("This meeting has not started yet: its minutes cannot be approved."))
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFTED):
         raise ValidationError(_("Only the minutes of a meeting that was held can be approved."))
+    warnings = approval_warnings(meeting)
+    if warnings and not confirmed:
+        raise ValidationError(
+            [_("Confirm that you approve the minutes despite these warnings."), *warnings], code="confirm"
+        )
     meeting.status = Meeting.Status.MINUTES_APPROVED
     meeting.minutes_approved_at = timezone.now()
     meeting.minutes_approved_by = actor
     meeting.save(update_fields=["status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
     carried = _carry_over(meeting)
-    audit_record(actor=actor, action="minutes.approve", target=meeting, changes={"carried_over": carried})
+    audit_record(
+        actor=actor,
+        action="minutes.approve",
+        target=meeting,
+        changes={"carried_over": carried, **({"warnings_confirmed": warnings} if warnings else {})},
+    )
     return meeting
 
 
+def can_reopen_minutes(actor: User, meeting: Meeting) -> bool:
+    """The chair (or a co-chair) of the committee, who may read these minutes."""
+    return permissions.memberships_of(actor).filter(
+        committee_id=meeting.committee_id, role__in=CommitteeMembership.CHAIR_ROLES
+    ).exists() and permissions.can_read_minutes(actor, meeting)
+
+
+@transaction.atomic
+def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> MinutesCorrection:
+    """The chair reopens approved minutes for a correction: audited, with the reason, which the
+    minutes show from then on. The corrected minutes are approved again as usual."""
+    require(can_reopen_minutes(actor, meeting), "Only the chair may reopen approved minutes.")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.MINUTES_APPROVED:
+        raise ValidationError(_("Only approved minutes can be reopened."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what needs correcting: the reason is shown on the minutes.")})
+    correction = MinutesCorrection(
+        meeting=meeting, reopened_by=actor, reason=reason, previously_approved_at=meeting.minutes_approved_at
+    )
+    correction.full_clean()
+    correction.save()
+    meeting.status = Meeting.Status.MINUTES_DRAFTED
+    meeting.minutes_approved_at = None
+    meeting.minutes_approved_by = None
+    meeting.save(update_fields=["status", "minutes_approved_at", "minutes_approved_by", "updated_at"])
+    audit_record(actor=actor, action="minutes.reopen", target=meeting, reason=reason)
+    return correction
+
+
 def _carry_over(meeting: Meeting) -> int:
+    """Open items and undone decisions go to the committee's next planned meeting as *proposals*
+    the secretary keeps or drops (or to the backlog when none is planned). Each item is carried
+    once, each decision followed up once per meeting, whatever approvals are repeated (the unique
+    constraints hold it even against a concurrent approval). Nothing from a confidential meeting
+    is copied into another meeting's agenda text: its carried items say only where they come from."""
     target = (
         Meeting.objects.filter(
             committee_id=meeting.committee_id, status=Meeting.Status.PLANNED, starts_at__gt=meeting.starts_at
@@ -846,34 +1031,37 @@ def _carry_over(meeting: Meeting) -> int:
         .order_by("starts_at", "id")
         .first()
     )
+    carried_already = set(
+        AgendaItem.objects.filter(carried_from__meeting=meeting).values_list("carried_from_id", flat=True)
+    )
     existing = AgendaItem.objects.filter(committee_id=meeting.committee_id)
     existing = existing.filter(meeting=target) if target else existing.filter(meeting__isnull=True)
-    already_items = set(existing.exclude(carried_from=None).values_list("carried_from_id", flat=True))
     already_decisions = set(existing.exclude(follow_up_of=None).values_list("follow_up_of_id", flat=True))
-    order = _next_order(target) if target else None
+    when = timezone.localtime(meeting.starts_at).date().isoformat()
     new: list[AgendaItem] = []
 
     def add(**fields: Any) -> None:
-        nonlocal order
         new.append(
             AgendaItem(
                 committee_id=meeting.committee_id,
                 meeting=target,
-                order=order,
-                status=AgendaItem.Status.SCHEDULED if target else AgendaItem.Status.PROPOSED,
+                order=None,
+                status=AgendaItem.Status.PROPOSED,
                 **fields,
             )
         )
-        if order is not None:
-            order += 1
 
     open_items = (
         meeting.agenda_items.filter(status__in=[AgendaItem.Status.SCHEDULED, AgendaItem.Status.OPEN])
-        .exclude(pk__in=already_items)
+        .exclude(pk__in=carried_already)
         .order_by("order", "id")
     )
     for item in open_items:
-        add(title=item.title[:300], description=item.description, presenter=item.presenter, carried_from=item)
+        if meeting.is_confidential:
+            title = _("Item carried over from the confidential meeting of %(date)s") % {"date": when}
+            add(title=title[:300], carried_from=item)
+        else:
+            add(title=item.title[:300], description=item.description, presenter=item.presenter, carried_from=item)
     undone = (
         Decision.objects.filter(
             committee_id=meeting.committee_id,
@@ -897,6 +1085,41 @@ def _carry_over(meeting: Meeting) -> int:
     return len(new)
 
 
+def _require_proposal(actor: User, item: AgendaItem) -> Meeting:
+    meeting = item.meeting
+    require(meeting is not None and permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    assert meeting is not None
+    if item.status != AgendaItem.Status.PROPOSED:
+        raise ValidationError(_("This item was already kept or dropped."))
+    return meeting
+
+
+@transaction.atomic
+def proposal_keep(*, actor: User, item: AgendaItem) -> AgendaItem:
+    """The secretary takes a carried-over proposal onto the meeting's agenda (at the end)."""
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
+    meeting = _require_proposal(actor, item)
+    _require_unlocked(meeting)
+    item.status = AgendaItem.Status.SCHEDULED
+    item.order = _next_order(meeting)
+    item.save(update_fields=["status", "order", "updated_at"])
+    audit_record(actor=actor, action="agenda.keep", target=meeting, changes={"item": item.title})
+    _send_update(meeting)
+    return item
+
+
+@transaction.atomic
+def proposal_drop(*, actor: User, item: AgendaItem) -> AgendaItem:
+    """The secretary drops a carried-over proposal: it stays recorded (so it is never carried again)
+    but never appears on an agenda."""
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
+    meeting = _require_proposal(actor, item)
+    item.status = AgendaItem.Status.DROPPED
+    item.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="agenda.drop", target=meeting, changes={"item": item.title})
+    return item
+
+
 # --- Calendar feed -------------------------------------------------------------------------------
 
 
@@ -918,61 +1141,27 @@ def calendar_feed_token_reset(*, user: User) -> CalendarFeedToken:
 
 
 def _address(person: Person) -> str:
-    return person.email or (person.user.email if person.user else "")
+    return mailing.address(person)
 
 
 INVITATION_KIND = "coordination.invitation"
 
 
-def _invitation_email(
-    invitation: Invitation, meeting: Meeting, series_meetings: list[Meeting] | None, message_id: str
-) -> Any:
-    from email.mime.text import MIMEText
-
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-
-    from coordination.ical import invitation_ics
-    from coordination.notifications import local_when
-    from core.notifications.delivery import site_url
-
-    person = invitation.person
-    address = _address(person)
-    titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
-    ics = invitation_ics(
-        meeting,
-        attendee_email=address,
-        attendee_name=person.full_name,
-        series_meetings=series_meetings,
-        agenda_titles=titles,
+def _agenda_titles(meeting: Meeting) -> list[str]:
+    return list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
     )
-    context = {
-        "meeting": meeting,
-        "person": person,
-        "when": local_when(meeting),
-        "series_meetings": series_meetings,
-        "kind": invitation.get_kind_display(),
-        "site_url": site_url(),
-    }
-    cancelled = meeting.status == Meeting.Status.CANCELLED
-    subject = (_("Cancelled: %(title)s") if cancelled else _("Invitation: %(title)s")) % {"title": meeting.title}
-    template = "coordination/email/cancellation.txt" if cancelled else "coordination/email/invitation.txt"
-    message = EmailMessage(
-        subject=subject, body=render_to_string(template, context), to=[address], headers={"Message-ID": message_id}
-    )
-    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", "CANCEL" if cancelled else "REQUEST")
-    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
-    message.attach(part)
-    return message
 
 
 def invitations_send(*, meeting_id: int) -> int:
-    """Send the meeting's unsent invitations, each under the delivery guarantee (ADR 0012): the
-    delivery row is committed ``sending`` before the send and ``sent`` after, with a Message-ID
-    fixed per invitation and version, so a retry, a second worker or the sweep never sends one
-    twice, and a refused address is recorded as failed without stopping the others.
-    A series goes out as one invitation per person covering every occurrence."""
+    """Send the meeting's unsent invitations (first invitations, updates, cancellations), each under
+    the delivery guarantee (ADR 0012): the delivery row is committed ``sending`` before the send and
+    ``sent`` after, with a Message-ID fixed per invitation and SEQUENCE, so a retry, a second worker
+    or the sweep never sends one twice. A draft sends nothing. An occurrence of a series goes out as
+    the whole series (the RRULE) to an invitee whose calendar does not hold it yet, and as that
+    occurrence (RECURRENCE-ID, with its agenda) to the others. Each in the recipient's language."""
     from core.models import Delivery
     from core.notifications import send_once
 
@@ -980,11 +1169,14 @@ def invitations_send(*, meeting_id: int) -> int:
     if meeting is None or meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED):
         return 0
     cancelled = meeting.status == Meeting.Status.CANCELLED
+    if not cancelled and meeting.published_at is None:
+        return 0
     series_meetings = (
         list(meeting.series.meetings.select_related("committee__jurisdiction"))
         if meeting.series and not cancelled
         else None
     )
+    titles = _agenda_titles(meeting)
     sent = 0
     pending = meeting.invitations.filter(sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
@@ -994,6 +1186,19 @@ def invitations_send(*, meeting_id: int) -> int:
         address = _address(invitation.person)
         if not address:
             continue
+        series_known = bool(
+            meeting.series_id
+            and Invitation.objects.filter(
+                meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=False
+            ).exists()
+        )
+        whole_series = series_meetings if series_meetings and not series_known else None
+
+        def make(mid: str, inv: Invitation = invitation, series: list[Meeting] | None = whole_series) -> Any:
+            return mailing.invitation_message(
+                inv, meeting, series_meetings=series, agenda_titles=titles, message_id=mid
+            ).email()
+
         state = send_once(
             kind=INVITATION_KIND,
             subject=invitation,
@@ -1001,16 +1206,115 @@ def invitations_send(*, meeting_id: int) -> int:
             recipient_key=f"email:{address.lower()}",
             address=address,
             due_key=f"{meeting.sequence}:{'cancel' if cancelled else 'request'}",
-            make_message=lambda mid, inv=invitation: _invitation_email(inv, meeting, series_meetings, mid),  # type: ignore[misc]
+            make_message=make,
         )
         if state != Delivery.State.SENT:
             continue
         now = timezone.now()
-        if meeting.series_id and not cancelled:
+        if whole_series:
+            # The series is in their calendar now: a cancelled occurrence reaches them too.
             Invitation.objects.filter(
                 meeting__series_id=meeting.series_id, person_id=invitation.person_id, sent_at__isnull=True
             ).update(sent_at=now)
-        else:
-            Invitation.objects.filter(pk=pk).update(sent_at=now)
+        Invitation.objects.filter(pk=pk).update(sent_at=now, sent_sequence=meeting.sequence)
         sent += 1
     return sent
+
+
+def invitation_preview(*, actor: User, meeting: Meeting) -> mailing.Message | None:
+    """The invitation as the first invitee will receive it (in their language), for the preview
+    before publishing; ``None`` when nobody is invited yet."""
+    require(permissions.can_manage_meeting(actor, meeting), "You may not publish this meeting.")
+    invitation = meeting.invitations.select_related("person__user").order_by("person__full_name", "id").first()
+    if invitation is None:
+        return None
+    series_meetings = list(meeting.series.meetings.select_related("committee")) if meeting.series else None
+    return mailing.invitation_message(
+        invitation, meeting, series_meetings=series_meetings, agenda_titles=_agenda_titles(meeting)
+    )
+
+
+# --- Papers --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def paper_add(
+    *,
+    actor: User,
+    upload: Any,
+    title: str = "",
+    agenda_item: AgendaItem | None = None,
+    meeting: Meeting | None = None,
+    committee: Committee | None = None,
+) -> Paper:
+    """Attach a file to an agenda item (the meeting's managers), to a meeting's minutes (those who
+    write them, until they are approved) or to a committee (its managers). Checked by content, size
+    and the optional virus scan before anything is stored."""
+    from coordination import papers
+
+    if agenda_item is not None:
+        target_meeting = agenda_item.meeting
+        require(
+            target_meeting is not None
+            and permissions.can_manage_meeting(actor, target_meeting)
+            or target_meeting is None
+            and permissions.can_manage_committee(actor, agenda_item.committee),
+            "You may not add papers to this agenda.",
+        )
+        audit_target: Any = target_meeting or agenda_item.committee
+    elif meeting is not None:
+        require(permissions.can_write_minutes(actor, meeting), "You may not add papers to these minutes.")
+        _require_unlocked(meeting)
+        audit_target = meeting
+    else:
+        require(
+            committee is not None and permissions.can_manage_committee(actor, committee),
+            "You may not add papers to this committee.",
+        )
+        audit_target = committee
+    name, content_type, size, sha256 = papers.check(upload)
+    paper = Paper(
+        agenda_item=agenda_item,
+        meeting=meeting if agenda_item is None else None,
+        committee=committee if agenda_item is None and meeting is None else None,
+        title=(title or name)[:200],
+        name=name,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+    )
+    paper.full_clean(exclude=["file"])
+    paper.file.save(name, upload, save=False)
+    paper.save()
+    audit_record(actor=actor, action="paper.add", target=audit_target, changes={"paper": paper.pk, "size": size})
+    return paper
+
+
+@transaction.atomic
+def paper_remove(*, actor: User, paper: Paper) -> None:
+    """Remove a paper (whoever may add one there); the file goes once the removal is committed."""
+    if paper.agenda_item_id:
+        item = paper.agenda_item
+        assert item is not None
+        allowed = (
+            permissions.can_manage_meeting(actor, item.meeting)
+            if item.meeting is not None
+            else permissions.can_manage_committee(actor, item.committee)
+        )
+        target: Any = item.meeting or item.committee
+    elif paper.meeting_id:
+        assert paper.meeting is not None
+        allowed = permissions.can_write_minutes(actor, paper.meeting)
+        if allowed:
+            _require_unlocked(paper.meeting)
+        target = paper.meeting
+    else:
+        assert paper.committee is not None
+        allowed = permissions.can_manage_committee(actor, paper.committee)
+        target = paper.committee
+    require(allowed, "You may not remove this paper.")
+    name, storage = str(paper.file.name), paper.file.storage
+    paper.delete()
+    audit_record(actor=actor, action="paper.remove", target=target, changes={"paper": name})
+    transaction.on_commit(lambda: storage.delete(name))

@@ -9,15 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coordination import ical, permissions, selectors, services
+from coordination import ical, mailing, permissions, selectors, services
 from coordination.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -30,8 +31,10 @@ from coordination.forms import (
     MembershipForm,
     MinutesForm,
     MonthForm,
+    PaperForm,
     ProposeItemForm,
     ReplyForm,
+    WorkspaceForm,
 )
 from coordination.models import AgendaItem, CommitteeMembership, Meeting
 from core.forms import apply_service_errors
@@ -120,6 +123,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_propose": can_manage or any(m.person.user_id == user.pk for m in members),
             "propose_form": ProposeItemForm(),
             "history": audit_list_for(committee)[:15] if can_change else [],
+            "papers": selectors.committee_papers(user, committee),
         },
     )
 
@@ -232,7 +236,10 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Meeting scheduled; invitations are on their way."))
+            messages.success(
+                request,
+                _("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
+            )
             return redirect(meeting)
     return render(
         request,
@@ -258,6 +265,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "agenda_form": AgendaItemForm(),
             "invite_form": InviteForm(user=user) if page.can_manage else None,
+            # A summoned official sees the meeting, not the committee: no link to a page that is 404.
+            "committee_visible": permissions.committees_visible(user).filter(pk=meeting.committee_id).exists(),
         },
     )
 
@@ -268,6 +277,39 @@ def meeting_print(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     page = selectors.meeting_page_for_user(user, meeting)
     return render(request, "coordination/meeting_print.html", {"meeting": meeting, "page": page})
+
+
+def _pdf(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def meeting_agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda packet (agenda and papers list) as PDF, in the reader's language."""
+    from coordination import pdf
+
+    user = request_user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    page = selectors.meeting_page_for_user(user, meeting)
+    body = pdf.agenda_packet(page, language=translation.get_language())
+    return _pdf(body, f"agenda-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")
+
+
+@login_required
+def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approved minutes as PDF, to those who may read them (404 otherwise, and before approval)."""
+    from coordination import pdf
+
+    user = request_user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    page = selectors.meeting_page_for_user(user, meeting)
+    if not page.can_read_minutes or not meeting.is_locked:
+        raise Http404
+    body = pdf.approved_minutes(page, language=translation.get_language())
+    return _pdf(body, f"minutes-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf")
 
 
 @login_required
@@ -312,6 +354,33 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Meeting cancelled."))
     return redirect(meeting)
+
+
+@login_required
+def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the agenda and send the invitations: a preview of what goes out (GET), then the
+    sending (POST)."""
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.meeting_publish(actor=user, meeting=meeting)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Agenda published; the invitations are on their way."))
+        return redirect(meeting)
+    return render(
+        request,
+        "coordination/meeting_publish.html",
+        {
+            "meeting": meeting,
+            "agenda": list(meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).order_by("order", "id")),
+            "invitations": list(meeting.invitations.select_related("person").order_by("person__full_name", "id")),
+            "preview": services.invitation_preview(actor=user, meeting=meeting),
+        },
+    )
 
 
 @login_required
@@ -370,15 +439,92 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance, minutes per item and outcomes in one form with one save."""
     user, meeting = _meeting_post(request, pk)
+    if not permissions.can_write_minutes(user, meeting):
+        raise PermissionDenied
+    invitations = list(meeting.invitations.select_related("person").order_by("person__full_name", "id"))
+    attendance = list(meeting.attendance.all())
+    items = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .prefetch_related("decisions__owner")
+        .order_by("order", "id")
+    )
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and "mark_all_present" in data:
+        # Without JavaScript: every invitee present, the rest of what was typed kept, nothing saved.
+        for invitation in invitations:
+            if invitation.person.user_id != user.pk:  # one's own row is recorded by another manager
+                data[f"status_{invitation.person_id}"] = "present"
+    form = WorkspaceForm(
+        data,
+        invitations=invitations,
+        attendance=attendance,
+        items=items,
+        people=selectors.people_choices(user, meeting),
+        organisations=selectors.organisation_choices(user, meeting),
+        actor=user,
+    )
+    if data is not None and "mark_all_present" not in data and form.is_valid():
+        try:
+            services.meeting_workspace_save(
+                actor=user, meeting=meeting, attendance=form.entries(), items=form.item_entries()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance, minutes and outcomes saved."))
+            return redirect(reverse("coordination:meeting-workspace", args=[meeting.pk]))
+    return render(
+        request,
+        "coordination/meeting_workspace.html",
+        {"meeting": meeting, "form": form, "locked": meeting.is_locked},
+    )
+
+
+@login_required
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step: what is being approved and any warnings (GET), the approval (POST
+    with ``confirm``)."""
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_write_minutes(user, meeting):
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            services.minutes_approve(actor=user, meeting=meeting, confirmed=bool(request.POST.get("warnings_seen")))
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Minutes approved. Open items and decisions were carried over."))
+            return redirect(meeting)
+    page = selectors.meeting_page_for_user(user, meeting)
+    return render(
+        request,
+        "coordination/minutes_approve.html",
+        {
+            "meeting": meeting,
+            "page": page,
+            "warnings": services.approval_warnings(meeting),
+            "not_started": meeting.starts_at > timezone.now(),
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    if not services.can_reopen_minutes(user, meeting):
+        raise PermissionDenied
     try:
-        services.minutes_approve(actor=user, meeting=meeting)
+        services.minutes_reopen(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:2000])
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
-        messages.success(request, _("Minutes approved. Open items and decisions were carried over."))
+        messages.success(request, _("The minutes are open for correction; approve them again when corrected."))
     return redirect(meeting)
 
 
@@ -448,7 +594,11 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     user, item, meeting = _item_for(request, item_pk)
-    ids = list(meeting.agenda_items.order_by("order", "id").values_list("pk", flat=True))
+    ids = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("pk", flat=True)
+    )
     index = ids.index(item.pk)
     other = index - 1 if request.POST.get("direction") == "up" else index + 1
     if 0 <= other < len(ids):
@@ -476,31 +626,60 @@ def agenda_item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def proposal_review(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Keep a carried-over proposal on this meeting's agenda, or drop it."""
+    user, item, meeting = _item_for(request, item_pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    keep = request.POST.get("decision") == "keep"
+    try:
+        if keep:
+            services.proposal_keep(actor=user, item=item)
+        else:
+            services.proposal_drop(actor=user, item=item)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        message = _("“%(title)s” is on the agenda.") if keep else _("“%(title)s” was dropped.")
+        messages.success(request, message % {"title": item.title})
+    return redirect(f"{meeting.get_absolute_url()}#proposals")
+
+
+@login_required
 def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Minutes and outcomes of one agenda item."""
     user, item, meeting = _item_for(request, item_pk)
     if not permissions.can_write_minutes(user, meeting):
         raise PermissionDenied
+    # One form: recording an outcome saves the minutes typed above it too, so nothing is lost.
+    posted = request.method == "POST"
+    minutes_bound = posted and "minutes" in request.POST
     minutes_form = MinutesForm(
-        request.POST if "save_minutes" in request.POST else None,
+        request.POST if minutes_bound else None,
         initial={
             "minutes": item.minutes,
             "status": item.status if item.status == AgendaItem.Status.OPEN else AgendaItem.Status.CLOSED,
         },
     )
-    decision_form = DecisionForm(request.POST if "add_decision" in request.POST else None, user=user, prefix="decision")
-    if request.method == "POST":
+    adding = "add_decision" in request.POST
+    decision_form = DecisionForm(request.POST if adding else None, user=user, prefix="decision")
+    valid = (not minutes_bound or minutes_form.is_valid()) and (not adding or decision_form.is_valid())
+    if (minutes_bound or adding) and valid:
         try:
-            if "save_minutes" in request.POST and minutes_form.is_valid():
-                services.minutes_record(actor=user, item=item, **minutes_form.cleaned_data)
-                messages.success(request, _("Minutes saved."))
-                return redirect(f"{meeting.get_absolute_url()}#item-{item.pk}")
-            if "add_decision" in request.POST and decision_form.is_valid():
-                services.decision_record(actor=user, item=item, **decision_form.cleaned_data)
-                messages.success(request, _("Outcome recorded."))
-                return redirect(reverse("coordination:item-minutes", args=[item.pk]))
+            with transaction.atomic():
+                if minutes_bound and (not adding or minutes_form.has_changed()):
+                    services.minutes_record(actor=user, item=item, **minutes_form.cleaned_data)
+                if adding:
+                    services.decision_record(actor=user, item=item, **decision_form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(minutes_form if "save_minutes" in request.POST else decision_form, exc)
+            apply_service_errors(decision_form if adding else minutes_form, exc)
+        else:
+            if adding:
+                messages.success(request, _("Minutes and outcome saved."))
+                return redirect(reverse("coordination:item-minutes", args=[item.pk]))
+            messages.success(request, _("Minutes saved."))
+            return redirect(f"{meeting.get_absolute_url()}#item-{item.pk}")
     return render(
         request,
         "coordination/item_minutes.html",
@@ -557,9 +736,22 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         days.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
+    # The month grid: whole weeks from Monday, days outside the month shown greyed.
+    start = first - timedelta(days=first.weekday())
+    weeks = []
+    day = start
+    while day < following or day.weekday() != 0:
+        week = []
+        for _n in range(7):
+            week.append({"date": day, "in_month": day.month == first.month, "meetings": days.get(day, [])})
+            day += timedelta(days=1)
+        weeks.append(week)
     context: dict[str, Any] = {
         "form": form,
         "month": first,
+        "weeks": weeks,
+        "weekdays": [start + timedelta(days=i) for i in range(7)],
+        "today": timezone.localdate(),
         "days": sorted(days.items()),
         "previous": previous,
         "following": following,
@@ -578,8 +770,28 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your feed has a new address; the old one no longer works."))
         return redirect("coordination:calendar-feed-settings")
     token = services.calendar_feed_token_get(user=user)
-    url = request.build_absolute_uri(reverse("coordination:calendar-feed", args=[token.token]))
-    return render(request, "coordination/calendar_feed.html", {"feed_url": url})
+    url = mailing.absolute(reverse("coordination:calendar-feed", args=[token.token]))
+    webcal = "webcal://" + url.split("://", 1)[-1]
+    return render(request, "coordination/calendar_feed.html", {"feed_url": url, "webcal_url": webcal})
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Add to calendar": this one meeting as an iCalendar file (no minutes, no confidential agenda)."""
+    user = request_user(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    titles = list(
+        meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA)
+        .order_by("order", "id")
+        .values_list("title", flat=True)
+    )
+    response = HttpResponse(
+        ical.meeting_ics(meeting, agenda_titles=titles), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="meeting-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.ics"'
+    )
+    return response
 
 
 @never_cache
@@ -594,3 +806,80 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="roundtable.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- Papers --------------------------------------------------------------------------------------
+
+
+def _paper_upload(request: HttpRequest, back: str, **target: Any) -> HttpResponse:
+    user = request_user(request)
+    form = PaperForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.paper_add(actor=user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], **target)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Paper added."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def paper_upload_item(request: HttpRequest, item_pk: int) -> HttpResponse:
+    user, item, meeting = _item_for(request, item_pk)
+    if not permissions.can_manage_meeting(user, meeting):
+        raise PermissionDenied
+    return _paper_upload(request, f"{meeting.get_absolute_url()}#item-{item.pk}", agenda_item=item)
+
+
+@login_required
+@require_POST
+def paper_upload_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    user, meeting = _meeting_post(request, pk)
+    if not permissions.can_write_minutes(user, meeting):
+        raise PermissionDenied
+    return _paper_upload(request, f"{meeting.get_absolute_url()}#papers", meeting=meeting)
+
+
+@login_required
+@require_POST
+def paper_upload_committee(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    committee = selectors.committee_get_for_user(user, pk)
+    if not permissions.can_manage_committee(user, committee):
+        raise PermissionDenied
+    return _paper_upload(request, f"{committee.get_absolute_url()}#papers", committee=committee)
+
+
+@login_required
+@never_cache
+def paper_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A paper, to whoever may read what it is attached to (404 to everyone else)."""
+    paper = selectors.paper_get_for_user(request_user(request), pk)
+    response = FileResponse(paper.file.open("rb"), as_attachment=True, filename=paper.name)
+    response["Content-Type"] = paper.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def paper_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    paper = selectors.paper_get_for_user(user, pk)
+    back = request.POST.get("next") or "/"
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    try:
+        services.paper_remove(actor=user, paper=paper)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Paper removed."))
+    return redirect(back)

@@ -27,3 +27,26 @@ def dashboard_panels(request: HttpRequest) -> list[dict[str, Any]]:
             if result:
                 panels.append(result)
     return panels
+
+
+# "Your roles" lists the roles every app gives the user: an app registers a function that takes
+# the request and returns ``(role label, what it is held on, url)`` rows (committee chairs from the
+# coordination app, for example), so the registry's panel lists them without importing that app.
+ROLE_SOURCES: list[Any] = []
+
+
+def register_roles(func: Any) -> Any:
+    ROLE_SOURCES.append(func)
+    return func
+
+
+def contributed_roles(request: HttpRequest) -> list[tuple[str, str, str]]:
+    for label in settings.LOCAL_APPS:  # the apps' dashboard modules register their sources
+        try:
+            import_module(f"{apps.get_app_config(label).name}.dashboard")
+        except ModuleNotFoundError:
+            continue
+    rows: list[tuple[str, str, str]] = []
+    for func in ROLE_SOURCES:
+        rows.extend(func(request))
+    return rows

@@ -124,3 +124,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The header search: everything the user may see, by kind, through the permission registry."""
+    from core import search as site_search
+
+    q = (request.GET.get("q") or "").strip()[:200]
+    only = request.GET.get("kind") or ""
+    sections = site_search.search(request_user(request), q, only=only) if site_search.terms(q) else []
+    return render(request, "core/search.html", {"q": q, "sections": sections, "only": only})

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.dashboard import contributed_roles
 from stakeholders.permissions import scopes_for
 from stakeholders.selectors import roles_for_user
 
@@ -15,6 +16,7 @@ def my_roles(request: HttpRequest) -> dict[str, Any] | None:
         "jurisdiction_roles": roles["jurisdiction_roles"],
         "memberships": roles["memberships"],
         "is_platform_admin": scopes_for(request.user).is_platform_admin,
+        "other_roles": contributed_roles(request),
     }
 
 

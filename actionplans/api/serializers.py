@@ -50,7 +50,7 @@ class PartnerSerializer(serializers.Serializer):
 
 
 class ActionSerializer(VisibleModelSerializer):
-    partners = PartnerSerializer(many=True, required=False)
+    partners = PartnerSerializer(many=True, required=False, write_only=True)
     rag = serializers.SerializerMethodField()
     lead_organisation_name = serializers.CharField(source="lead_organisation.name", read_only=True)
 

@@ -33,6 +33,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env_or_file("SECRET_KEY") or ""
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address: absolute links in e-mails, calendar files and PDFs are built from it.
+SITE_URL: str = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Apps -----------------------------------------------------------------------------------
 DJANGO_APPS = [
@@ -235,6 +237,12 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Papers attached to agenda items, minutes and committees: outside MEDIA_ROOT, served only through
+# the permission check (coordination/papers.py). The scanner is a dotted path to a callable
+# ``scan(file, name) -> reason | None`` (for example a ClamAV client); empty: no scan.
+ROUNDTABLE_PAPERS_ROOT = Path(env("PAPERS_ROOT", default=str(VAR_DIR / "papers")))
+ROUNDTABLE_PAPER_MAX_BYTES = env.int("PAPER_MAX_BYTES", default=20 * 1024 * 1024)
+ROUNDTABLE_PAPER_SCANNER = env("PAPER_SCANNER", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -372,7 +380,7 @@ LOGGING: dict[str, Any] = {
 
 ROUNDTABLE_SITE_NAME = "Roundtable"
 # The portal's address, for links in e-mails sent by background jobs (no request to take it from).
-ROUNDTABLE_SITE_URL = env("ROUNDTABLE_SITE_URL", default="http://127.0.0.1:8000")
+ROUNDTABLE_SITE_URL = env("ROUNDTABLE_SITE_URL", default=SITE_URL)  # SITE_URL unless set apart
 
 # --- Notifications (ADR 0012) -------------------------------------------------------------------
 NOTIFY_STUCK_AFTER = env.int("NOTIFY_STUCK_AFTER", default=CELERY_TASK_TIME_LIMIT * 2)  # seconds "sending"

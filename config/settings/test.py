@@ -32,3 +32,4 @@ if not REDIS_URL:  # noqa: F405
         "control_folder": str(VAR_DIR / f"test-celery-{RUN_ID}" / "control"),  # noqa: F405
         "store_processed": False,
     }
+ROUNDTABLE_PAPERS_ROOT = VAR_DIR / f"test-papers-{RUN_ID}"  # noqa: F405

@@ -255,8 +255,15 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="approve-minutes")
     def approve_minutes(self, request: Request, pk: str | None = None) -> Response:
-        """Approve the minutes: they lock; open items and undone decisions carry over."""
-        meeting = services.minutes_approve(actor=self.actor, meeting=self.get_object())
+        """Approve the minutes: they lock; open items and undone decisions carry over. Refused
+        before the meeting has started; with warnings (quorum not met, items without minutes)
+        refused unless the body has ``"confirm": true``."""
+        confirmed = str(request.data.get("confirm", "") if isinstance(request.data, dict) else "").lower() in (
+            "true",
+            "1",
+            "yes",
+        )
+        meeting = services.minutes_approve(actor=self.actor, meeting=self.get_object(), confirmed=confirmed)
         return Response(MeetingSerializer(self._reread(meeting)).data)
 
     @extend_schema(request=None, responses=MeetingSerializer)

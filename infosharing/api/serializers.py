@@ -77,7 +77,8 @@ class AgreementCreateSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=3000)
     categories = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
     lawful_basis = serializers.ChoiceField(choices=SharingAgreement.LawfulBasis.choices)
-    parties = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    # ids beyond a 64-bit integer are refused here (400), not by the database (500)
+    parties = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False)
     disposal = serializers.CharField(max_length=2000)
     security_measures = serializers.CharField(max_length=3000)
     rights_handling = serializers.CharField(max_length=3000)
@@ -87,7 +88,7 @@ class AgreementCreateSerializer(serializers.Serializer):
     special_category = serializers.BooleanField(default=False)
     criminal_offence = serializers.BooleanField(default=False)
     special_condition = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    retention_days = serializers.IntegerField(min_value=1, default=365)
+    retention_days = serializers.IntegerField(min_value=1, max_value=100 * 366, default=365)
     training_required = serializers.BooleanField(default=False)
     release_approval_required = serializers.BooleanField(default=False)
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,7 +78,14 @@ class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("cursor", str), OpenApiParameter("q", str), OpenApiParameter("label", str)],
-        responses=InformationItemListSerializer(many=True),
+        # A page of a cursor list, as the body says: ``next`` and ``results``, no count.
+        responses=inline_serializer(
+            "InformationItemPage",
+            fields={
+                "next": serializers.URLField(allow_null=True),
+                "results": InformationItemListSerializer(many=True),
+            },
+        ),
     )
     def list(self, request: Request) -> Response:
         p = request.query_params

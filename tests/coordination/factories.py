@@ -40,6 +40,7 @@ class MeetingFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Meeting {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + timedelta(hours=2))
+    published_at = factory.LazyFunction(timezone.now)  # its agenda is out (drafts: published_at=None)
 
 
 class AgendaItemFactory(DjangoModelFactory):

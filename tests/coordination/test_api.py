@@ -202,6 +202,9 @@ def test_attendance_all_or_nothing(api_for, cw):
 
 def test_minutes_decisions_and_approval(api_for, cw):
     meeting = _meeting(cw)
+    Meeting.objects.filter(pk=meeting.pk).update(  # it took place an hour ago
+        starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now() + timedelta(hours=1)
+    )
     start = timezone.now() + timedelta(days=40)
     nxt = services.meeting_schedule(
         actor=cw.carol, committee=cw.committee, title="Next", starts_at=start, ends_at=start + timedelta(hours=1)
@@ -241,7 +244,9 @@ def test_minutes_decisions_and_approval(api_for, cw):
     wrong = c.post(decisions, {"agenda_item": other_item.pk, "text": "x"}, format="json")
     assert wrong.status_code == 400 and "agenda_item" in wrong.json()
     assert api_for(cw.mike).post(f"{MEETINGS}{meeting.pk}/approve-minutes/").status_code == 403
-    approved = c.post(f"{MEETINGS}{meeting.pk}/approve-minutes/")
+    unconfirmed = c.post(f"{MEETINGS}{meeting.pk}/approve-minutes/")
+    assert unconfirmed.status_code == 400 and "quorum was not met" in str(unconfirmed.json())
+    approved = c.post(f"{MEETINGS}{meeting.pk}/approve-minutes/", {"confirm": True}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "minutes_approved"
     assert {i.title for i in nxt.agenda_items.all()} == {"Reports", "Follow-up: Train teachers"}
     locked = c.patch(f"{decisions}{d.json()['id']}/", {"text": "changed"}, format="json")

@@ -38,12 +38,13 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no-untyped-def]
+def _schedule(cw, *, days: int = 7, committed=None, publish: bool = True, **extra):  # type: ignore[no-untyped-def]
+    """Schedule and (by default) publish the first meeting, as a secretariat does."""
     start = (timezone.now() + timedelta(days=days)).replace(microsecond=0)
     if committed is not None:
         with committed():
-            return _schedule(cw, days=days, **extra)
-    return services.meeting_schedule(
+            return _schedule(cw, days=days, publish=publish, **extra)
+    meeting = services.meeting_schedule(
         actor=cw.carol,
         committee=cw.committee,
         title="Monthly meeting",
@@ -51,10 +52,18 @@ def _schedule(cw, *, days: int = 7, committed=None, **extra):  # type: ignore[no
         ends_at=start + timedelta(hours=2),
         **extra,
     )
+    if publish:
+        services.meeting_publish(actor=cw.carol, meeting=meeting)
+        meeting.refresh_from_db()
+    return meeting
 
 
 def _held(cw, meeting, *present):  # type: ignore[no-untyped-def]
-    """Sam records the others present; the chair records Sam (nobody records their own attendance)."""
+    """The meeting took place (it started an hour ago): Sam records the others present; the chair
+    records Sam (nobody records their own attendance)."""
+    started = timezone.now() - timedelta(hours=1)
+    if meeting.starts_at > started:
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=started, ends_at=started + timedelta(hours=2))
     people = present or (cw.sam_person, cw.carol_person)
     others = [{"person": p, "status": Attendance.Status.PRESENT} for p in people if p != cw.sam_person]
     services.attendance_record(actor=cw.sam, meeting=meeting, entries=others)
@@ -473,7 +482,7 @@ def test_approval_locks_minutes_and_outcomes_but_not_follow_up(cw):
         owner=cw.mike_person,
         due_date=timezone.localdate() + timedelta(days=30),
     )
-    services.minutes_approve(actor=cw.carol, meeting=meeting)
+    services.minutes_approve(actor=cw.carol, meeting=meeting, confirmed=True)
     meeting.refresh_from_db()
     assert meeting.is_locked and meeting.minutes_approved_by == cw.carol
     with pytest.raises(ValidationError, match="locked"):
@@ -493,7 +502,7 @@ def test_approval_locks_minutes_and_outcomes_but_not_follow_up(cw):
     decision.refresh_from_db()
     assert decision.status == "in_progress" and decision.text == "Open a youth desk"
     with pytest.raises(ValidationError, match="Only the minutes of a meeting that was held"):
-        services.minutes_approve(actor=cw.carol, meeting=meeting)
+        services.minutes_approve(actor=cw.carol, meeting=meeting, confirmed=True)
 
 
 def test_decision_owner_is_notified(cw, committed):
@@ -516,7 +525,7 @@ def test_open_items_and_undone_decisions_carry_over_to_the_next_meeting(cw):
     undone = services.decision_record(actor=cw.sam, item=closed, text="Map youth services", owner=cw.mike_person)
     services.decision_record(actor=cw.sam, item=closed, text="Budget approved", status="done")
     services.decision_record(actor=cw.sam, item=closed, text="Noted the report", kind="information")
-    services.minutes_approve(actor=cw.carol, meeting=first)
+    services.minutes_approve(actor=cw.carol, meeting=first, confirmed=True)
 
     carried = list(second.agenda_items.order_by("order"))
     assert [i.title for i in carried] == ["Safe-space policy", "Not reached", "Follow-up: Map youth services"]
@@ -526,14 +535,14 @@ def test_open_items_and_undone_decisions_carry_over_to_the_next_meeting(cw):
 
     # at the next meeting the decision is still not done: it carries again, once
     _held(cw, second)
-    services.minutes_approve(actor=cw.carol, meeting=second)
+    services.minutes_approve(actor=cw.carol, meeting=second, confirmed=True)
     assert [i.title for i in third.agenda_items.filter(follow_up_of=undone)] == ["Follow-up: Map youth services"]
 
 
 def test_without_a_next_meeting_carried_items_wait_in_the_backlog(cw):
     meeting = _held(cw, _schedule(cw))
     item = services.agenda_item_add(actor=cw.sam, meeting=meeting, title="Open question")
-    services.minutes_approve(actor=cw.sam, meeting=meeting)
+    services.minutes_approve(actor=cw.sam, meeting=meeting, confirmed=True)
     backlog = AgendaItem.objects.get(committee=cw.committee, meeting=None)
     assert backlog.carried_from == item and backlog.status == AgendaItem.Status.PROPOSED
 
@@ -545,7 +554,7 @@ def test_follow_up_of_a_confidential_decision_does_not_repeat_its_text(cw):
     _held(cw, first)
     services.minutes_record(actor=cw.sam, item=item, minutes="", status="closed")
     services.decision_record(actor=cw.sam, item=item, text="Refer family X to services")
-    services.minutes_approve(actor=cw.sam, meeting=first)
+    services.minutes_approve(actor=cw.sam, meeting=first, confirmed=True)
     follow_up = AgendaItem.objects.exclude(meeting=first).get(follow_up_of__isnull=False)
     assert "family X" not in follow_up.title and "confidential meeting" in follow_up.title
 

@@ -20,11 +20,14 @@
     options: {
       indexAxis: "y",
       animation: false,
+      maintainAspectRatio: false,
+      layout: { padding: { left: 4, right: 4 } },
       locale: document.documentElement.lang || undefined,
       plugins: { legend: { display: false, rtl: rtl }, tooltip: { rtl: rtl } },
       scales: {
         x: { beginAtZero: true, reverse: rtl, ticks: { precision: 0 } },
-        y: { position: rtl ? "right" : "left" }
+        // Every sector named in full: no skipped or clipped labels.
+        y: { position: rtl ? "right" : "left", ticks: { autoSkip: false, crossAlign: "far" }, afterFit: function (axis) { axis.width = Math.max(axis.width, 180); } }
       }
     }
   });
