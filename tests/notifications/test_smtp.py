@@ -60,6 +60,7 @@ def test_invitations_survive_a_refused_and_a_malformed_address(cw, smtp_sink, co
         meeting = services.meeting_schedule(
             actor=cw.carol, committee=cw.committee, title="Budget", starts_at=start, ends_at=start + timedelta(hours=1)
         )
+        services.meeting_publish(actor=cw.carol, meeting=meeting)
     got = {a for m in smtp_sink.messages for a in m["rcpt"]}
     assert got == {"carol@example.org", "sam@example.org"}
     failed = {d.address: d.last_error for d in Delivery.objects.filter(kind="coordination.invitation", state="failed")}
@@ -89,6 +90,7 @@ def test_invitations_whose_publish_failed_are_sent_by_the_sweep(cw, django_captu
         meeting = services.meeting_schedule(
             actor=cw.carol, committee=cw.committee, title="Budget", starts_at=start, ends_at=start + timedelta(hours=1)
         )
+        services.meeting_publish(actor=cw.carol, meeting=meeting)
     assert mail.outbox == [] and meeting.invitations.filter(sent_at__isnull=True).count() == 4
     run()  # too soon: the publish may still be on its way
     assert mail.outbox == []
