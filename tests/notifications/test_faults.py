@@ -186,7 +186,9 @@ def test_a_pool_process_killed_mid_invitations_loses_none(cw, smtp_sink, own_red
 
     smtp_sink.delay = 0.25
     start = timezone.now() + timedelta(days=3)
-    meeting = MeetingFactory(committee=cw.committee, starts_at=start, ends_at=start + timedelta(hours=1))
+    meeting = MeetingFactory(
+        committee=cw.committee, starts_at=start, ends_at=start + timedelta(hours=1), published_at=timezone.now()
+    )
     people = [PersonFactory(full_name=f"Guest {i}", email=f"guest{i}@example.org") for i in range(15)]
     Invitation.objects.bulk_create([Invitation(meeting=meeting, person=p) for p in people])
     worker = processes(
