@@ -64,7 +64,11 @@ def scene(cw):  # type: ignore[no-untyped-def]
     start = timezone.now() - timedelta(days=10)
     for committee in (cw.committee, cw.south):
         MeetingFactory(
-            committee=committee, is_confidential=True, status="held", starts_at=start, ends_at=start + timedelta(hours=2)
+            committee=committee,
+            is_confidential=True,
+            status="held",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
         )
         MeetingFactory(committee=committee)
     PersonFactory(full_name="Hidden Person", jurisdiction=cw.city)
