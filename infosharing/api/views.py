@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -54,10 +54,19 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(SharingAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(many=False)
+class InformationItemPageSerializer(serializers.Serializer):
+    """A page of the item list as ``list`` builds it: ``next`` and ``results``, no count."""
+
+    next = serializers.URLField(allow_null=True)
+    results = InformationItemListSerializer(many=True)
+
+
 class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):
     """Items the caller may open, newest first (keyset pages: ``?cursor=``; ``?q=`` search, ``?label=``)."""
 
     serializer_class = InformationItemSerializer
+    pagination_class = None  # ``list`` builds its keyset pages itself (InformationItemPageSerializer)
 
     def get_queryset(self) -> QuerySet[InformationItem]:
         if getattr(self, "swagger_fake_view", False):
@@ -78,14 +87,7 @@ class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("cursor", str), OpenApiParameter("q", str), OpenApiParameter("label", str)],
-        # A page of a cursor list, as the body says: ``next`` and ``results``, no count.
-        responses=inline_serializer(
-            "InformationItemPage",
-            fields={
-                "next": serializers.URLField(allow_null=True),
-                "results": InformationItemListSerializer(many=True),
-            },
-        ),
+        responses=InformationItemPageSerializer,
     )
     def list(self, request: Request) -> Response:
         p = request.query_params
