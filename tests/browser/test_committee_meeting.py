@@ -51,7 +51,7 @@ def test_committee_meeting_end_to_end(live_server, page: Page, world, login, axe
 
     # 3. schedule a recurring meeting
     page.get_by_role("link", name="Schedule a meeting").click()
-    start = timezone.localtime() - timedelta(days=1)  # held yesterday: its minutes can be approved
+    start = timezone.localtime() + timedelta(days=2)
     page.get_by_label("Title").fill("Harbour TLCC")
     page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT10:00"))
     page.get_by_label("Ends").fill(start.strftime("%Y-%m-%dT12:00"))
@@ -79,6 +79,10 @@ def test_committee_meeting_end_to_end(live_server, page: Page, world, login, axe
     # 5. record attendance
     meeting = committee.meetings.order_by("starts_at").first()
     assert meeting is not None
+    # the first meeting takes place (its minutes can be approved only once it has started)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(minutes=5)
+    )
     page.goto(f"{live_server.url}/coordination/meetings/{meeting.pk}/attendance/")
     page.get_by_label("Attendance of Carol Chair").select_option("present")
     page.get_by_label("Attendance of Mike Member").select_option("present")
