@@ -7,4 +7,7 @@ class ActionplansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from actionplans import permissions  # noqa: F401 - registers the rules
+        from actionplans import (
+            notifications,  # noqa: F401 - registers the reminders
+            permissions,  # noqa: F401 - registers the rules
+        )

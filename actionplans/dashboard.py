@@ -14,7 +14,7 @@ def my_actions(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     actions = selectors.my_actions(user)[:8]  # type: ignore[arg-type]
     # Only coordinators review reports: others are spared the count.
-    scopes = scopes_for(user)  # type: ignore[arg-type]
+    scopes = scopes_for(user)
     reviews = scopes.is_platform_admin or bool(scopes.coordinator_paths)
     to_review = selectors.updates_to_review(user).count() if reviews else 0  # type: ignore[arg-type]
     if not actions and not to_review:

@@ -41,7 +41,6 @@ from actionplans.models import (
     Tranche,
 )
 from core import roles
-from core.grants import granted_q
 from core.models import GranteeKind, User
 from core.permissions import NOTHING, register, subtree_q
 from stakeholders.models import Jurisdiction
@@ -128,15 +127,28 @@ def _plan_level_q(user: User, prefix: str, *, local_field: str | None = None) ->
     return q
 
 
-def _partner_actions_q(user: User, permission: str) -> Q:
-    """Actions led by, or partnered with, one of the user's organisations, or shared with the user."""
-    q = granted_q(user, ActionGrant, permission)
+def _partner_action_ids(user: User, permissions: tuple[str, ...], *more: QuerySet[Any]) -> QuerySet[Any]:
+    """Ids of the actions led by, or partnered with, one of the user's organisations, or shared with
+    the user (``permissions``), as one union of indexed id sets: the planner computes it once and
+    probes it, instead of scanning every action to test each branch of an OR."""
+    from core.grants import grants_held
+
+    parts: list[QuerySet[Any]] = [
+        grants_held(user, ActionGrant, permissions).order_by().values_list("target_id", flat=True)
+    ]
     orgs = sorted(organisation_ids(user))
     if orgs:
-        q |= Q(lead_organisation_id__in=orgs) | Q(
-            pk__in=ActionPartner.objects.filter(organisation_id__in=orgs).values("action_id")
+        parts.append(Action.objects.filter(lead_organisation_id__in=orgs).order_by().values_list("pk", flat=True))
+        parts.append(
+            ActionPartner.objects.filter(organisation_id__in=orgs).order_by().values_list("action_id", flat=True)
         )
-    return q
+    first, *rest = [*parts, *more]
+    return first.union(*rest) if rest else first
+
+
+def _partner_actions_q(user: User, permission: str, field: str = "pk") -> Q:
+    """Actions led by, or partnered with, one of the user's organisations, or shared with the user."""
+    return Q(**{f"{field}__in": _partner_action_ids(user, (permission,))})
 
 
 @register(ActionPlan, Perm.VIEW)
@@ -151,11 +163,7 @@ def plans_visible_q(user: User) -> Q | None:
     return (
         read
         | _above_q(user)
-        | Q(
-            pk__in=Action.objects.filter(
-                _partner_actions_q(user, Perm.VIEW) | _partner_actions_q(user, Perm.REPORT)
-            ).values("plan_id")
-        )
+        | Q(pk__in=Action.objects.filter(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT))).values("plan_id"))
     )
 
 
@@ -222,7 +230,7 @@ def actions_visible_rule(user: User) -> Q | None:
     q = _plan_level_q(user, "plan__", local_field="local_only")
     if q is None:
         return None
-    return q | _partner_actions_q(user, Perm.VIEW) | _partner_actions_q(user, Perm.REPORT)
+    return q | Q(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT)))
 
 
 def _few_actions_q(user: User) -> Q:
@@ -230,20 +238,10 @@ def _few_actions_q(user: User) -> Q:
     plans', those shared with them): one ``pk IN (union of id sets)`` lets the planner fetch those
     rows by index instead of walking every action in list order testing each branch of an OR
     (docs/adr/0010-action-plans.md has the figures)."""
-    from core.grants import grants_held
-
-    parts: list[QuerySet[Any]] = [
-        grants_held(user, ActionGrant, (Perm.VIEW, Perm.REPORT)).order_by().values_list("target_id", flat=True),
-        Action.objects.filter(plan__owning_committee__in=committee_ids(user)).order_by().values_list("pk", flat=True),
-    ]
-    orgs = sorted(organisation_ids(user))
-    if orgs:
-        parts.append(Action.objects.filter(lead_organisation_id__in=orgs).order_by().values_list("pk", flat=True))
-        parts.append(
-            ActionPartner.objects.filter(organisation_id__in=orgs).order_by().values_list("action_id", flat=True)
-        )
-    first, *rest = parts
-    return Q(pk__in=first.union(*rest))
+    committees = (
+        Action.objects.filter(plan__owning_committee__in=committee_ids(user)).order_by().values_list("pk", flat=True)
+    )
+    return Q(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT), committees))
 
 
 @register(Action, Perm.REPORT)
@@ -309,11 +307,7 @@ def indicators_visible_rule(user: User) -> Q | None:
     return (
         q
         | (_above_q(user, "plan__") & Q(local_only=False))
-        | Q(
-            action__in=Action.objects.filter(
-                _partner_actions_q(user, Perm.VIEW) | _partner_actions_q(user, Perm.REPORT)
-            ).values("pk")
-        )
+        | Q(action__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT)))
     )
 
 
@@ -322,9 +316,7 @@ def indicators_report_rule(user: User) -> Q | None:
     manage = plans_manage_q(user)
     if manage is None:
         return None
-    return _p("plan__", manage) | Q(
-        action__in=Action.objects.filter(_partner_actions_q(user, Perm.REPORT)).values("pk")
-    )
+    return _p("plan__", manage) | Q(action__in=_partner_action_ids(user, (Perm.REPORT,)))
 
 
 @register(Indicator, Perm.MANAGE)

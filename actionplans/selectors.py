@@ -95,7 +95,7 @@ def action_rag(action: Action, plan: ActionPlan | None = None, on: date | None =
 def with_rag(actions: list[Any], on: date | None = None) -> list[Any]:
     """Each action with ``rag`` set (its plan must be loaded, as the selectors do)."""
     for action in actions:
-        action.rag = action_rag(action, on=on)  # type: ignore[attr-defined]
+        action.rag = action_rag(action, on=on)
     return actions
 
 
@@ -120,10 +120,11 @@ def my_actions(user: User, *, on: date | None = None) -> list[Action]:
     """Open actions led by or partnered with one of the user's organisations, shared with them,
     or owned by them; each with ``rag`` and ``report_due`` (no report submitted or accepted for the
     current quarter)."""
-    from actionplans.permissions import _partner_actions_q
+    from actionplans.permissions import _partner_action_ids
 
     on = on or today()
-    mine = _partner_actions_q(user, Perm.REPORT) | _partner_actions_q(user, Perm.VIEW) | Q(owner__user_id=user.pk)
+    owned = Action.objects.filter(owner__user_id=user.pk).order_by().values_list("pk", flat=True)
+    mine = Q(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT), owned))
     qs = (
         Action.objects.filter(mine, status__in=Action.OPEN)
         .select_related("plan", "lead_organisation", "objective")
@@ -138,7 +139,7 @@ def my_actions(user: User, *, on: date | None = None) -> list[Action]:
     actions = list(restrict(qs, user)[:200])
     start = quarter_start(on)
     for a in actions:
-        last = a.last_report_end  # type: ignore[attr-defined]
+        last = a.last_report_end
         a.report_due = last is None or last < start - timedelta(days=1)  # type: ignore[attr-defined]
     return with_rag(actions, on)
 
@@ -423,7 +424,7 @@ def plan_funding(user: User, plan: ActionPlan) -> list[FundingAllocation]:
 
 def funding_totals(allocations: list[FundingAllocation]) -> dict[tuple[str, str], dict[str, Decimal]]:
     """Totals per (organisation, currency): committed, indicative, disbursed, as funder and recipient."""
-    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))  # type: ignore[arg-type]
+    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for a in allocations:
         for org, role in ((a.funder, "funded"), (a.recipient, "received")):
             row = totals[(org.name, a.currency)]

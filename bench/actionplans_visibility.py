@@ -362,7 +362,7 @@ def main() -> None:
         from actionplans.permissions import actions_visible_rule
 
         for user in (narrow, typical, county_coordinator):
-            qs = Action.objects.filter(actions_visible_rule(fresh(user))).order_by("-id")[:51]  # type: ignore[arg-type]
+            qs = Action.objects.filter(actions_visible_rule(fresh(user))).order_by("-id")[:51]
             print(user.email, qs.explain(analyze=True))
 
 

@@ -90,7 +90,7 @@ def first_page(user: User) -> list[Organisation]:
     return list(selectors.organisation_list_visible_to(user).order_by("name", "id")[:50])
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def timed(fn, repeat: int) -> tuple[float, float]:
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()

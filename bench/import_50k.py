@@ -88,7 +88,7 @@ def make_csv(rows: int, codes: list[str], sectors: list[str], run: str) -> bytes
     return out.getvalue().encode("utf-8")
 
 
-def timed(label: str, rows: int, fn):  # type: ignore[no-untyped-def]
+def timed(label: str, rows: int, fn):
     start = time.perf_counter()
     result = fn()
     seconds = time.perf_counter() - start

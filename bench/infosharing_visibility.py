@@ -1,6 +1,6 @@
 """Benchmark: the information-item list and search through the visibility table (ADR 0011).
 
-    DATABASE_URL=postgres://roundtable:roundtable@127.0.0.1:5432/rt_infosharing \
+    DATABASE_URL=postgres://roundtable:roundtable@127.0.0.1:5432/rt_infosharing ALLOWED_HOSTS=testserver \
         .venv/bin/python bench/infosharing_visibility.py [--items 1000000] [--explain]
 
 PostgreSQL only. Builds the data once (skipped when the bench agreement exists): 2,000
@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "False")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
 
 import django  # noqa: E402
 
@@ -42,7 +43,7 @@ from coordination.models import Committee, CommitteeMembership  # noqa: E402
 from core.models import User  # noqa: E402
 from core.permissions import forget  # noqa: E402
 from infosharing import selectors  # noqa: E402
-from infosharing.models import InformationItem, ItemGrant, ItemVisibility, SharingAgreement  # noqa: E402
+from infosharing.models import AccessRequest, InformationItem, ItemGrant, ItemVisibility, SharingAgreement  # noqa: E402
 from stakeholders.models import Jurisdiction, Organisation, OrganisationMembership, Person, Sector  # noqa: E402
 
 TITLE = "Bench sharing agreement"
@@ -102,8 +103,8 @@ def build(n_items: int) -> None:
             max_tlp="RED",
         )
     print(f"registry built in {time.perf_counter() - t0:.0f} s", flush=True)
-    it, gt, vt = InformationItem._meta.db_table, ItemGrant._meta.db_table, ItemVisibility._meta.db_table
-    u0, o0, c0 = users[0], orgs[0], committees[0]
+    it = InformationItem._meta.db_table
+    u0, o0 = users[0], orgs[0]
     with connection.cursor() as c:
         t = time.perf_counter()
         c.execute(
@@ -120,9 +121,27 @@ def build(n_items: int) -> None:
             [u0, o0, agreement.pk, n_items],
         )
         print(f"{n_items} items in {time.perf_counter() - t:.0f} s", flush=True)
+    grants()
+
+
+def grants() -> None:
+    """Grants and the visibility table (again from scratch with ``--regrant``). The pseudo-random
+    choice is a hash of the item id and the grant number, so it varies per row (``random()`` in a
+    lateral subquery is evaluated once per distinct outer value)."""
+    it, gt, vt = InformationItem._meta.db_table, ItemGrant._meta.db_table, ItemVisibility._meta.db_table
+    u0 = User.objects.filter(email__startswith="bench-is-").order_by("pk").values_list("pk", flat=True).first()
+    o0 = Organisation.objects.filter(name__startswith="Bench org ").order_by("pk").values_list("pk", flat=True).first()
+    c0 = (
+        Committee.objects.filter(name__startswith="Bench committee ")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    with connection.cursor() as c:
+        c.execute(f"TRUNCATE {vt}, {gt}, {AccessRequest._meta.db_table}")
         t = time.perf_counter()
-        # Grants: GREEN and AMBER+STRICT to 4 organisations, AMBER to 3 organisations and 2 committees,
-        # RED to 4 named users. Organisations are skewed (random()^3): a few receive most grants.
+        # GREEN and AMBER+STRICT to 4 organisations, AMBER to 3 organisations and 2 committees, RED to
+        # 4 named users. Organisations are skewed (u^3): a few receive most grants.
         c.execute(
             f"""
             INSERT INTO {gt} (permission, grantee_kind, grantee_id, reason, revoke_reason, created_at, target_id,
@@ -132,12 +151,14 @@ def build(n_items: int) -> None:
             CROSS JOIN LATERAL (
                 SELECT CASE WHEN i.label = 'RED' THEN 'user'
                             WHEN i.label = 'AMBER' AND k >= 3 THEN 'committee' ELSE 'organisation' END AS kind,
-                       CASE WHEN i.label = 'RED' THEN %s + floor(random() * {N_USERS})::int
-                            WHEN i.label = 'AMBER' AND k >= 3 THEN %s + floor(random() * {N_COMMITTEES})::int
-                            ELSE %s + floor({N_ORGS} * power(random(), 3))::int END AS gid
-                FROM generate_series(0, CASE WHEN i.label = 'AMBER' THEN 4 ELSE 3 END) AS k
+                       CASE WHEN i.label = 'RED' THEN %s + (h %% {N_USERS})
+                            WHEN i.label = 'AMBER' AND k >= 3 THEN %s + (h %% {N_COMMITTEES})
+                            ELSE %s + floor({N_ORGS} * power((h %% 1000003) / 1000003.0, 3))::int END AS gid
+                FROM (SELECT k, ((i.id * 2654435761 + k * 40503) %% 4294967291) AS h
+                      FROM generate_series(0, CASE WHEN i.label = 'AMBER' THEN 4 ELSE 3 END) AS k) ks
             ) g
             WHERE i.label <> 'CLEAR' AND i.reference LIKE 'B-%%'
+            ON CONFLICT DO NOTHING
             """,  # noqa: S608
             [u0, c0, o0],
         )
@@ -146,13 +167,11 @@ def build(n_items: int) -> None:
         c.execute(
             f"""
             INSERT INTO {vt} (grantee_kind, grantee_id, sort_key, item_id, expires_at)
-            SELECT kind, gid, created_at, id, NULL FROM (
-                SELECT DISTINCT g.grantee_kind AS kind, g.grantee_id AS gid, i.created_at, i.id
-                FROM {gt} g JOIN {it} i ON i.id = g.target_id WHERE i.reference LIKE 'B-%%'
-                UNION SELECT 'user', i.originator_id, i.created_at, i.id FROM {it} i WHERE i.reference LIKE 'B-%%'
-                UNION SELECT 'everyone', 0, i.created_at, i.id FROM {it} i
-                    WHERE i.label = 'CLEAR' AND i.reference LIKE 'B-%%'
-            ) rows
+            SELECT DISTINCT g.grantee_kind, g.grantee_id, i.created_at, i.id, NULL::timestamptz
+            FROM {gt} g JOIN {it} i ON i.id = g.target_id WHERE i.reference LIKE 'B-%%'
+            UNION SELECT 'user', i.originator_id, i.created_at, i.id, NULL FROM {it} i WHERE i.reference LIKE 'B-%%'
+            UNION SELECT 'everyone', 0, i.created_at, i.id, NULL FROM {it} i
+                WHERE i.label = 'CLEAR' AND i.reference LIKE 'B-%%'
             ON CONFLICT DO NOTHING
             """  # noqa: S608
         )
@@ -174,12 +193,35 @@ def timed(fn: Callable[[], object], runs: int = 30) -> tuple[float, float, int]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries
 
 
+def sql_ms(fn: Callable[[], object], runs: int = 7) -> float:
+    """In-database cost of one call: planning + execution of each of its queries (EXPLAIN ANALYZE),
+    median over ``runs``, summed. Unlike wall time it hardly moves with the machine's load."""
+    import json
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    total = 0.0
+    for q in ctx.captured_queries:
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
+            continue
+        samples = []
+        with connection.cursor() as c:
+            for _ in range(runs):
+                c.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + q["sql"])
+                plan = c.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                samples.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
+        total += statistics.median(samples)
+    return total
+
+
 def personas() -> dict[str, User]:
     users = list(User.objects.filter(email__startswith="bench-is-").order_by("pk")[:N_USERS])
     # broad: a member of the organisation most grants go to, on two committees;
     # typical: a member of an organisation in the middle of the skew, on no committee;
     # narrow: a member of an organisation that receives almost nothing, on no committee.
-    return {"broad": users[0], "typical": users[N_ON_COMMITTEES + 300], "narrow": users[N_ON_COMMITTEES + 1999]}
+    # (user i belongs to organisation i mod 2,000; organisation k receives a share ~ ((k+1)^(1/3) - k^(1/3)))
+    return {"broad": users[0], "typical": users[6100], "narrow": users[5999]}
 
 
 def report(explain: bool) -> None:
@@ -196,8 +238,13 @@ def report(explain: bool) -> None:
     related = ("organisation", "agreement", "template")
 
     def unfiltered(q: str = "") -> list[InformationItem]:
+        """The same page with no permission at all (search: the same full-text index)."""
+        from django.contrib.postgres.search import SearchQuery
+
         qs = InformationItem.objects.select_related(*related).order_by("-created_at", "-id")
-        return list((qs.filter(title__icontains=q) if q else qs)[:50])
+        if q:
+            qs = qs.annotate(search=selectors.search_vector()).filter(search=SearchQuery(q, config="simple"))
+        return list(qs[:50])
 
     factory = APIRequestFactory()
     api_list = InformationItemViewSet.as_view({"get": "list"})
@@ -259,6 +306,13 @@ def report(explain: bool) -> None:
             ratio = p50 / base[k + 1][0]
             cells.append(f"{p50:7.2f} ({p95:6.2f}) [{q}] {ratio:4.2f}x")
         print(f"{name:40} " + " ".join(f"{c:>22}" for c in cells))
+    print(f"{'in-database ms (plan + run), x unfiltered':40} {'list':>14} {'search':>14}")
+    sql_base = (sql_ms(unfiltered), sql_ms(lambda: unfiltered(topic)))
+    print(f"{'unfiltered':40} {sql_base[0]:8.3f} 1.00x {sql_base[1]:8.3f} 1.00x")
+    for name, user in personas().items():
+        a = sql_ms(functools.partial(selectors.item_page_visible_to, user))
+        b = sql_ms(functools.partial(selectors.item_page_visible_to, user, q=topic))
+        print(f"{name:40} {a:8.3f} {a / sql_base[0]:4.2f}x {b:8.3f} {b / sql_base[1]:4.2f}x")
     for name, user in personas().items():
         n = ItemVisibility.objects.filter(
             grantee_kind="organisation",
@@ -278,8 +332,11 @@ if __name__ == "__main__":
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--regrant", action="store_true", help="rewrite the grants and the visibility table")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "the benchmark runs on PostgreSQL (DATABASE_URL)"
     build(args.items)
+    if args.regrant:
+        grants()
     if not args.build_only:
         report(args.explain)

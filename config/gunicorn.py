@@ -25,7 +25,7 @@ def redact(value: Any) -> Any:
     return SECRET_PATHS.sub(r"\1[redacted]", value) if isinstance(value, str) else value
 
 
-class RedactingLogger(Logger):
+class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no types
     """gunicorn's logger with every access-log field (request line, path, referer, headers,
     environment) passed through the secret-path redaction."""
 

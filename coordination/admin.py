@@ -3,7 +3,7 @@ from django.contrib import admin
 from coordination.models import Committee, CommitteeMembership, Meeting
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = CommitteeMembership
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -11,7 +11,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CommitteeAdmin(admin.ModelAdmin):
     """Read mostly: committees are created and changed through the portal's services."""
 
     list_display = ["name", "kind", "jurisdiction", "parent", "status"]
@@ -22,7 +22,7 @@ class CommitteeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "committee", "starts_at", "status", "is_confidential"]
     list_filter = ["status", "is_confidential"]
     search_fields = ["title"]

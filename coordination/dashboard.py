@@ -13,7 +13,7 @@ from core.dashboard import register_roles
 
 
 def coming_up(request: HttpRequest) -> dict[str, Any] | None:
-    meetings = selectors.meetings_coming_up(request.user)  # type: ignore[arg-type]
+    meetings = selectors.meetings_coming_up(request.user)
     if not meetings:
         return None
     return {
@@ -24,35 +24,35 @@ def coming_up(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def minutes_to_do(request: HttpRequest) -> dict[str, Any] | None:
-    meetings = selectors.minutes_to_do(request.user)  # type: ignore[arg-type]
+    meetings = selectors.minutes_to_do(request.user)
     if not meetings:
         return None
     return {"template": "coordination/partials/dashboard_minutes.html", "meetings": meetings}
 
 
 def decisions_overdue(request: HttpRequest) -> dict[str, Any] | None:
-    decisions = selectors.decisions_overdue(request.user)  # type: ignore[arg-type]
+    decisions = selectors.decisions_overdue(request.user)
     if not decisions:
         return None
     return {"template": "coordination/partials/dashboard_overdue.html", "decisions": decisions}
 
 
 def invitations_awaiting_reply(request: HttpRequest) -> dict[str, Any] | None:
-    invitations = selectors.invitations_awaiting_reply(request.user)  # type: ignore[arg-type]
+    invitations = selectors.invitations_awaiting_reply(request.user)
     if not invitations:
         return None
     return {"template": "coordination/partials/dashboard_invitations.html", "invitations": invitations}
 
 
 def my_committees(request: HttpRequest) -> dict[str, Any] | None:
-    memberships = selectors.my_committees(request.user)  # type: ignore[arg-type]
+    memberships = selectors.my_committees(request.user)
     if not memberships:
         return None
     return {"template": "coordination/partials/dashboard_committees.html", "memberships": memberships}
 
 
 def my_open_decisions(request: HttpRequest) -> dict[str, Any] | None:
-    decisions = list(selectors.decisions_open_owned_by(request.user)[:10])  # type: ignore[arg-type]
+    decisions = list(selectors.decisions_open_owned_by(request.user)[:10])
     if not decisions:
         return None
     return {
@@ -63,7 +63,7 @@ def my_open_decisions(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
-    committees = list(selectors.committees_review_due(request.user)[:10])  # type: ignore[arg-type]
+    committees = list(selectors.committees_review_due(request.user)[:10])
     if not committees:
         return None
     return {
@@ -76,7 +76,7 @@ def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
 @register_roles
 def committee_roles(request: HttpRequest) -> list[tuple[str, str, str]]:
     """Chair, co-chair, secretary, member... of each committee the user sits on today."""
-    memberships = permissions.memberships_of(request.user).select_related("committee")  # type: ignore[arg-type]
+    memberships = permissions.memberships_of(request.user).select_related("committee")
     return [
         (str(m.get_role_display()), str(m.committee), m.committee.get_absolute_url())
         for m in memberships.order_by("role", "committee__name")

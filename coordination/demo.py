@@ -497,7 +497,7 @@ def _actor(committee: Committee, admin: User) -> User:
         .select_related("person__user")
         .first()
     )
-    return secretary.person.user if secretary and secretary.person.user else admin  # type: ignore[return-value]
+    return secretary.person.user if secretary and secretary.person.user else admin
 
 
 def _year_of_meetings(committee: Committee, admin: User, spec: dict[str, Any], summoned: list[Person]) -> None:

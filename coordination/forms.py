@@ -24,7 +24,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Committee
         fields = [
@@ -83,7 +83,7 @@ class CommitteeFilterForm(StyledFormMixin, forms.Form):
     )
 
 
-class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CommitteeMembership
         fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
@@ -94,7 +94,7 @@ class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin
         self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
-class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     # The plain-language recurrence builder; it writes the RFC 5545 rule (``recurrence``).
     repeat = forms.ChoiceField(
         label=_("Repeat"),
@@ -180,7 +180,7 @@ class MeetingForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # t
         return data
 
 
-class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class AgendaItemForm(ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "presenter", "duration_minutes", "description", "papers", "order"]
@@ -212,7 +212,7 @@ class MinutesForm(StyledFormMixin, forms.Form):
     )
 
 
-class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
@@ -223,7 +223,7 @@ class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, 
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
-class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["status", "owner", "due_date"]
@@ -234,15 +234,15 @@ class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFor
         self.fields["owner"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 
-class InviteForm(StyledFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+class InviteForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all())
     kind = forms.ChoiceField(
         label=_("Invited as"),
         choices=[(Invitation.Kind.SUMMONED, _("Summoned official")), (Invitation.Kind.GUEST, _("Guest"))],
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["person"].queryset = selectors.people_for_forms(user)  # type: ignore[attr-defined]
 
 

@@ -70,7 +70,7 @@ def expand(
     local_start = starts_at.astimezone(tz).replace(tzinfo=None)
     try:
         rule_obj = rrulestr(";".join(parts), dtstart=local_start)
-        found = list(islice(iter(rule_obj), MAX_OCCURRENCES + 1))  # type: ignore[call-overload]
+        found = list(islice(iter(rule_obj), MAX_OCCURRENCES + 1))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError({field: _("The recurrence rule is malformed: %(error)s.") % {"error": exc}}) from None
     if len(found) > MAX_OCCURRENCES:

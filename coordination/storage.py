@@ -16,11 +16,11 @@ class PaperStorage(FileSystemStorage):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(getattr(settings, "ROUNDTABLE_PAPERS_ROOT", settings.BASE_DIR / "var" / "papers"))
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

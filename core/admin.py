@@ -34,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     actions = ["deactivate"]
 
-    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
         """Unticking "active" deactivates as the action does: tokens, feed and sessions end, so
         ticking it again later revives none of them."""
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
@@ -52,7 +52,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "target_repr"]
     list_filter = ["action"]
     search_fields = ["target_repr", "reason"]

@@ -33,7 +33,7 @@ def client_ip(request: HttpRequest) -> str:
     each trusted proxy appends the address it saw, so the first untrusted hop from the right is the
     client; whatever a client wrote further left is ignored. Without trusted proxies this is
     ``REMOTE_ADDR``."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = str(request.META.get("REMOTE_ADDR", ""))
     if not _trusted(_address(remote)):
         return remote
     hops = [hop for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]

@@ -92,7 +92,7 @@ class PermissionRegistry:
         return decorator
 
     def rule(self, model: type[models.Model], action: str) -> Rule:
-        model = model._meta.concrete_model or model  # type: ignore[assignment]
+        model = model._meta.concrete_model or model
         try:
             return self._rules[(model, action)]
         except KeyError:
@@ -157,9 +157,11 @@ class PermissionRegistry:
         name = name or f"can_{action}"
         q = self.q(user, queryset.model, action)
         if q is None:
-            return queryset.annotate(**{name: Value(True, output_field=BooleanField())})
+            annotated: QuerySet[M] = queryset.annotate(**{name: Value(True, output_field=BooleanField())})
+            return annotated
         allowed_rows = queryset.model._default_manager.filter(q, pk=OuterRef("pk"))
-        return queryset.annotate(**{name: Exists(allowed_rows)})
+        flagged: QuerySet[M] = queryset.annotate(**{name: Exists(allowed_rows)})
+        return flagged
 
     def get_or_404(
         self, user: AnyUser | None, model_or_queryset: type[M] | QuerySet[M], action: str = "view", **lookup: Any

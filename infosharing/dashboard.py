@@ -10,7 +10,7 @@ from infosharing import selectors
 
 
 def newly_shared(request: HttpRequest) -> dict[str, Any] | None:
-    items = selectors.items_newly_shared_with(request.user)  # type: ignore[arg-type]
+    items = selectors.items_newly_shared_with(request.user)
     if not items:
         return None
     return {"template": "infosharing/partials/dashboard_shared.html", "items": items}

@@ -171,7 +171,7 @@ class DecideForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
-class AgreementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class AgreementForm(StyledFormMixin, forms.ModelForm):
     categories_text = forms.CharField(
         label=_("Categories of information"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line.")
     )

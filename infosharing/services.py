@@ -651,7 +651,7 @@ def sniff_content_type(head: bytes) -> str | None:
     return "text/plain"
 
 
-def attachment_add(*, actor: User, item: InformationItem, upload: File) -> Attachment:  # type: ignore[type-arg]
+def attachment_add(*, actor: User, item: InformationItem, upload: File) -> Attachment:
     from django.conf import settings
 
     with refusals_logged(actor=actor, action="attachment.add", item=item):

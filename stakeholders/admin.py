@@ -17,7 +17,7 @@ from stakeholders.models import (
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JurisdictionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "level", "parent", "population"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -28,12 +28,12 @@ class JurisdictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SectorAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "is_security"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "sector", "jurisdiction", "is_active"]
     list_filter = ["kind", "sector", "is_active"]
     search_fields = ["name", "acronym"]
@@ -42,7 +42,7 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(OrganisationGrant)
-class OrganisationGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationGrantAdmin(admin.ModelAdmin):
     """Grants are written through the services (audited, with a reason): read-only here."""
 
     list_display = ["target", "permission", "grantee_kind", "grantee_id", "granted_by", "expires_at", "revoked_at"]
@@ -60,14 +60,14 @@ admin.site.register(OrganisationMembership)
 admin.site.register(JurisdictionRole)
 
 
-class PositionInline(admin.TabularInline):  # type: ignore[type-arg]
+class PositionInline(admin.TabularInline):
     model = Position
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonAdmin(admin.ModelAdmin):
     """Personal data: the portal's pages apply the contact-details rule; the admin is for platform admins."""
 
     list_display = ["full_name", "jurisdiction", "contact_consent_at"]
@@ -78,28 +78,28 @@ class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["organisation", "partner", "kind", "start_date", "end_date"]
     list_filter = ["kind"]
     autocomplete_fields = ["organisation", "partner"]
 
 
 @admin.register(StakeholderMapping)
-class StakeholderMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StakeholderMappingAdmin(admin.ModelAdmin):
     list_display = ["organisation", "jurisdiction", "influence", "interest", "engagement_level"]
     list_filter = ["engagement_level"]
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(ResourceOffer)
-class ResourceOfferAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ResourceOfferAdmin(admin.ModelAdmin):
     list_display = ["title", "organisation", "kind", "status", "jurisdiction"]
     list_filter = ["kind", "status"]
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["filename", "kind", "owner", "status", "row_count", "created_count", "created_at"]
     list_filter = ["kind", "status"]
     exclude = ["rows"]

@@ -25,7 +25,7 @@ from stakeholders.models import (
 )
 
 
-class JurisdictionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class JurisdictionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Jurisdiction
         fields = ["name", "code", "level", "parent", "population"]
@@ -36,7 +36,7 @@ class JurisdictionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMix
         self.fields["parent"].required = not permissions.scopes_for(user).is_platform_admin
 
 
-class OrganisationForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OrganisationForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -100,7 +100,7 @@ class DirectoryFilterForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
         self.fields["engaged_in"].queryset = permissions.mapping_jurisdictions(user)  # type: ignore[attr-defined]
 
 
-class PersonForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PersonForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     """A person; on creation optionally (for organisation admins necessarily) with a first position."""
 
     contact_consent_date = forms.DateField(
@@ -187,7 +187,7 @@ class PersonFilterForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
         self.fields["organisation"].widget = forms.HiddenInput()
 
 
-class PositionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PositionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["organisation", "title", "start_date", "end_date"]
@@ -206,7 +206,7 @@ class PositionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, 
             ).select_related("jurisdiction")
 
 
-class PartnershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PartnershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Partnership
         fields = ["organisation", "partner", "kind", "start_date", "end_date", "notes"]
@@ -227,7 +227,7 @@ class PartnershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixi
         self.fields["partner"].queryset = visible  # type: ignore[attr-defined]
 
 
-class MappingForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class MappingForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = StakeholderMapping
         fields = [
@@ -258,7 +258,7 @@ class MappingForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, f
         )
 
 
-class OfferForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class OfferForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ResourceOffer
         fields = [

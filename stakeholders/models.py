@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import ObjectGrant
 
 
-class CodeField(models.CharField):  # type: ignore[type-arg]
+class CodeField(models.CharField):
     """A code, stored trimmed and in capitals whichever way it was typed."""
 
     def to_python(self, value: object) -> str | None:

@@ -26,7 +26,7 @@ Registered here (model: actions):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Model, Q, QuerySet
 
@@ -75,6 +75,9 @@ class Scopes:
     liaison_paths: tuple[str, ...] = ()
     admin_organisation_ids: frozenset[int] = frozenset()
     member_organisation_ids: frozenset[int] = frozenset()
+    #: The rows themselves (with their jurisdiction or organisation), for pages that list the roles.
+    jurisdiction_roles: tuple[JurisdictionRole, ...] = field(default=(), compare=False)
+    memberships: tuple[OrganisationMembership, ...] = field(default=(), compare=False)
 
     @property
     def read_paths(self) -> tuple[str, ...]:
@@ -92,14 +95,20 @@ NO_SCOPES = Scopes()
 def stakeholder_scopes(user: User) -> Scopes:
     coordinator: list[str] = []
     liaison: list[str] = []
-    for role, path in JurisdictionRole.objects.filter(user=user).values_list("role", "jurisdiction__path"):
-        (coordinator if role == JurisdictionRole.Role.COORDINATOR else liaison).append(path)
+    jurisdiction_roles = tuple(JurisdictionRole.objects.filter(user=user).select_related("jurisdiction"))
+    for role in jurisdiction_roles:
+        (coordinator if role.role == JurisdictionRole.Role.COORDINATOR else liaison).append(role.jurisdiction.path)
     admin_ids: set[int] = set()
     member_ids: set[int] = set()
     # Organisation memberships carry no dates: a membership in force is one that exists.
-    for org_id, role in OrganisationMembership.objects.filter(user=user).values_list("organisation_id", "role"):
-        (admin_ids if role == OrganisationMembership.Role.ADMIN else member_ids).add(org_id)
+    memberships = tuple(OrganisationMembership.objects.filter(user=user).select_related("organisation"))
+    for membership in memberships:
+        (admin_ids if membership.role == OrganisationMembership.Role.ADMIN else member_ids).add(
+            membership.organisation_id
+        )
     return Scopes(
+        jurisdiction_roles=jurisdiction_roles,
+        memberships=memberships,
         is_platform_admin=is_platform_admin(user),
         coordinator_paths=tuple(coordinator),
         liaison_paths=tuple(liaison),

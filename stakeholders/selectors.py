@@ -65,7 +65,7 @@ def jurisdiction_tree_for_user(user: AnyUser) -> list[TreeNode]:
     nodes: dict[int, TreeNode] = {}
     roots: list[TreeNode] = []
     for j in rows:  # ordered by path, so a parent always comes before its children
-        node = TreeNode(j, j.org_count)  # type: ignore[attr-defined]
+        node = TreeNode(j, j.org_count)
         nodes[j.pk] = node
         parent = nodes.get(j.parent_id) if j.parent_id else None
         (parent.children if parent else roots).append(node)
@@ -146,15 +146,9 @@ def organisation_members_for_user(user: AnyUser, organisation: Organisation) -> 
 
 
 def roles_for_user(user: AnyUser) -> dict[str, Any]:
-    """The user's own roles (for the dashboard and profile)."""
-    from stakeholders.models import JurisdictionRole
-
-    if not user.is_authenticated:
-        return {"jurisdiction_roles": [], "memberships": []}
-    return {
-        "jurisdiction_roles": list(JurisdictionRole.objects.filter(user=user).select_related("jurisdiction")),
-        "memberships": list(OrganisationMembership.objects.filter(user=user).select_related("organisation")),
-    }
+    """The user's own roles (for the dashboard and profile), as the role resolver read them."""
+    scopes = permissions.scopes_for(user)
+    return {"jurisdiction_roles": list(scopes.jurisdiction_roles), "memberships": list(scopes.memberships)}
 
 
 # --- Full-text search ---------------------------------------------------------------------------

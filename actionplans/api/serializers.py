@@ -44,13 +44,13 @@ class PlanSerializer(VisibleModelSerializer):
         validators: list[object] = []
 
 
-class PartnerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PartnerSerializer(serializers.Serializer):
     organisation = VisibleRelatedField(model=Organisation)
     role = serializers.ChoiceField(choices=ActionPartner.Role.choices)
 
 
 class ActionSerializer(VisibleModelSerializer):
-    partners = PartnerSerializer(many=True, required=False)
+    partners = PartnerSerializer(many=True, required=False, write_only=True)
     rag = serializers.SerializerMethodField()
     lead_organisation_name = serializers.CharField(source="lead_organisation.name", read_only=True)
 
@@ -132,7 +132,7 @@ class IndicatorSerializer(VisibleModelSerializer):
         validators: list[object] = []
 
 
-class EvidenceOutSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class EvidenceOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     size = serializers.IntegerField()
@@ -185,18 +185,18 @@ class ProgressUpdateSerializer(VisibleModelSerializer):
         return attrs
 
 
-class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class SubmitSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SubmitSerializer(serializers.Serializer):
     pass
 
 
-class EvidenceUploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(max_length=255, allow_empty_file=False)
 
 
-class DisburseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DisburseSerializer(serializers.Serializer):
     tranche = serializers.IntegerField()
     disbursed_on = serializers.DateField(required=False)

@@ -86,7 +86,7 @@ class VersionedMixin:
             )
             response["ETag"] = etag(getattr(current, "version", 0))
             return response
-        return super().handle_exception(exc)  # type: ignore[misc,no-any-return]
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class _Base(VersionedMixin, ServiceModelViewSet):

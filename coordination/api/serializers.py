@@ -13,7 +13,7 @@ from core.permissions import visible
 from stakeholders.models import Person
 
 
-def _user(field: serializers.Field) -> Any:  # type: ignore[type-arg]
+def _user(field: serializers.Field) -> Any:
     request = field.context.get("request")
     return getattr(request, "user", None) or AnonymousUser()
 
@@ -193,11 +193,11 @@ class AgendaItemSerializer(VisibleModelSerializer):
         return data
 
 
-class AgendaOrderSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AgendaOrderSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
-class MinutesSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MinutesSerializer(serializers.Serializer):
     minutes = serializers.CharField(allow_blank=True, max_length=100000)
     status = serializers.ChoiceField(choices=[AgendaItem.Status.OPEN, AgendaItem.Status.CLOSED], required=False)
 
@@ -213,7 +213,7 @@ class InvitationSerializer(VisibleModelSerializer):
         validators: list[object] = []
 
 
-class ReplySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReplySerializer(serializers.Serializer):
     response = serializers.ChoiceField(choices=[c for c in Invitation.Response.values if c != "pending"])
 
 

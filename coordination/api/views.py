@@ -131,7 +131,7 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
             return Meeting.objects.none()
         return selectors.meeting_list_visible_to(self.actor)
 
-    def get_serializer_class(self) -> type[serializers.BaseSerializer]:  # type: ignore[type-arg]
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return MeetingScheduleSerializer if self.action == "create" else MeetingSerializer
 
     @extend_schema(request=MeetingScheduleSerializer, responses={201: MeetingSerializer})

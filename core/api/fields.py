@@ -74,7 +74,7 @@ class VisibleModelSerializer(serializers.ModelSerializer):  # type: ignore[type-
         return field_class, kwargs
 
 
-def narrowed_fields(serializer: serializers.Serializer) -> list[str]:  # type: ignore[type-arg]
+def narrowed_fields(serializer: serializers.Serializer[Any]) -> list[str]:
     """Names of the serializer's writable relational fields that are not narrowed (for tests)."""
     out = []
     for name, field in serializer.fields.items():

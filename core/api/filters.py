@@ -38,7 +38,7 @@ def visible_choice_filter(
     return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
 
 
-class VisibleFilterSet(django_filters.FilterSet):
+class VisibleFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no types
     """Every ``ModelChoiceFilter`` / ``ModelMultipleChoiceFilter`` is narrowed to visible rows."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -19,7 +19,7 @@ class ActorMixin:
         return request_user(self.request)
 
 
-class ServiceModelViewSet(ActorMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ServiceModelViewSet(ActorMixin, viewsets.ModelViewSet):
     """A viewset whose reads come from a selector and whose writes go through services.
 
     Subclasses implement ``get_queryset`` with the app's selector (so invisible rows are 404) and

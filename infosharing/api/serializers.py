@@ -23,7 +23,7 @@ from infosharing.models import (
 from stakeholders.models import Organisation
 
 
-class PartySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PartySerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -71,13 +71,14 @@ class SharingAgreementSerializer(VisibleModelSerializer):
         return obj.allows_new_sharing()
 
 
-class AgreementCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AgreementCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     purpose = serializers.CharField(max_length=5000)
     summary = serializers.CharField(max_length=3000)
     categories = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
     lawful_basis = serializers.ChoiceField(choices=SharingAgreement.LawfulBasis.choices)
-    parties = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    # ids beyond a 64-bit integer are refused here (400), not by the database (500)
+    parties = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False)
     disposal = serializers.CharField(max_length=2000)
     security_measures = serializers.CharField(max_length=3000)
     rights_handling = serializers.CharField(max_length=3000)
@@ -87,7 +88,7 @@ class AgreementCreateSerializer(serializers.Serializer):  # type: ignore[type-ar
     special_category = serializers.BooleanField(default=False)
     criminal_offence = serializers.BooleanField(default=False)
     special_condition = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    retention_days = serializers.IntegerField(min_value=1, default=365)
+    retention_days = serializers.IntegerField(min_value=1, max_value=100 * 366, default=365)
     training_required = serializers.BooleanField(default=False)
     release_approval_required = serializers.BooleanField(default=False)
 
@@ -101,7 +102,7 @@ class AgreementCreateSerializer(serializers.Serializer):  # type: ignore[type-ar
         return [(orgs[pk], AgreementParty.Role.BOTH) for pk in value]
 
 
-class TemplateSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Template
         fields = ["id", "name", "description", "fields", "is_active"]
@@ -165,11 +166,11 @@ class InformationItemListSerializer(InformationItemSerializer):
         read_only_fields = fields
 
 
-class ItemCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ItemCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     organisation = serializers.IntegerField()
     category = serializers.CharField(max_length=100)
-    label = serializers.ChoiceField(choices=[("", "unlabelled"), *TLP.choices], required=False, default="")  # type: ignore[assignment]
+    label = serializers.ChoiceField(choices=TLP.choices, required=False, allow_blank=True, default="")  # type: ignore[assignment]
     template = VisibleRelatedField(model=Template, required=False, allow_null=True, default=None)
     agreement = VisibleRelatedField(model=SharingAgreement, required=False, allow_null=True, default=None)
     values = serializers.DictField(required=False, default=dict)
@@ -188,7 +189,7 @@ class ItemCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return org
 
 
-class ShareSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ShareSerializer(serializers.Serializer):
     grantee_kind = serializers.ChoiceField(choices=GranteeKind.choices)
     grantee_id = serializers.IntegerField()
     reason = serializers.CharField(max_length=2000)
@@ -197,12 +198,12 @@ class ShareSerializer(serializers.Serializer):  # type: ignore[type-arg]
     read_only = serializers.BooleanField(default=False)  # type: ignore[assignment]
 
 
-class RelabelSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RelabelSerializer(serializers.Serializer):
     label = serializers.ChoiceField(choices=TLP.choices)  # type: ignore[assignment]
     reason = serializers.CharField(max_length=2000)
 
 
-class AccessLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccessLogSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     organisation_name = serializers.CharField(source="actor_organisation.name", read_only=True, default=None)
 
@@ -226,7 +227,7 @@ class AccessLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         return str(obj.actor.public_name) if obj.actor else None
 
 
-class AccessRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccessRequestSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="item.reference", read_only=True)
 
     class Meta:
@@ -248,12 +249,12 @@ class AccessRequestSerializer(serializers.ModelSerializer):  # type: ignore[type
         read_only_fields = fields
 
 
-class AccessRequestAskSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AccessRequestAskSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=20)
     reason = serializers.CharField(max_length=2000)
 
 
-class DecideSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DecideSerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365, default=None)
     read_only = serializers.BooleanField(default=False)  # type: ignore[assignment]
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +36,7 @@ from infosharing.api.serializers import (
 from infosharing.models import AccessLog, AccessRequest, InformationItem, SharingAgreement
 
 
-class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Agreements the caller is party to (or manages). Create: sharing admins and platform admins."""
 
     serializer_class = SharingAgreementSerializer
@@ -54,7 +54,7 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(SharingAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):
     """Items the caller may open, newest first (keyset pages: ``?cursor=``; ``?q=`` search, ``?label=``)."""
 
     serializer_class = InformationItemSerializer
@@ -78,7 +78,14 @@ class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):  # type: igno
 
     @extend_schema(
         parameters=[OpenApiParameter("cursor", str), OpenApiParameter("q", str), OpenApiParameter("label", str)],
-        responses=InformationItemListSerializer(many=True),
+        # A page of a cursor list, as the body says: ``next`` and ``results``, no count.
+        responses=inline_serializer(
+            "InformationItemPage",
+            fields={
+                "next": serializers.URLField(allow_null=True),
+                "results": InformationItemListSerializer(many=True),
+            },
+        ),
     )
     def list(self, request: Request) -> Response:
         p = request.query_params
@@ -156,7 +163,7 @@ class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):  # type: igno
         )
 
 
-class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """My requests and those I decide. POST asks by reference: the answer is the same whether or not
     the item exists."""
 

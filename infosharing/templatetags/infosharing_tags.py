@@ -4,8 +4,6 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from infosharing.models import TLP_COLOUR
-
 register = template.Library()
 
 
@@ -14,12 +12,8 @@ def tlp(label: str, size: str = "") -> str:
     """The TLP label, in its colour on black (TLP 2.0), shown before any content."""
     if not label:
         return format_html('<span class="tlp tlp-none {}">{}</span>', size, _("Unlabelled"))
-    return format_html(
-        '<span class="tlp {}" style="background:#000;color:{};">TLP:{}</span>',
-        size,
-        TLP_COLOUR.get(label, "#FFFFFF"),
-        label,
-    )
+    css = "tlp-" + label.lower().replace("+", "-")  # colours in infosharing/tlp.css (TLP_COLOUR)
+    return format_html('<span class="tlp {} {}">TLP:{}</span>', css, size, label)
 
 
 @register.simple_tag

@@ -366,3 +366,50 @@ def test_the_loop_runs_as_a_task(pw) -> None:  # type: ignore[no-untyped-def]
     from actionplans.tasks import propose_overdue_actions_task
 
     assert propose_overdue_actions_task.delay().get() == 0  # the plan is a draft: nothing proposed
+
+
+def test_reminders_for_overdue_actions_and_reports_due(pw) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from actionplans.notifications import actions_overdue, reports_due
+
+    services.plan_approve(actor=pw.alice, plan=pw.plan)
+    Action.objects.filter(pk=pw.a1.pk).update(planned_end=pw.today - timedelta(days=2))
+    due = list(actions_overdue(timezone.now()))
+    assert [(d.subject.pk, {u.email for u in d.recipients}) for d in due] == [
+        (pw.a1.pk, {"olga@example.org", "mona@example.org"})
+    ]
+    later = timezone.now() + timedelta(days=100)  # the current quarter has ended by then
+    reports = {d.subject.pk: {u.email for u in d.recipients} for d in reports_due(later)}
+    assert reports[pw.a2.pk] == {"pete@example.org"}
+
+
+def test_an_action_shared_with_another_organisation_can_be_reported_on(pw) -> None:  # type: ignore[no-untyped-def]
+    from core.grants import grant_revoke
+    from core.permissions import allows, forget
+
+    assert not allows(pw.pete, pw.a1)
+    with pytest.raises(PermissionDenied):
+        services.action_share(
+            actor=pw.mona,
+            action=pw.a1,
+            grantee_kind="organisation",
+            grantee_id=pw.other_org.pk,
+            permission="report",
+            reason="Co-delivering",
+        )
+    grant = services.action_share(
+        actor=pw.alice,
+        action=pw.a1,
+        grantee_kind="organisation",
+        grantee_id=pw.other_org.pk,
+        permission="report",
+        reason="South Police co-deliver the dialogues",
+    )
+    forget(pw.pete)
+    assert allows(pw.pete, pw.a1) and allows(pw.pete, pw.a1, "report")
+    assert pw.a1 in selectors.my_actions(pw.pete)
+    _report(pw, pw.pete, action=pw.a1, narrative="Two joint sessions", progress=20)
+    grant_revoke(actor=pw.alice, grant=grant, reason="Finished")
+    forget(pw.pete)
+    assert not allows(pw.pete, pw.a1)

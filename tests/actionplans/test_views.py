@@ -239,3 +239,66 @@ def test_the_decision_shows_it_is_tracked_as_an_action(pw, client_for) -> None: 
     )
     page = client_for(pw.mike).get(reverse("coordination:meeting-detail", args=[meeting.pk])).content.decode()
     assert "tracked as an action" in page and action.get_absolute_url() in page
+
+
+def test_evaluation_page_shows_ratings_lessons_and_funding_to_readers_of_the_plan(pw, client_for) -> None:  # type: ignore[no-untyped-def]
+    checkpoint = services.evaluation_create(
+        actor=pw.alice,
+        plan=pw.plan,
+        kind="mid_term",
+        due_on=pw.today,
+        relevance=4,
+        sustainability=2,
+        report="Halfway there",
+        management_response="We agree and will act",
+    )
+    services.lesson_record(actor=pw.alice, plan=pw.plan, checkpoint=checkpoint, text="Start earlier with schools")
+    services.allocation_create(
+        actor=pw.alice,
+        plan=pw.plan,
+        title="Micro-grants",
+        funder=pw.other_org,
+        recipient=pw.org,
+        amount=Decimal(1000),
+        currency="EUR",
+        status="committed",
+    )
+    url = reverse("actionplans:plan-evaluation", args=[pw.plan.pk])
+    page = client_for(pw.mike).get(url).content.decode()
+    assert "We agree and will act" in page and "Start earlier with schools" in page and "Micro-grants" in page
+    assert client_for(pw.mona).get(url).status_code == 404  # a partner reads its actions, not the evaluation
+    assert client_for(pw.charlie).get(url).status_code == 404
+
+
+def test_roll_up_query_count_does_not_grow_with_child_plans_or_updates(pw) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans import selectors
+
+    counts = []
+    for n in (1, 4):
+        for i in range(n):
+            child = services.plan_create(
+                actor=pw.admin,
+                title=f"District {n}-{i}",
+                jurisdiction=pw.other_district,
+                parent=pw.national,
+                period_start=pw.today,
+                period_end=pw.today,
+            )
+            ind = services.indicator_create(
+                actor=pw.admin, plan=child, code=f"D{n}{i}", name="Trained", cumulative=True, parent=pw.national_ind
+            )
+            for period in (pw.first_period, pw.period):
+                u = services.progress_update_create(
+                    actor=pw.admin, indicator=ind, period_start=period[0], period_end=period[1], value=Decimal(5)
+                )
+                services.progress_update_submit(actor=pw.admin, update=u)
+                services.progress_update_accept(actor=pw.admin, update=u)
+        nora = type(pw.nora).objects.get(pk=pw.nora.pk)  # roles read afresh, as in a request
+        with CaptureQueriesContext(connection) as ctx:
+            [line] = selectors.plan_rollup(nora, pw.national)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert line.rolled.value == Decimal(25)  # five district plans at a running total of 5 each

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -55,7 +57,11 @@ def test_recipient_acknowledges_before_reading(sw, client_for):
     assert Acknowledgement.objects.filter(user=sw.mona, agreement=sw.agreement).exists()
     body = c.get(url).content.decode()
     assert body.index("TLP:AMBER") < body.index("secret facts AMBER")
-    assert 'style="background:#000;color:#FFC000;"' in body
+    assert 'class="tlp tlp-amber' in body
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("infosharing/tlp.css")).read_text()
+    assert ".tlp-amber, .tlp-amber-strict { color: #FFC000; }" in css and "background: #000" in css
     assert AccessLog.objects.filter(event="view", actor=sw.mona, item=sw.items[TLP.AMBER]).exists()
 
 

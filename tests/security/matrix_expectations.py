@@ -44,8 +44,106 @@ def api(default: Outcome, **exceptions: Outcome) -> dict[str, Outcome]:
 
 
 ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
+    ("actionplans:action-detail", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:action-detail", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:evidence-download", "GET"): page(
+        200, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:evidence-download", "POST"): page(
+        200, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:my-actions", "GET"): page(200),
+    ("actionplans:my-actions", "POST"): page(200),
+    ("actionplans:plan-approve", "GET"): page(405),
+    ("actionplans:plan-approve", "POST"): page(
+        403, platform_admin=302, coordinator=302, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:plan-at-risk", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-at-risk", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-detail", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-detail", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-evaluation", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("actionplans:plan-evaluation", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("actionplans:plan-export", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-export", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-iati", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("actionplans:plan-iati", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("actionplans:plan-list", "GET"): page(200),
+    ("actionplans:plan-list", "POST"): page(200),
+    ("actionplans:plan-print", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-print", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-versions", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("actionplans:plan-versions", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("actionplans:update-create", "GET"): page(
+        404, platform_admin=200, coordinator=200, organisation_admin=200, organisation_member=200
+    ),
+    ("actionplans:update-create", "POST"): page(
+        404, platform_admin=200, coordinator=200, organisation_admin=200, organisation_member=200
+    ),
+    ("actionplans:update-detail", "GET"): page(
+        200, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:update-detail", "POST"): page(404),
     ("api-token-reset", "GET"): page(405),
     ("api-token-reset", "POST"): page(200),
+    ("api:access-request-approve", "POST"): api(404, organisation_member=400, no_role=403),
+    ("api:access-request-decline", "POST"): api(404, organisation_member=200, no_role=403),
+    ("api:access-request-detail", "GET"): api(404, organisation_member=200, no_role=200),
+    ("api:access-request-list", "GET"): api(200),
+    ("api:access-request-list", "POST"): api(400),
+    ("api:action-detail", "GET"): api(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("api:action-detail", "PATCH"): api(428),
+    ("api:action-list", "GET"): api(200),
+    ("api:action-list", "POST"): api(400),
+    ("api:action-plan-approve", "POST"): api(428, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("api:action-plan-detail", "GET"): api(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("api:action-plan-detail", "PATCH"): api(428),
+    ("api:action-plan-disburse", "POST"): api(400, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("api:action-plan-list", "GET"): api(200),
+    ("api:action-plan-list", "POST"): api(400),
+    ("api:action-plan-rollup", "GET"): api(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
     ("api:api-root", "GET"): api(200),
     ("api:committee-detail", "GET"): api(
         200,
@@ -84,6 +182,24 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         organisation_member=404,
         no_role=404,
     ),
+    ("api:indicator-detail", "GET"): api(
+        200,
+        coordinator_out_of_scope=404,
+        summoned_official=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("api:indicator-detail", "PATCH"): api(428),
+    ("api:indicator-list", "GET"): api(200),
+    ("api:indicator-list", "POST"): api(400),
+    ("api:information-item-access-log", "GET"): api(404, platform_admin=200, organisation_member=200),
+    ("api:information-item-access-requests", "GET"): api(404, organisation_member=200),
+    ("api:information-item-detail", "GET"): api(404, organisation_member=200),
+    ("api:information-item-list", "GET"): api(200),
+    ("api:information-item-list", "POST"): api(400),
+    ("api:information-item-relabel", "POST"): api(404, organisation_member=400),
+    ("api:information-item-share", "POST"): api(404, platform_admin=400, organisation_member=400),
     ("api:jurisdiction-detail", "GET"): api(200),
     ("api:jurisdiction-detail", "PATCH"): api(403, platform_admin=200),
     ("api:jurisdiction-detail", "PUT"): api(400),
@@ -196,6 +312,24 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:position-detail", "PUT"): api(400),
     ("api:position-list", "GET"): api(200),
     ("api:position-list", "POST"): api(400),
+    ("api:progress-update-accept", "POST"): api(
+        428, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("api:progress-update-detail", "GET"): api(
+        200, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("api:progress-update-detail", "PATCH"): api(428),
+    ("api:progress-update-evidence", "POST"): api(
+        415, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("api:progress-update-list", "GET"): api(200),
+    ("api:progress-update-list", "POST"): api(400),
+    ("api:progress-update-return-", "POST"): api(
+        428, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
+    ("api:progress-update-submit", "POST"): api(
+        428, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
+    ),
     ("api:resource-offer-detail", "GET"): api(
         404, platform_admin=200, coordinator=200, liaison=200, organisation_admin=200, organisation_member=200
     ),
@@ -212,6 +346,11 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:sector-detail", "PUT"): api(400),
     ("api:sector-list", "GET"): api(200),
     ("api:sector-list", "POST"): api(400),
+    ("api:sharing-agreement-detail", "GET"): api(
+        404, platform_admin=200, organisation_admin=200, organisation_member=200
+    ),
+    ("api:sharing-agreement-list", "GET"): api(200),
+    ("api:sharing-agreement-list", "POST"): api(400),
     ("api:stakeholder-mapping-detail", "GET"): api(404, platform_admin=200, coordinator=200, liaison=200),
     ("api:stakeholder-mapping-detail", "PATCH"): api(404, platform_admin=200, coordinator=200, liaison=403),
     ("api:stakeholder-mapping-detail", "PUT"): api(404, platform_admin=400, coordinator=400, liaison=400),
@@ -466,10 +605,70 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         organisation_member=404,
         no_role=404,
     ),
+    ("delivery-retry", "GET"): page(405),
+    ("delivery-retry", "POST"): page(404, platform_admin=302),
     ("home", "GET"): page(200),
     ("home", "POST"): page(200),
+    ("infosharing:agreement-action", "GET"): page(405),
+    ("infosharing:agreement-action", "POST"): page(
+        404, platform_admin=302, organisation_admin=403, organisation_member=403
+    ),
+    ("infosharing:agreement-create", "GET"): page(403, platform_admin=200),
+    ("infosharing:agreement-create", "POST"): page(403, platform_admin=200),
+    ("infosharing:agreement-detail", "GET"): page(
+        404, platform_admin=200, organisation_admin=200, organisation_member=200
+    ),
+    ("infosharing:agreement-detail", "POST"): page(
+        404, platform_admin=200, organisation_admin=200, organisation_member=200
+    ),
+    ("infosharing:agreement-list", "GET"): page(200),
+    ("infosharing:agreement-list", "POST"): page(200),
+    ("infosharing:attachment-add", "GET"): page(405),
+    ("infosharing:attachment-add", "POST"): page(404, organisation_member=302),
+    ("infosharing:attachment-download", "GET"): page(404, organisation_member=200),
+    ("infosharing:attachment-download", "POST"): page(404, organisation_member=200),
+    ("infosharing:grant-approve", "GET"): page(405),
+    ("infosharing:grant-approve", "POST"): page(404, organisation_member=302),
+    ("infosharing:grant-revoke", "GET"): page(405),
+    ("infosharing:grant-revoke", "POST"): page(404, organisation_member=302),
+    ("infosharing:item-acknowledge", "GET"): page(405),
+    ("infosharing:item-acknowledge", "POST"): page(404, organisation_member=302),
+    ("infosharing:item-create", "GET"): page(200),
+    ("infosharing:item-create", "POST"): page(200),
+    ("infosharing:item-detail", "GET"): page(404, organisation_member=200),
+    ("infosharing:item-detail", "POST"): page(404, organisation_member=200),
+    ("infosharing:item-export-csv", "GET"): page(200),
+    ("infosharing:item-export-csv", "POST"): page(200),
+    ("infosharing:item-export-pdf", "GET"): page(404, organisation_member=200),
+    ("infosharing:item-export-pdf", "POST"): page(404, organisation_member=200),
+    ("infosharing:item-list", "GET"): page(200),
+    ("infosharing:item-list", "POST"): page(200),
+    ("infosharing:item-log", "GET"): page(404, platform_admin=200, organisation_member=200),
+    ("infosharing:item-log", "POST"): page(404, platform_admin=200, organisation_member=200),
+    ("infosharing:item-relabel", "GET"): page(405),
+    ("infosharing:item-relabel", "POST"): page(404, organisation_member=302),
+    ("infosharing:item-share", "GET"): page(404, organisation_member=200),
+    ("infosharing:item-share", "POST"): page(404, organisation_member=200),
+    ("infosharing:oversight", "GET"): page(403, platform_admin=200),
+    ("infosharing:oversight", "POST"): page(403, platform_admin=200),
+    ("infosharing:request-decide", "GET"): page(405),
+    ("infosharing:request-decide", "POST"): page(404, organisation_member=302, no_role=302),
+    ("infosharing:request-list", "GET"): page(200),
+    ("infosharing:request-list", "POST"): page(200),
+    ("infosharing:template-list", "GET"): page(200),
+    ("infosharing:template-list", "POST"): page(403, platform_admin=200),
+    ("infosharing:training", "GET"): page(403, platform_admin=200),
+    ("infosharing:training", "POST"): page(403, platform_admin=200),
+    ("notification-list", "GET"): page(200),
+    ("notification-list", "POST"): page(200),
+    ("notification-open", "GET"): page(404, member=302),
+    ("notification-open", "POST"): page(404, member=302),
+    ("notification-preferences", "GET"): page(200),
+    ("notification-preferences", "POST"): page(302),
     ("notifications-mark-read", "GET"): page(405),
     ("notifications-mark-read", "POST"): page(302),
+    ("operations", "GET"): page(404, platform_admin=200),
+    ("operations", "POST"): page(404, platform_admin=200),
     ("profile", "GET"): page(200),
     ("profile", "POST"): page(200),
     ("stakeholders:import", "GET"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
@@ -494,6 +693,8 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("stakeholders:jurisdiction-tree", "POST"): page(200),
     ("stakeholders:jurisdiction-update", "GET"): page(403, platform_admin=200),
     ("stakeholders:jurisdiction-update", "POST"): page(403, platform_admin=200),
+    ("stakeholders:login-link-accept", "GET"): page(404, deactivated=404, anonymous=404),
+    ("stakeholders:login-link-accept", "POST"): page(404, deactivated=404, anonymous=404),
     ("stakeholders:mapping-create", "GET"): page(404, platform_admin=200, coordinator=200, liaison=403),
     ("stakeholders:mapping-create", "POST"): page(404, platform_admin=200, coordinator=200, liaison=403),
     ("stakeholders:mapping-grid", "GET"): page(404, platform_admin=200, coordinator=200, liaison=200),
@@ -564,6 +765,10 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("stakeholders:person-create", "POST"): page(
         403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
     ),
+    ("stakeholders:person-login-invite", "GET"): page(405),
+    ("stakeholders:person-login-invite", "POST"): page(
+        403, platform_admin=302, coordinator=302, organisation_admin=302
+    ),
     ("stakeholders:person-data", "GET"): page(405),
     ("stakeholders:person-data", "POST"): page(
         403, platform_admin=200, coordinator=200, organisation_admin=200, organisation_member=200
@@ -576,12 +781,9 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("stakeholders:person-list", "POST"): page(200),
     ("stakeholders:person-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
     ("stakeholders:person-update", "POST"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
-    ("stakeholders:position-create", "GET"): page(
-        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
-    ),
-    ("stakeholders:position-create", "POST"): page(
-        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200, organisation_admin=200
-    ),
+    # A position needs the right to change the person too (issue #7, finding 1): not out of scope.
+    ("stakeholders:position-create", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
+    ("stakeholders:position-create", "POST"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
     ("stakeholders:position-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
     ("stakeholders:position-update", "POST"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
     ("stakeholders:search", "GET"): page(200),
@@ -642,6 +844,26 @@ SEGMENT_OBJECTS = {
     "calendar": "feed_token",
     "export": "csv",
     "people/membership_pk": "organisation_membership",
+    "plans": "plan",
+    "action-plans": "plan",
+    "actions": "action",
+    "actions/fmt": "csv",
+    "indicators": "indicator",
+    "updates": "progress_update",
+    "progress-updates": "progress_update",
+    "evidence": "evidence",
+    "items": "item",
+    "information-items": "item",
+    "grants": "item_grant",
+    "attachments": "attachment",
+    "requests": "access_request",
+    "access-requests": "access_request",
+    "agreements": "agreement",
+    "*/action": "agreement_action",
+    "link-login": "no-such-link",
+    "sharing-agreements": "agreement",
+    "notifications": "notification",
+    "deliveries": "delivery",
 }
 
 

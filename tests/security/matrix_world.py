@@ -7,11 +7,17 @@ not a member), ``dave`` was an organisation member and is deactivated."""
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import date, timedelta
 from types import SimpleNamespace
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from coordination import services as coordination_services
 from coordination.models import Invitation
+from core.models import Delivery, GranteeKind, Notification
 from stakeholders.models import ImportBatch, JurisdictionRole, OrganisationMembership
 from tests.coordination.factories import AgendaItemFactory, DecisionFactory, InvitationFactory, MeetingFactory
 from tests.factories import (
@@ -25,6 +31,8 @@ from tests.factories import (
     StakeholderMappingFactory,
     UserFactory,
 )
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 # The personas of issue #7, in the order the matrix reports them.
 PERSONAS = (
@@ -42,6 +50,115 @@ PERSONAS = (
     "deactivated",
     "anonymous",
 )
+
+
+def _action_plans(cw: SimpleNamespace) -> dict[str, object]:
+    """A city plan owned by the Harbour committee, an action led by ``org``, an indicator, and a
+    progress update with evidence reported by the organisation's admin."""
+    from actionplans import services
+
+    today = timezone.localdate()
+    framework = services.framework_create(
+        actor=cw.admin, name="National Strategy", jurisdiction=cw.country, pillars=[("P1", "Prevention")]
+    )
+    plan = services.plan_create(
+        actor=cw.alice,
+        title="Harbour City Action Plan",
+        jurisdiction=cw.city,
+        owning_committee=cw.committee,
+        framework=framework,
+        period_start=today - timedelta(days=50),
+        period_end=today + timedelta(days=50),
+    )
+    objective = services.objective_create(actor=cw.alice, plan=plan, code="O1", title="Youth", weight=1)
+    action = services.action_create(
+        actor=cw.alice,
+        plan=plan,
+        objective=objective,
+        title="Youth dialogue series",
+        lead_organisation=cw.org,
+        planned_start=today - timedelta(days=50),
+        planned_end=today + timedelta(days=50),
+    )
+    indicator = services.indicator_create(actor=cw.alice, plan=plan, objective=objective, code="I1", name="Trained")
+    update = services.progress_update_create(
+        actor=cw.olga,
+        action=action,
+        period_start=today - timedelta(days=10),
+        period_end=today,
+        narrative="Two sessions held",
+        files=[("minutes.pdf", io.BytesIO(PDF), len(PDF))],
+    )
+    return {
+        "plan": plan,
+        "action": action,
+        "indicator": indicator,
+        "progress_update": update,
+        "evidence": update.evidence.get(),
+    }
+
+
+def _information_sharing(cw: SimpleNamespace) -> dict[str, object]:
+    """An active agreement between ``org`` and a partner; an AMBER item of ``org`` shared with the
+    partner; an attachment; a pending access request. The sharing admin is not a persona."""
+    from infosharing import services
+    from infosharing.models import TLP, AccessRequest, SharingAdmin, SharingAgreement
+
+    partner = OrganisationFactory(name="Harbour Women's Forum", sector=cw.civil, jurisdiction=cw.city)
+    sana = UserFactory(email="sana@example.org", full_name="Sana Sharingadmin")
+    SharingAdmin.objects.create(user=sana, organisation=cw.org)
+    agreement = services.agreement_create(
+        actor=sana,
+        title="Harbour safeguarding",
+        purpose="Safeguarding young people.",
+        summary="Stays with the people named.",
+        categories=["Safeguarding"],
+        lawful_basis=SharingAgreement.LawfulBasis.PUBLIC_TASK,
+        parties=[(cw.org, "lead"), (partner, "recipient")],
+        disposal="Deleted.",
+        security_measures="Named access only.",
+        rights_handling="To the data-protection officer.",
+        primary_user_roles="Safeguarding leads",
+        next_review=timezone.localdate() + timedelta(days=180),
+        max_tlp=TLP.RED,
+    )
+    for organisation in (cw.org, partner):
+        services.agreement_sign(
+            actor=sana,
+            agreement=agreement,
+            organisation=organisation,
+            name="Signer",
+            position="Director",
+            signed_on=timezone.localdate(),
+        )
+    services.agreement_activate(actor=sana, agreement=agreement)
+    item = services.item_create(
+        actor=cw.mona,
+        title="Tension report",
+        organisation=cw.org,
+        category="Safeguarding",
+        label=TLP.AMBER,
+        facts="secret facts",
+        agreement=agreement,
+    )
+    grant = services.item_share(
+        actor=cw.mona,
+        item=item,
+        grantee_kind=GranteeKind.ORGANISATION,
+        grantee_id=partner.pk,
+        reason="need to know",
+        confirmed=True,
+    )
+    attachment = services.attachment_add(actor=cw.mona, item=item, upload=SimpleUploadedFile("a.txt", b"notes"))
+    request = AccessRequest.objects.create(item=item, requester=cw.charlie, reason="I work on this case")
+    return {
+        "agreement": agreement,
+        "item": item,
+        "item_grant": grant,
+        "attachment": attachment,
+        "access_request": request,
+        "agreement_action": "suspend",
+    }
 
 
 def build(cw: SimpleNamespace) -> SimpleNamespace:
@@ -67,6 +184,18 @@ def build(cw: SimpleNamespace) -> SimpleNamespace:
     position = PositionFactory(person=person, organisation=cw.org, title="Youth worker", start_date=date(2024, 1, 1))
     batch = ImportBatch.objects.create(owner=cw.alice, kind=ImportBatch.Kind.ORGANISATIONS, filename="orgs.csv")
     feed = coordination_services.calendar_feed_token_get(user=cw.mike)
+    notification = Notification.objects.create(recipient=cw.mike, title="Agenda published", url="/")
+    delivery = Delivery.objects.create(
+        kind="meeting.reminder",
+        subject_type=ContentType.objects.get_for_model(meeting),
+        subject_id=meeting.pk,
+        recipient=cw.mike,
+        recipient_key=f"user:{cw.mike.pk}",
+        address=cw.mike.email,
+        due_key="matrix",
+        state=Delivery.State.FAILED,
+        message_id="matrix@roundtable",
+    )
     users = {
         "platform_admin": cw.admin,
         "coordinator": cw.alice,
@@ -101,5 +230,9 @@ def build(cw: SimpleNamespace) -> SimpleNamespace:
         "agenda_item": item,
         "decision": decision,
         "feed_token": feed.token,
+        "notification": notification,
+        "delivery": delivery,
+        **_action_plans(cw),
+        **_information_sharing(cw),
     }
     return SimpleNamespace(users=users, objects=objects)

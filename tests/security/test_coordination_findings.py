@@ -125,6 +125,19 @@ def test_relinking_an_attendees_record_to_ones_own_login_opens_no_minutes(client
     assert not _can_read(client_for(safe.alice), safe.meeting)
 
 
+def test_relinking_through_the_api_is_refused_and_the_minutes_stay_closed(client_for, api_for, safe):
+    """Both defences together: the registry refuses the re-link (only a platform admin sets a login
+    on someone else's record), and coordination would not count it anyway."""
+    response = api_for(safe.alice).patch(
+        f"/api/v1/people/{safe.sam_person.pk}/", {"user": safe.alice.pk}, format="json"
+    )
+    assert response.status_code in (400, 403, 404)
+    safe.sam_person.refresh_from_db()
+    assert safe.sam_person.user_id == safe.sam.pk
+    assert not _can_read(client_for(safe.alice), safe.meeting)
+    assert _can_read(client_for(safe.sam), safe.meeting)
+
+
 # --- High 3: managers record themselves present after the fact --------------------------------
 
 

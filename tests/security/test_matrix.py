@@ -95,16 +95,22 @@ def cases() -> tuple[tuple[str, str], ...]:
 # --- Running one case -------------------------------------------------------------------------
 
 
-KWARG = re.compile(r"([\w-]+)/(?:<(?:\w+:)?(\w+)>|\(\?P<(\w+)>)")
+KWARG = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
 def _url(name: str, world: Any) -> str:
     """The route's URL, its arguments taken from the world: the object a ``pk`` names follows from
-    the path segment before it (``committees/<pk>``: the committee), by ``table.SEGMENT_OBJECTS``."""
+    the path segment before it (``committees/<pk>``: the committee), by ``table.SEGMENT_OBJECTS``
+    (``segment/argument`` first, then ``segment``, then ``*/argument``)."""
+    route = resolver_routes()[name].replace("^", "")
     kwargs = {}
-    for segment, *keys in KWARG.findall(resolver_routes()[name].replace("^", "")):
-        key = keys[0] or keys[1]
-        source = table.SEGMENT_OBJECTS.get(f"{segment}/{key}") or table.SEGMENT_OBJECTS[segment]
+    for match in KWARG.finditer(route):
+        key = match.group(1) or match.group(2)
+        before = route[: match.start()].rstrip("/.").rsplit("/", 1)[-1]
+        segment = "*" if before.endswith((">", ")")) else before.rsplit(".", 1)[0]
+        keys = (f"{segment}/{key}", segment, f"*/{key}")
+        source = next((table.SEGMENT_OBJECTS[k] for k in keys if k in table.SEGMENT_OBJECTS), None)
+        assert source is not None, f"{name}: add one of {keys} to SEGMENT_OBJECTS in matrix_expectations.py"
         value = world.objects.get(source, source)
         kwargs[key] = value.pk if hasattr(value, "pk") else value
     return reverse(name, kwargs=kwargs)

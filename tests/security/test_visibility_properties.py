@@ -1,0 +1,164 @@
+"""Property tests (hypothesis): after random roles and memberships, for each kind the set a user
+lists through the API = the set whose detail they can open = what the rule says
+(``core.permissions.visible``). Minutes: the meetings whose minutes the API says the user may read
+= the ``read_minutes`` rule. Examples are small (``max_examples`` 25) and each runs in a savepoint
+that is rolled back."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.test import APIClient
+
+from coordination.models import Committee, CommitteeMembership, Meeting
+from core.models import User
+from core.permissions import visible
+from stakeholders.models import JurisdictionRole, Organisation, OrganisationMembership, Person
+from tests.coordination.factories import AttendanceFactory, CommitteeMembershipFactory, MeetingFactory
+from tests.factories import (
+    JurisdictionRoleFactory,
+    OrganisationMembershipFactory,
+    PersonFactory,
+    PositionFactory,
+    UserFactory,
+)
+
+KINDS = {
+    "organisations": (Organisation, "/api/v1/organisations/"),
+    "people": (Person, "/api/v1/people/"),
+    "committees": (Committee, "/api/v1/committees/"),
+    "meetings": (Meeting, "/api/v1/meetings/"),
+}
+
+roles = st.fixed_dictionaries(
+    {
+        "jurisdiction": st.sampled_from([None, "district", "city", "other_district"]),
+        "jurisdiction_role": st.sampled_from(list(JurisdictionRole.Role.values)),
+        "organisation": st.sampled_from([None, "org", "other_org"]),
+        "organisation_role": st.sampled_from(list(OrganisationMembership.Role.values)),
+        "committee": st.sampled_from([None, "committee", "south"]),
+        "committee_role": st.sampled_from(list(CommitteeMembership.Role.values)),
+        "membership_ended": st.booleans(),
+        "attended_past_meeting": st.booleans(),
+        "has_position": st.booleans(),
+    }
+)
+EXAMPLES = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def scene(cw):  # type: ignore[no-untyped-def]
+    """The committee world plus a past confidential meeting of each committee and people around."""
+    start = timezone.now() - timedelta(days=10)
+    for committee in (cw.committee, cw.south):
+        MeetingFactory(
+            committee=committee,
+            is_confidential=True,
+            status="held",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        MeetingFactory(committee=committee)
+    PersonFactory(full_name="Hidden Person", jurisdiction=cw.city)
+    PositionFactory(person=PersonFactory(full_name="South Officer"), organisation=cw.other_org)
+    return cw
+
+
+def _make_user(scene: Any, r: dict[str, Any]) -> User:
+    user = UserFactory(email="prop@example.org", full_name="Prop User")
+    person = PersonFactory(full_name="Prop User", user=user)
+    if r["jurisdiction"]:
+        JurisdictionRoleFactory(user=user, jurisdiction=getattr(scene, r["jurisdiction"]), role=r["jurisdiction_role"])
+    if r["organisation"]:
+        OrganisationMembershipFactory(
+            user=user, organisation=getattr(scene, r["organisation"]), role=r["organisation_role"]
+        )
+        if r["has_position"]:
+            PositionFactory(person=person, organisation=getattr(scene, r["organisation"]))
+    if r["committee"]:
+        committee = getattr(scene, r["committee"])
+        membership = CommitteeMembershipFactory(committee=committee, person=person, role=r["committee_role"])
+        if r["membership_ended"]:
+            CommitteeMembership.objects.filter(pk=membership.pk).update(
+                start_date=date.today() - timedelta(days=400), end_date=date.today() - timedelta(days=30)
+            )
+        if r["attended_past_meeting"]:
+            past = committee.meetings.filter(status="held").first()
+            AttendanceFactory(meeting=past, person=person)
+    return User.objects.get(pk=user.pk)
+
+
+def _listed(api: APIClient, url: str) -> set[int]:
+    ids: set[int] = set()
+    next_url: str | None = url
+    while next_url:
+        body = api.get(next_url).json()
+        rows = body["results"] if isinstance(body, dict) else body
+        ids |= {row["id"] for row in rows}
+        next_url = body.get("next") if isinstance(body, dict) else None
+    return ids
+
+
+def _client(user: User) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(User.objects.get(pk=user.pk))
+    return api
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_listed_equals_openable_equals_the_rule(scene, kind):
+    model, url = KINDS[kind]
+
+    @EXAMPLES
+    @given(r=roles)
+    def check(r: dict[str, Any]) -> None:
+        with transaction.atomic():
+            user = _make_user(scene, r)
+            api = _client(user)
+            listed = _listed(api, url)
+            openable = {
+                pk for pk in model.objects.values_list("pk", flat=True) if api.get(f"{url}{pk}/").status_code == 200
+            }
+            rule = set(visible(User.objects.get(pk=user.pk), model).values_list("pk", flat=True))
+            transaction.set_rollback(True)
+        assert listed == openable == rule, (r, listed, openable, rule)
+
+    check()
+
+
+def test_minutes_the_api_opens_equal_the_rule(scene):
+    @EXAMPLES
+    @given(r=roles)
+    def check(r: dict[str, Any]) -> None:
+        with transaction.atomic():
+            user = _make_user(scene, r)
+            api = _client(user)
+            readable = {
+                m["id"]
+                for pk in Meeting.objects.values_list("pk", flat=True)
+                if (response := api.get(f"/api/v1/meetings/{pk}/")).status_code == 200
+                for m in [response.json()]
+                if m["can_read_minutes"]
+            }
+            fresh = User.objects.get(pk=user.pk)
+            rule = set(
+                visible(fresh, Meeting, "read_minutes")
+                .filter(pk__in=visible(fresh, Meeting).values("pk"))
+                .values_list("pk", flat=True)
+            )
+            transaction.set_rollback(True)
+        assert readable == rule, (r, readable, rule)
+
+    check()
