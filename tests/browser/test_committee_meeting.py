@@ -56,39 +56,46 @@ def test_committee_meeting_end_to_end(live_server, page: Page, world, login, axe
     page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT10:00"))
     page.get_by_label("Ends").fill(start.strftime("%Y-%m-%dT12:00"))
     page.get_by_label("Place").fill("Town hall")
-    page.get_by_label("Repeat (RFC 5545 rule)").fill("FREQ=WEEKLY")
+    page.get_by_label("Or an RFC 5545 rule (advanced)").fill("FREQ=WEEKLY")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("The recurrence never ends")).to_be_visible()
     assert not Meeting.objects.exists()
-    page.get_by_label("Repeat (RFC 5545 rule)").fill("FREQ=WEEKLY;COUNT=3")
+    page.get_by_label("Or an RFC 5545 rule (advanced)").fill("FREQ=WEEKLY;COUNT=3")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="Harbour TLCC")).to_be_visible()
     assert committee.meetings.count() == 3
 
     # 4. build the agenda
-    page.get_by_label("Title").fill("Youth centre closure")
+    page.locator("#id_title").fill("Youth centre closure")
     page.get_by_label("Presenter").fill("Mike Member")
     page.get_by_role("button", name="Add to the agenda").click()
     page.locator("summary", has_text="Add an agenda item").click()
-    page.get_by_label("Title").fill("Welcome")
+    page.locator("#id_title").fill("Welcome")
     page.get_by_role("button", name="Add to the agenda").click()
     page.get_by_role("button", name="Up Welcome").click()
     expect(page.locator("#agenda h3").first).to_have_text("1. Welcome")
     assert axe() == []
 
     # 5. record attendance
-    page.get_by_role("link", name="Record attendance").click()
+    meeting = committee.meetings.order_by("starts_at").first()
+    assert meeting is not None
+    # the first meeting takes place (its minutes can be approved only once it has started)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(minutes=5)
+    )
+    page.goto(f"{live_server.url}/coordination/meetings/{meeting.pk}/attendance/")
     page.get_by_label("Attendance of Carol Chair").select_option("present")
     page.get_by_label("Attendance of Mike Member").select_option("present")
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("quorum met")).to_be_visible()
 
     # 6. minutes (sanitised) and a decision
-    page.get_by_role("link", name="Minutes and outcomes Youth centre closure").click()
+    item = meeting.agenda_items.get(title="Youth centre closure")
+    page.goto(f"{live_server.url}/coordination/agenda-items/{item.pk}/minutes/")
     page.get_by_label("Minutes").fill('<p>The centre closes in May.</p><script>alert("x")</script>')
     page.get_by_label("After this meeting the item is").select_option(label="Closed")
     page.get_by_role("button", name="Save the minutes").click()
-    page.get_by_role("link", name="Minutes and outcomes Youth centre closure").click()
+    page.goto(f"{live_server.url}/coordination/agenda-items/{item.pk}/minutes/")
     page.get_by_label("Text").fill("Find a new venue for the youth club")
     page.get_by_label("Owner").select_option(label="Mike Member")
     page.get_by_role("button", name="Record the outcome").click()
@@ -97,7 +104,9 @@ def test_committee_meeting_end_to_end(live_server, page: Page, world, login, axe
     expect(page.locator("#agenda")).to_contain_text("Find a new venue for the youth club")
     assert "<script>alert" not in page.content()
 
-    # 7. approve the minutes
+    # 7. approve the minutes (a confirmation step: "Welcome" has no minutes)
+    page.get_by_role("link", name="Approve the minutes").click()
+    page.get_by_label("I have read these warnings and approve the minutes as they are").check()
     page.get_by_role("button", name="Approve the minutes").click()
     expect(page.get_by_text(re.compile("Minutes approved on"))).to_be_visible()
     expect(page.get_by_role("button", name="Approve the minutes")).to_have_count(0)
@@ -105,8 +114,9 @@ def test_committee_meeting_end_to_end(live_server, page: Page, world, login, axe
 
     # 8. the open decision is on the next meeting's agenda
     page.get_by_role("link", name="Harbour Town-Level Coordination Committee").click()
-    page.locator("#upcoming-heading + ul a").nth(1).click()
-    expect(page.locator("#agenda")).to_contain_text("Follow-up: Find a new venue for the youth club")
+    page.locator("#upcoming-heading + ul a").nth(0).click()
+    expect(page.locator("#proposals")).to_contain_text("Follow-up: Find a new venue for the youth club")
+    page.get_by_role("button", name="Keep on the agenda Follow-up: Find a new venue for the youth club").click()
     expect(page.locator("#agenda")).to_contain_text("Follow-up of an open decision of")
 
     # the printable version

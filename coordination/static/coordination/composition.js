@@ -7,6 +7,9 @@
   var d = JSON.parse(data.textContent);
   // Right-to-left pages (Arabic, Urdu): bars grow from the right, sector names sit on the right.
   var rtl = document.documentElement.dir === "rtl";
+  // One row per sector, tall enough for its label (CSSOM, not an inline style attribute).
+  var box = canvas.parentElement;
+  if (box && box.dataset.rows) { box.style.height = Math.max(120, 32 * Number(box.dataset.rows) + 40) + "px"; }
   new Chart(canvas, {
     type: "bar",
     data: {
