@@ -605,8 +605,9 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         organisation_member=404,
         no_role=404,
     ),
+    # A POST without "confirm" shows the confirmation step again (nothing approved).
     ("coordination:minutes-approve", "POST"): page(
-        302,
+        200,
         coordinator_out_of_scope=404,
         liaison=403,
         member=403,
