@@ -594,9 +594,20 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("coordination:membership-end", "POST"): page(
         404, platform_admin=302, coordinator=302, liaison=403, chair=302, secretary=302, member=403
     ),
-    ("coordination:minutes-approve", "GET"): page(405),
+    # The confirmation step (warnings, then the approving POST).
+    ("coordination:minutes-approve", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    # A POST without "confirm" shows the confirmation step again (nothing approved).
     ("coordination:minutes-approve", "POST"): page(
-        302,
+        200,
         coordinator_out_of_scope=404,
         liaison=403,
         member=403,
