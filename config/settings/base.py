@@ -91,8 +91,12 @@ MIDDLEWARE = [
 # Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): the pages use only the
 # vendored assets under /static/ (no CDN, no inline script or style; htmx's indicator styles are in
 # app.css). data: images for the two-factor QR code. The API docs' third-party pages need more.
+# Style attributes (a chart's computed height, a few layout tweaks) stay allowed: style-src-attr
+# only, never <style> elements or any script.
 _CSP_BASE = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-CONTENT_SECURITY_POLICY = f"{_CSP_BASE}; script-src 'self'; style-src 'self'; img-src 'self' data:"
+CONTENT_SECURITY_POLICY = (
+    f"{_CSP_BASE}; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:"
+)
 CONTENT_SECURITY_POLICY_PATHS = {
     # Swagger UI (its script is served from the split view's own URL) has one inline <style>.
     "/api/docs/": f"{_CSP_BASE}; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
