@@ -513,6 +513,13 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         organisation_member=404,
         no_role=404,
     ),
+    # The agenda packet: whoever sees the meeting (a summoned official included).
+    ("coordination:meeting-agenda-pdf", "GET"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:meeting-agenda-pdf", "POST"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
     ("coordination:meeting-cancel", "GET"): page(405),
     ("coordination:meeting-cancel", "POST"): page(
         302,
@@ -536,6 +543,13 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("coordination:meeting-detail", "POST"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
     ),
+    # "Add to calendar": the meeting as iCalendar, to whoever sees it (no minutes in it).
+    ("coordination:meeting-ics", "GET"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:meeting-ics", "POST"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
     ("coordination:meeting-invite", "GET"): page(405),
     ("coordination:meeting-invite", "POST"): page(
         302,
@@ -547,11 +561,35 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         organisation_member=404,
         no_role=404,
     ),
+    # Approved minutes only: the world's meeting is not approved yet, so 404 to everyone signed in.
+    ("coordination:meeting-minutes-pdf", "GET"): page(404),
+    ("coordination:meeting-minutes-pdf", "POST"): page(404),
     ("coordination:meeting-print", "GET"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
     ),
     ("coordination:meeting-print", "POST"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    # The preview of what goes out (GET), then the publishing (POST): the meeting's managers.
+    ("coordination:meeting-publish", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:meeting-publish", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
     ),
     ("coordination:meeting-reply", "GET"): page(405),
     ("coordination:meeting-reply", "POST"): page(
@@ -575,6 +613,27 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         no_role=404,
     ),
     ("coordination:meeting-update", "POST"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    # Attendance, minutes and outcomes in one form: those who write the minutes.
+    ("coordination:meeting-workspace", "GET"): page(
+        200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:meeting-workspace", "POST"): page(
         200,
         coordinator_out_of_scope=404,
         liaison=403,
@@ -608,6 +667,76 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     # A POST without "confirm" shows the confirmation step again (nothing approved).
     ("coordination:minutes-approve", "POST"): page(
         200,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    # Only the chair reopens approved minutes (the world's are not approved: a message, no change).
+    ("coordination:minutes-reopen", "GET"): page(405),
+    ("coordination:minutes-reopen", "POST"): page(
+        403,
+        chair=302,
+        coordinator_out_of_scope=404,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    # The world's paper is on an agenda item: read with the meeting's minutes (not confidential here:
+    # the committee's readers and those invited), removed by the meeting's managers.
+    ("coordination:paper-download", "GET"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:paper-download", "POST"): page(
+        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
+    ),
+    ("coordination:paper-remove", "GET"): page(405),
+    ("coordination:paper-remove", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    # A committee's papers: its managers add them; the committee is 404 to a summoned official.
+    ("coordination:paper-upload-committee", "GET"): page(405),
+    ("coordination:paper-upload-committee", "POST"): page(
+        404, platform_admin=302, coordinator=302, liaison=403, chair=302, secretary=302, member=403
+    ),
+    # An empty upload is refused with a message (a redirect) to those allowed.
+    ("coordination:paper-upload-item", "GET"): page(405),
+    ("coordination:paper-upload-item", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    ("coordination:paper-upload-minutes", "GET"): page(405),
+    ("coordination:paper-upload-minutes", "POST"): page(
+        302,
+        coordinator_out_of_scope=404,
+        liaison=403,
+        member=403,
+        summoned_official=403,
+        organisation_admin=404,
+        organisation_member=404,
+        no_role=404,
+    ),
+    # Keep or drop a carried-over proposal: the meeting's managers (the world's item is already on
+    # the agenda, so a message and a redirect).
+    ("coordination:proposal-review", "GET"): page(405),
+    ("coordination:proposal-review", "POST"): page(
+        302,
         coordinator_out_of_scope=404,
         liaison=403,
         member=403,
@@ -682,6 +811,9 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("operations", "POST"): page(404, platform_admin=200),
     ("profile", "GET"): page(200),
     ("profile", "POST"): page(200),
+    # The header search: every signed-in user, over what each may see.
+    ("search", "GET"): page(200),
+    ("search", "POST"): page(200),
     ("stakeholders:import", "GET"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
     ("stakeholders:import", "POST"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
     ("stakeholders:import-discard", "GET"): page(405),
@@ -850,6 +982,7 @@ SEGMENT_OBJECTS = {
     "members": "committee_membership",
     "agenda-items": "agenda_item",
     "decisions": "decision",
+    "papers": "paper",
     "access": "jurisdiction_role",
     "mapping": "city",
     "calendar": "feed_token",

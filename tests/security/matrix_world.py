@@ -176,6 +176,10 @@ def build(cw: SimpleNamespace) -> SimpleNamespace:
     item = AgendaItemFactory(meeting=meeting, title="Youth centre hours", order=1)
     AgendaItemFactory(meeting=meeting, title="Any other business", order=2)
     decision = DecisionFactory(agenda_item=item, text="Open the centre on Sundays", owner=cw.mike_person)
+    # A paper on the agenda item: read by those who read the meeting's minutes, managed by its managers.
+    paper = coordination_services.paper_add(
+        actor=cw.sam, upload=SimpleUploadedFile("hours.pdf", PDF), title="Opening hours", agenda_item=item
+    )
 
     partner = OrganisationFactory(
         name="Harbour Library", sector=cw.civil, jurisdiction=cw.city, kind="community", acronym="HL"
@@ -229,6 +233,7 @@ def build(cw: SimpleNamespace) -> SimpleNamespace:
         "meeting": meeting,
         "agenda_item": item,
         "decision": decision,
+        "paper": paper,
         "feed_token": feed.token,
         "notification": notification,
         "delivery": delivery,
