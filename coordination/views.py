@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -874,7 +875,7 @@ def paper_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     paper = selectors.paper_get_for_user(user, pk)
     back = request.POST.get("next") or "/"
-    if not back.startswith("/") or back.startswith("//"):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "/"
     try:
         services.paper_remove(actor=user, paper=paper)

@@ -94,7 +94,7 @@ def test_agreement_share_acknowledge_request_approve_and_log(live_server, page: 
     page.goto(f"{base}/")
     expect(page.get_by_text("Pupils approached")).to_have_count(0)
     page.get_by_role("textbox", name="Search").fill("pupils")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_text("Nothing shared with you matches.")).to_be_visible()
     assert page.goto(f"{base}/items/{item.pk}/").status == 404
     page.goto(f"{base}/requests/")

@@ -159,3 +159,14 @@ def test_only_those_who_manage_add_or_remove_papers(cw, client_for):
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert client_for(cw.sam).post(remove, {"next": cw.committee.get_absolute_url()}).status_code == 302
     assert not Paper.objects.exists() and not path.exists()
+
+
+def test_removing_a_paper_never_redirects_off_site(cw, client_for):
+    from django.test import TestCase
+
+    for target in ("/\\evil.example", "//evil.example", "https://evil.example/"):
+        paper = services.paper_add(actor=cw.sam, upload=SimpleUploadedFile("a.pdf", PDF), committee=cw.committee)
+        remove = reverse("coordination:paper-remove", args=[paper.pk])
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client_for(cw.sam).post(remove, {"next": target})
+        assert response.status_code == 302 and response["Location"] == "/", target

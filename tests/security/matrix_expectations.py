@@ -13,8 +13,6 @@ see but not change it gets 403. Conventions the table shows:
   session (pages redirect to the sign-in page, the API answers 401).
 * The calendar feed URL is its own credential (the token of ``member``): it answers whoever holds it.
 
-Known gaps whose fix is owned by another change are listed in ``XFAIL`` (strict: the suite fails
-when they are fixed, so the mark is removed then).
 """
 
 from __future__ import annotations
@@ -934,8 +932,6 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
 }
 
 # (route name, method, persona) -> the reason, naming the finding and the change that fixes it.
-XFAIL: dict[tuple[str, str, str], str] = {}
-
 # The smaller tables for what the generated matrix leaves out (see tests/security/test_matrix.py).
 SIGNED_IN = [p for p in PERSONAS if p not in ("deactivated", "anonymous")]
 ACCOUNT_PAGES: dict[str, dict[str, Outcome]] = {

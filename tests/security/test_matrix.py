@@ -195,18 +195,6 @@ def test_permission_matrix(world):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize(
-    ("name", "method", "persona"),
-    [
-        pytest.param(name, method, persona, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for (name, method, persona), reason in table.XFAIL.items()
-    ]
-    or [pytest.param("", "", "", marks=pytest.mark.skip(reason="no known gap left"))],
-)
-def test_permission_matrix_known_gaps(world, name, method, persona):
-    assert _run(world, name, method, only={persona}) == []
-
-
 def test_account_and_admin_pages(world):
     """The smaller tables for the pages the generated matrix leaves out."""
     problems = []
