@@ -24,7 +24,7 @@ def test_sign_in_search_and_create(live_server, page: Page, world, axe):
     expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
     page.get_by_role("link", name="Directory").click()
-    page.get_by_label("Search").fill("harbour")
+    page.get_by_label("Search", exact=True).fill("harbour")
     expect(page.locator("#directory-results")).to_contain_text("Harbour Youth Forum")
     expect(page.locator("#directory-results")).not_to_contain_text("South Police")
     assert axe() == []

@@ -64,7 +64,7 @@ def test_import_fix_search_and_heatmap(live_server, page: Page, world, login, ax
         == 3
     )
 
-    page.get_by_label("Search").fill("dockworkers")
+    page.get_by_label("Search", exact=True).fill("dockworkers")
     results = page.locator("#directory-results")
     expect(results).to_contain_text("Harbour Dockworkers Youth Club")
     expect(results).not_to_contain_text("Harbour Women's Circle")
