@@ -1,4 +1,4 @@
-"""Property tests (hypothesis): after random roles and memberships, for each kind the set a user
+"""Property tests (hypothesis): after random roles, memberships and grants, for each kind the set a user
 lists through the API = the set whose detail they can open = what the rule says
 (``core.permissions.visible``). Minutes: the meetings whose minutes the API says the user may read
 = the ``read_minutes`` rule. Examples are small (``max_examples`` 25) and each runs in a savepoint
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from coordination.models import Committee, CommitteeMembership, Meeting
-from core.models import User
+from core.models import GranteeKind, User
 from core.permissions import visible
-from stakeholders.models import JurisdictionRole, Organisation, OrganisationMembership, Person
+from stakeholders.models import JurisdictionRole, Organisation, OrganisationGrant, OrganisationMembership, Person
 from tests.coordination.factories import AttendanceFactory, CommitteeMembershipFactory, MeetingFactory
 from tests.factories import (
     JurisdictionRoleFactory,
@@ -47,6 +47,10 @@ roles = st.fixed_dictionaries(
         "membership_ended": st.booleans(),
         "attended_past_meeting": st.booleans(),
         "has_position": st.booleans(),
+        # An explicit grant on the dormant organisation (hidden from the public directory): to the
+        # user, to an organisation or a committee (their current members), live, revoked or expired.
+        "grant_to": st.sampled_from([None, "user", "org", "other_org", "committee", "south"]),
+        "grant_state": st.sampled_from(["live", "revoked", "expired"]),
     }
 )
 EXAMPLES = settings(
@@ -72,6 +76,9 @@ def scene(cw):  # type: ignore[no-untyped-def]
         )
         MeetingFactory(committee=committee)
     PersonFactory(full_name="Hidden Person", jurisdiction=cw.city)
+    cw.dormant = Organisation.objects.create(
+        name="Dormant Trust", sector=cw.other_org.sector, jurisdiction=cw.other_district, is_active=False
+    )
     PositionFactory(person=PersonFactory(full_name="South Officer"), organisation=cw.other_org)
     return cw
 
@@ -97,6 +104,25 @@ def _make_user(scene: Any, r: dict[str, Any]) -> User:
         if r["attended_past_meeting"]:
             past = committee.meetings.filter(status="held").first()
             AttendanceFactory(meeting=past, person=person)
+    if r["grant_to"]:
+        kind, grantee_id = (
+            (GranteeKind.USER, user.pk)
+            if r["grant_to"] == "user"
+            else (
+                GranteeKind.COMMITTEE if r["grant_to"] in ("committee", "south") else GranteeKind.ORGANISATION,
+                getattr(scene, r["grant_to"]).pk,
+            )
+        )
+        now = timezone.now()
+        OrganisationGrant.objects.create(
+            target=scene.dormant,
+            permission=OrganisationGrant.VIEW,
+            grantee_kind=kind,
+            grantee_id=grantee_id,
+            reason="property test",
+            expires_at=now - timedelta(days=1) if r["grant_state"] == "expired" else now + timedelta(days=7),
+            revoked_at=now - timedelta(hours=1) if r["grant_state"] == "revoked" else None,
+        )
     return User.objects.get(pk=user.pk)
 
 
@@ -134,8 +160,24 @@ def test_listed_equals_openable_equals_the_rule(scene, kind):
             rule = set(visible(User.objects.get(pk=user.pk), model).values_list("pk", flat=True))
             transaction.set_rollback(True)
         assert listed == openable == rule, (r, listed, openable, rule)
+        if model is Organisation:
+            assert (scene.dormant.pk in rule) == _dormant_expected(r), r
 
     check()
+
+
+def _dormant_expected(r: dict[str, Any]) -> bool:
+    """The dormant organisation, worked out from the grant's own terms rather than the rule: seen in
+    its jurisdiction's subtree, or through a live grant to one of the user's current principals."""
+    if r["jurisdiction"] == "other_district":
+        return True
+    if r["grant_to"] is None or r["grant_state"] != "live":
+        return False
+    if r["grant_to"] == "user":
+        return True
+    if r["grant_to"] in ("org", "other_org"):
+        return r["organisation"] == r["grant_to"]
+    return r["committee"] == r["grant_to"] and not r["membership_ended"]
 
 
 def test_minutes_the_api_opens_equal_the_rule(scene):
