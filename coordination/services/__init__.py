@@ -1,0 +1,102 @@
+"""Writes to committees and meetings. Each function checks the actor, validates, writes and audits
+atomically; emails go out after the commit, from Celery tasks that take ids."""
+
+from coordination.services._common import (
+    AGENDA_FIELDS,
+    COMMITTEE_FIELDS,
+    DECISION_CONTENT_FIELDS,
+    DECISION_PROGRESS_FIELDS,
+    MEETING_FIELDS,
+    MINUTES_ATTRIBUTES,
+    MINUTES_TAGS,
+    MINUTES_URL_SCHEMES,
+    AgendaItemDetails,
+    AgendaItemFields,
+    CommitteeFields,
+    DecisionFields,
+    MeetingFields,
+    sanitise_minutes,
+)
+from coordination.services.agenda import (
+    agenda_item_add,
+    agenda_item_propose,
+    agenda_item_schedule,
+    agenda_item_update,
+    agenda_reorder,
+)
+from coordination.services.calendar_feed import calendar_feed_token_get, calendar_feed_token_reset
+from coordination.services.committees import committee_create, committee_update
+from coordination.services.emails import INVITATION_KIND, invitation_preview, invitations_send
+from coordination.services.meetings import (
+    invitation_add,
+    invitation_respond,
+    meeting_cancel,
+    meeting_publish,
+    meeting_schedule,
+    meeting_update,
+)
+from coordination.services.members import membership_add, membership_end
+from coordination.services.minutes import (
+    approval_warnings,
+    attendance_record,
+    can_reopen_minutes,
+    decision_record,
+    decision_update,
+    meeting_workspace_save,
+    minutes_approve,
+    minutes_record,
+    minutes_reopen,
+    proposal_drop,
+    proposal_keep,
+)
+from coordination.services.papers import paper_add, paper_remove
+
+__all__ = [
+    "AGENDA_FIELDS",
+    "AgendaItemDetails",
+    "AgendaItemFields",
+    "COMMITTEE_FIELDS",
+    "CommitteeFields",
+    "DECISION_CONTENT_FIELDS",
+    "DECISION_PROGRESS_FIELDS",
+    "DecisionFields",
+    "INVITATION_KIND",
+    "MEETING_FIELDS",
+    "MINUTES_ATTRIBUTES",
+    "MINUTES_TAGS",
+    "MINUTES_URL_SCHEMES",
+    "MeetingFields",
+    "agenda_item_add",
+    "agenda_item_propose",
+    "agenda_item_schedule",
+    "agenda_item_update",
+    "agenda_reorder",
+    "approval_warnings",
+    "attendance_record",
+    "calendar_feed_token_get",
+    "calendar_feed_token_reset",
+    "can_reopen_minutes",
+    "committee_create",
+    "committee_update",
+    "decision_record",
+    "decision_update",
+    "invitation_add",
+    "invitation_preview",
+    "invitation_respond",
+    "invitations_send",
+    "meeting_cancel",
+    "meeting_publish",
+    "meeting_schedule",
+    "meeting_update",
+    "meeting_workspace_save",
+    "membership_add",
+    "membership_end",
+    "minutes_approve",
+    "minutes_record",
+    "minutes_reopen",
+    "paper_add",
+    "paper_remove",
+    "proposal_drop",
+    "proposal_keep",
+    "sanitise_minutes",
+]
