@@ -243,18 +243,6 @@ def subtree_q(field: str, paths: Iterable[str]) -> Q:
     return q
 
 
-def granted_ids(
-    user: AnyUser, user_perm_model: type[models.Model], group_perm_model: type[models.Model], codename: str
-) -> Q:
-    """A ``Q`` on ``pk`` for objects granted ``codename`` to the user or one of the user's groups
-    through guardian's direct-foreign-key permission tables."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    direct = user_perm_model._default_manager.filter(user=user, permission__codename=codename)
-    via_group = group_perm_model._default_manager.filter(group__in=user.groups.all(), permission__codename=codename)
-    return Q(pk__in=direct.values("content_object_id")) | Q(pk__in=via_group.values("content_object_id"))
-
-
 def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     """One object from an already-narrowed queryset; 404 whether missing or forbidden."""
     try:

@@ -51,7 +51,6 @@ THIRD_PARTY_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
-    "guardian",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -165,7 +164,6 @@ else:
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
-    "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,10 +205,6 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions live in the database, never only in Redis: signed-in users stay signed in while Redis is
 # down, and a sign-out during an outage cannot be undone by a stale cached copy (ADR 0012).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-
-GUARDIAN_RAISE_403 = False
-GUARDIAN_RENDER_403 = False
-ANONYMOUS_USER_NAME = None
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(VAR_DIR / "mail"))
