@@ -46,13 +46,18 @@ def changed_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, li
     return out
 
 
+def reject_unknown_fields(model: type[models.Model], data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """A field the service does not take is an error: a caller's typo must not be silently dropped."""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise TypeError(f"{model.__name__} has no writable field(s) {', '.join(unknown)}")
+
+
 def assign_fields(instance: models.Model, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
     """Set ``data`` on ``instance`` (a service's writable ``fields`` only) and return what changed
     (``changed_fields``; nothing for a new row). A field the service does not take is an error: a
     caller's typo must not be silently dropped."""
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise TypeError(f"{type(instance).__name__} has no writable field(s) {', '.join(unknown)}")
+    reject_unknown_fields(type(instance), data, fields)
     changes = changed_fields(instance, dict(data)) if instance.pk else {}
     for name, value in data.items():
         setattr(instance, name, value)

@@ -19,7 +19,6 @@ from coordination.models import (
 )
 from core.models import User
 from core.permissions import NOT_FOUND_MESSAGE, require_visible
-from core.services import changed_fields
 from stakeholders.models import Jurisdiction, Organisation, Person
 
 COMMITTEE_FIELDS = (
@@ -145,22 +144,6 @@ class DecisionFields(TypedDict, total=False):
     owner_organisation: Organisation | None
     due_date: date | None
     status: str
-
-
-def _reject_unknown(data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
-    """An argument the use case does not take is a programming error, never silently dropped."""
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise TypeError(f"Unknown field(s): {', '.join(unknown)}")
-
-
-def _assign(instance: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    _reject_unknown(data, fields)
-    data = dict(data)
-    changes = changed_fields(instance, data) if instance.pk else {}
-    for name, value in data.items():
-        setattr(instance, name, value)
-    return changes
 
 
 def _require_known_people(actor: User, **people: Person | None) -> None:

@@ -19,13 +19,12 @@ from coordination.services._common import (
     AGENDA_FIELDS,
     AgendaItemDetails,
     AgendaItemFields,
-    _assign,
     _require_unlocked,
     _send_update,
 )
 from core.models import User
 from core.permissions import require, require_visible
-from core.services import audit_record
+from core.services import assign_fields, audit_record
 
 
 def _require_free_place(item: AgendaItem) -> None:
@@ -51,7 +50,7 @@ def agenda_item_add(
     item = AgendaItem(
         committee_id=meeting.committee_id, meeting=meeting, title=title, status=AgendaItem.Status.SCHEDULED
     )
-    _assign(item, data, AGENDA_FIELDS)
+    assign_fields(item, data, AGENDA_FIELDS)
     item.order = order if order is not None else _next_order(meeting)
     _require_free_place(item)
     item.full_clean()
@@ -72,7 +71,7 @@ def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaIt
     )
     if item.meeting is not None:
         _require_unlocked(item.meeting)
-    changes = _assign(item, data, AGENDA_FIELDS)
+    changes = assign_fields(item, data, AGENDA_FIELDS)
     _require_free_place(item)
     item.full_clean()
     item.save()

@@ -16,13 +16,12 @@ from coordination.models import (
 from coordination.services._common import (
     COMMITTEE_FIELDS,
     CommitteeFields,
-    _assign,
     _require_visible_all,
     _require_visible_changes,
 )
 from core.models import User
 from core.permissions import require
-from core.services import audit_record
+from core.services import assign_fields, audit_record
 from stakeholders.models import Sector
 
 
@@ -34,7 +33,7 @@ def committee_create(
     committee = Committee()
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
     _require_visible_all(actor, "expected_sectors", expected_sectors)
-    _assign(committee, data, COMMITTEE_FIELDS)
+    assign_fields(committee, data, COMMITTEE_FIELDS)
     if committee.jurisdiction_id and not permissions.can_create_committee(actor, committee.jurisdiction):
         raise ValidationError({"jurisdiction": _("You may only create committees in your own jurisdictions.")})
     committee.full_clean()
@@ -64,7 +63,7 @@ def committee_update(
         and not (permissions.can_create_committee(actor, data["jurisdiction"]))
     ):
         raise ValidationError({"jurisdiction": _("You may only move committees to your own jurisdictions.")})
-    changes = _assign(committee, data, COMMITTEE_FIELDS)
+    changes = assign_fields(committee, data, COMMITTEE_FIELDS)
     committee.full_clean()
     committee.save()
     if expected_sectors is not None:

@@ -22,13 +22,12 @@ from coordination.recurrence import expand
 from coordination.services._common import (
     MEETING_FIELDS,
     MeetingFields,
-    _assign,
     _queue_invitations,
     _require_known_people,
 )
 from core.models import User
 from core.permissions import require
-from core.services import audit_record
+from core.services import assign_fields, audit_record
 from stakeholders.models import Person
 
 
@@ -145,7 +144,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingField
     require(permissions.can_manage_meeting(actor, meeting), "You may not change this meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
-    changes = _assign(meeting, data, MEETING_FIELDS)
+    changes = assign_fields(meeting, data, MEETING_FIELDS)
     meeting.full_clean()
     if changes:
         meeting.sequence += 1

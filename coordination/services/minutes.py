@@ -24,8 +24,6 @@ from coordination.services._common import (
     DECISION_CONTENT_FIELDS,
     DECISION_PROGRESS_FIELDS,
     DecisionFields,
-    _assign,
-    _reject_unknown,
     _require_known_people,
     _require_unlocked,
     _send_update,
@@ -34,7 +32,7 @@ from coordination.services._common import (
 from coordination.services.agenda import _next_order
 from core.models import User
 from core.permissions import require, require_visible
-from core.services import audit_record, notification_send
+from core.services import assign_fields, audit_record, notification_send, reject_unknown_fields
 from stakeholders.models import Organisation, Person
 
 
@@ -256,7 +254,7 @@ def meeting_workspace_save(
 def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionFields]) -> Decision:
     """Text and kind change only until the minutes are approved; owner, due date and status are
     follow-up tracking and stay open to the committee's managers and to the owner."""
-    _reject_unknown(data, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
+    reject_unknown_fields(Decision, data, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     content = {k: v for k, v in data.items() if k in DECISION_CONTENT_FIELDS and getattr(decision, k) != v}
     if content:
         require(permissions.can_write_minutes(actor, decision.meeting), "You may not change this outcome.")
@@ -268,7 +266,7 @@ def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionF
             require_visible(actor, owner_organisation=progress["owner_organisation"])
         if progress.get("owner") not in (None, decision.owner):
             _require_known_people(actor, owner=progress["owner"])
-    changes = _assign(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
+    changes = assign_fields(decision, {**content, **progress}, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     decision.full_clean()
     decision.save()
     if changes:

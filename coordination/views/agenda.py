@@ -20,7 +20,7 @@ from coordination.forms import (
     MinutesForm,
 )
 from coordination.models import AgendaItem, Meeting
-from coordination.views._common import _flash_errors
+from coordination.views._common import _attempt, _flash_errors
 from coordination.views.meetings import _meeting_post
 from core.forms import apply_service_errors
 from core.http import request_user
@@ -34,12 +34,13 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_add(actor=user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agenda item added."))
+        done = _attempt(
+            request,
+            lambda: services.agenda_item_add(actor=user, meeting=meeting, **form.cleaned_data),
+            form=form,
+            success=_("Agenda item added."),
+        )
+        if done:
             return redirect(f"{meeting.get_absolute_url()}#agenda")
     return render(
         request,
@@ -68,12 +69,13 @@ def agenda_item_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_update(actor=user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agenda item saved."))
+        done = _attempt(
+            request,
+            lambda: services.agenda_item_update(actor=user, item=item, **form.cleaned_data),
+            form=form,
+            success=_("Agenda item saved."),
+        )
+        if done:
             return redirect(f"{meeting.get_absolute_url()}#agenda")
     return render(
         request,
@@ -99,10 +101,7 @@ def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     other = index - 1 if request.POST.get("direction") == "up" else index + 1
     if 0 <= other < len(ids):
         ids[index], ids[other] = ids[other], ids[index]
-        try:
-            services.agenda_reorder(actor=user, meeting=meeting, item_ids=ids)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
+        _attempt(request, lambda: services.agenda_reorder(actor=user, meeting=meeting, item_ids=ids))
     return redirect(f"{meeting.get_absolute_url()}#agenda")
 
 
@@ -112,12 +111,11 @@ def agenda_item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Take an item from the committee's backlog onto this meeting's agenda."""
     user, meeting = _meeting_post(request, pk)
     item = selectors.agenda_item_get_for_user(user, request.POST.get("item"))
-    try:
-        services.agenda_item_schedule(actor=user, item=item, meeting=meeting)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("“%(title)s” is on the agenda.") % {"title": item.title})
+    _attempt(
+        request,
+        lambda: services.agenda_item_schedule(actor=user, item=item, meeting=meeting),
+        success=_("“%(title)s” is on the agenda.") % {"title": item.title},
+    )
     return redirect(f"{meeting.get_absolute_url()}#agenda")
 
 
@@ -197,12 +195,13 @@ def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DecisionProgressForm(request.POST or None, instance=decision, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(actor=user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Decision updated."))
+        done = _attempt(
+            request,
+            lambda: services.decision_update(actor=user, decision=decision, **form.cleaned_data),
+            form=form,
+            success=_("Decision updated."),
+        )
+        if done:
             return redirect(decision)
     return render(
         request,

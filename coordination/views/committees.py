@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +20,7 @@ from coordination.forms import (
     ProposeItemForm,
 )
 from coordination.models import CommitteeMembership
-from coordination.views._common import _flash_errors, _htmx
-from core.forms import apply_service_errors
+from coordination.views._common import _attempt, _htmx
 from core.http import request_user
 from core.selectors import audit_list_for
 
@@ -54,12 +53,14 @@ def committee_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CommitteeForm(request.POST or None, user=user, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
-        try:
-            committee = services.committee_create(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Committee “%(name)s” created.") % {"name": committee.name})
+        done = _attempt(
+            request,
+            lambda: services.committee_create(actor=user, **form.cleaned_data),
+            form=form,
+            success=lambda committee: _("Committee “%(name)s” created.") % {"name": committee.name},
+        )
+        if done:
+            committee = done.value
             return redirect(committee)
     return render(
         request,
@@ -107,12 +108,13 @@ def committee_update(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CommitteeForm(request.POST or None, instance=committee, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_update(actor=user, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Committee saved."))
+        done = _attempt(
+            request,
+            lambda: services.committee_update(actor=user, committee=committee, **form.cleaned_data),
+            form=form,
+            success=_("Committee saved."),
+        )
+        if done:
             return redirect(committee)
     return render(
         request,
@@ -133,12 +135,13 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = MembershipForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_add(actor=user, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added to the committee.") % {"name": membership.person})
+        done = _attempt(
+            request,
+            lambda: services.membership_add(actor=user, committee=committee, **form.cleaned_data),
+            form=form,
+            success=lambda membership: _("%(name)s added to the committee.") % {"name": membership.person},
+        )
+        if done:
             if "add_another" in request.POST:
                 return redirect("coordination:membership-add", pk=committee.pk)
             return redirect(committee)
@@ -162,12 +165,11 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
     membership = committee.memberships.select_related("person").filter(pk=membership_pk).first()
     if membership is None:
         raise Http404
-    try:
-        services.membership_end(actor=user, membership=membership)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.person})
+    _attempt(
+        request,
+        lambda: services.membership_end(actor=user, membership=membership),
+        success=_("%(name)s is no longer a member.") % {"name": membership.person},
+    )
     return redirect(committee)
 
 
@@ -178,12 +180,11 @@ def backlog_propose(request: HttpRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get_for_user(user, pk)
     form = ProposeItemForm(request.POST)
     if form.is_valid():
-        try:
-            services.agenda_item_propose(actor=user, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("Item proposed to the backlog."))
+        _attempt(
+            request,
+            lambda: services.agenda_item_propose(actor=user, committee=committee, **form.cleaned_data),
+            success=_("Item proposed to the backlog."),
+        )
     else:
         for errors in form.errors.values():
             for e in errors:

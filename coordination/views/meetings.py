@@ -22,7 +22,7 @@ from coordination.forms import (
     WorkspaceForm,
 )
 from coordination.models import AgendaItem, Meeting
-from coordination.views._common import _flash_errors, _htmx
+from coordination.views._common import _attempt, _htmx
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
@@ -36,16 +36,14 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, initial={"title": _("%(name)s meeting") % {"name": committee.name}})
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
-            )
-            return redirect(meeting)
+        done = _attempt(
+            request,
+            lambda: services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data),
+            form=form,
+            success=_("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
+        )
+        if done:
+            return redirect(done.value)
     return render(
         request,
         "coordination/form.html",
@@ -125,12 +123,13 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, instance=meeting, with_recurrence=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting saved."))
+        done = _attempt(
+            request,
+            lambda: services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data),
+            form=form,
+            success=_("Meeting saved."),
+        )
+        if done:
             return redirect(meeting)
     return render(
         request,
@@ -152,12 +151,11 @@ def _meeting_post(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
-    try:
-        services.meeting_cancel(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:500])
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Meeting cancelled."))
+    _attempt(
+        request,
+        lambda: services.meeting_cancel(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:500]),
+        success=_("Meeting cancelled."),
+    )
     return redirect(meeting)
 
 
@@ -169,12 +167,11 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            services.meeting_publish(actor=user, meeting=meeting)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("Agenda published; the invitations are on their way."))
+        _attempt(
+            request,
+            lambda: services.meeting_publish(actor=user, meeting=meeting),
+            success=_("Agenda published; the invitations are on their way."),
+        )
         return redirect(meeting)
     return render(
         request,
@@ -213,12 +210,11 @@ def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = InviteForm(request.POST, user=user)
     if form.is_valid():
-        try:
-            invitation = services.invitation_add(actor=user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("%(name)s is invited to this meeting.") % {"name": invitation.person})
+        _attempt(
+            request,
+            lambda: services.invitation_add(actor=user, meeting=meeting, **form.cleaned_data),
+            success=lambda invitation: _("%(name)s is invited to this meeting.") % {"name": invitation.person},
+        )
     else:
         messages.error(request, _("Choose a person to invite."))
     return redirect(f"{meeting.get_absolute_url()}#invitations")
@@ -233,12 +229,13 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = list(meeting.attendance.all())
     form = AttendanceForm(request.POST or None, invitations=invitations, attendance=attendance, actor=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(actor=user, meeting=meeting, entries=form.entries())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance recorded."))
+        done = _attempt(
+            request,
+            lambda: services.attendance_record(actor=user, meeting=meeting, entries=form.entries()),
+            form=form,
+            success=_("Attendance recorded."),
+        )
+        if done:
             return redirect(f"{meeting.get_absolute_url()}#attendance")
     return render(request, "coordination/attendance_form.html", {"meeting": meeting, "form": form})
 
@@ -324,10 +321,9 @@ def minutes_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
     if not services.can_reopen_minutes(user, meeting):
         raise PermissionDenied
-    try:
-        services.minutes_reopen(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:2000])
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("The minutes are open for correction; approve them again when corrected."))
+    _attempt(
+        request,
+        lambda: services.minutes_reopen(actor=user, meeting=meeting, reason=request.POST.get("reason", "")[:2000]),
+        success=_("The minutes are open for correction; approve them again when corrected."),
+    )
     return redirect(meeting)

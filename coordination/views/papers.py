@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +18,7 @@ from coordination import permissions, selectors, services
 from coordination.forms import (
     PaperForm,
 )
-from coordination.views._common import _flash_errors
+from coordination.views._common import _attempt
 from coordination.views.agenda import _item_for
 from coordination.views.meetings import _meeting_post
 from core.http import request_user
@@ -28,12 +28,13 @@ def _paper_upload(request: HttpRequest, back: str, **target: Any) -> HttpRespons
     user = request_user(request)
     form = PaperForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.paper_add(actor=user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], **target)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("Paper added."))
+        _attempt(
+            request,
+            lambda: services.paper_add(
+                actor=user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], **target
+            ),
+            success=_("Paper added."),
+        )
     else:
         for errors in form.errors.values():
             for e in errors:
@@ -89,10 +90,5 @@ def paper_remove(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "/"
-    try:
-        services.paper_remove(actor=user, paper=paper)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Paper removed."))
+    _attempt(request, lambda: services.paper_remove(actor=user, paper=paper), success=_("Paper removed."))
     return redirect(back)
