@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actionplans import exports, selectors, services
 from actionplans.forms import EvidenceForm, ProgressUpdateForm, ReviewForm, VersionDiffForm
@@ -154,6 +154,7 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     user = request_user(request)
     plan = selectors.plan_get_for_user(user, pk)
@@ -166,6 +167,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Strea
 
 
 @login_required
+@require_safe
 def plan_iati(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     plan = selectors.plan_get_for_user(user, pk, "read")
@@ -334,6 +336,7 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence files are served only here, after the permission check (never from a public path)."""
     user = request_user(request)

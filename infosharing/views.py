@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.forms import apply_service_errors
 from core.http import request_user
@@ -240,6 +240,7 @@ def item_relabel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     user = request_user(request)
     item = selectors.item_get_for_user(user, pk)
@@ -276,6 +277,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def item_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     item = selectors.item_get_for_user(user, pk)
@@ -289,6 +291,7 @@ def item_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def item_export_csv(request: HttpRequest) -> HttpResponse:
     """The current page of the list, as CSV: only items the user may download; the highest label in
     the file heads and closes it."""

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from coordination import ical, mailing, selectors, services
 from coordination.forms import (
@@ -76,6 +77,7 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Add to calendar": this one meeting as an iCalendar file (no minutes, no confidential agenda)."""
     user = request_user(request)
@@ -95,6 +97,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal iCalendar feed: no session, the secret in the URL is the key."""
     owner = selectors.calendar_feed_owner(token)

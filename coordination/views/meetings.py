@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from coordination import permissions, selectors, services
 from coordination.forms import (
@@ -90,6 +90,7 @@ def _pdf(body: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def meeting_agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda packet (agenda and papers list) as PDF, in the reader's language."""
     from coordination import pdf
@@ -102,6 +103,7 @@ def meeting_agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The approved minutes as PDF, to those who may read them (404 otherwise, and before approval)."""
     from coordination import pdf

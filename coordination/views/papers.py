@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from coordination import permissions, selectors, services
 from coordination.forms import (
@@ -72,6 +72,7 @@ def paper_upload_committee(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@require_safe
 def paper_download(request: HttpRequest, pk: int) -> FileResponse:
     """A paper, to whoever may read what it is attached to (404 to everyone else)."""
     paper = selectors.paper_get_for_user(request_user(request), pk)

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from core.http import request_user
 from core.models import User
@@ -138,6 +139,7 @@ def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def organisation_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered directory as CSV, XLSX or Popolo JSON (organisations, their people, memberships)."""
     user = request_user(request)

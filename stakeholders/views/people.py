@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.http import request_user
 from core.models import User
@@ -67,6 +67,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def person_list_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     user = request_user(request)
     _filters, people = _people(request, user)

@@ -47,9 +47,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("actionplans:evidence-download", "GET"): page(
         200, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
     ),
-    ("actionplans:evidence-download", "POST"): page(
-        200, coordinator_out_of_scope=404, liaison=404, summoned_official=404, no_role=404
-    ),
+    ("actionplans:evidence-download", "POST"): page(405),
     ("actionplans:my-actions", "GET"): page(200),
     ("actionplans:my-actions", "POST"): page(200),
     ("actionplans:plan-approve", "GET"): page(405),
@@ -77,7 +75,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         no_role=404,
     ),
     ("actionplans:plan-export", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
-    ("actionplans:plan-export", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
+    ("actionplans:plan-export", "POST"): page(405),
     ("actionplans:plan-iati", "GET"): page(
         200,
         coordinator_out_of_scope=404,
@@ -86,14 +84,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         organisation_member=404,
         no_role=404,
     ),
-    ("actionplans:plan-iati", "POST"): page(
-        200,
-        coordinator_out_of_scope=404,
-        summoned_official=404,
-        organisation_admin=404,
-        organisation_member=404,
-        no_role=404,
-    ),
+    ("actionplans:plan-iati", "POST"): page(405),
     ("actionplans:plan-list", "GET"): page(200),
     ("actionplans:plan-list", "POST"): page(200),
     ("actionplans:plan-print", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
@@ -440,7 +431,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("coordination:calendar", "GET"): page(200),
     ("coordination:calendar", "POST"): page(200),
     ("coordination:calendar-feed", "GET"): page(200, deactivated=200, anonymous=200),
-    ("coordination:calendar-feed", "POST"): page(200, deactivated=200, anonymous=200),
+    ("coordination:calendar-feed", "POST"): page(405, deactivated=405, anonymous=405),
     ("coordination:calendar-feed-settings", "GET"): page(200),
     ("coordination:calendar-feed-settings", "POST"): page(302),
     ("coordination:committee-create", "GET"): page(
@@ -515,9 +506,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("coordination:meeting-agenda-pdf", "GET"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
     ),
-    ("coordination:meeting-agenda-pdf", "POST"): page(
-        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
-    ),
+    ("coordination:meeting-agenda-pdf", "POST"): page(405),
     ("coordination:meeting-cancel", "GET"): page(405),
     ("coordination:meeting-cancel", "POST"): page(
         302,
@@ -545,9 +534,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("coordination:meeting-ics", "GET"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
     ),
-    ("coordination:meeting-ics", "POST"): page(
-        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
-    ),
+    ("coordination:meeting-ics", "POST"): page(405),
     ("coordination:meeting-invite", "GET"): page(405),
     ("coordination:meeting-invite", "POST"): page(
         302,
@@ -561,7 +548,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ),
     # Approved minutes only: the world's meeting is not approved yet, so 404 to everyone signed in.
     ("coordination:meeting-minutes-pdf", "GET"): page(404),
-    ("coordination:meeting-minutes-pdf", "POST"): page(404),
+    ("coordination:meeting-minutes-pdf", "POST"): page(405),
     ("coordination:meeting-print", "GET"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
     ),
@@ -688,9 +675,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("coordination:paper-download", "GET"): page(
         200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
     ),
-    ("coordination:paper-download", "POST"): page(
-        200, coordinator_out_of_scope=404, organisation_admin=404, organisation_member=404, no_role=404
-    ),
+    ("coordination:paper-download", "POST"): page(405),
     ("coordination:paper-remove", "GET"): page(405),
     ("coordination:paper-remove", "POST"): page(
         302,
@@ -764,7 +749,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("infosharing:attachment-add", "GET"): page(405),
     ("infosharing:attachment-add", "POST"): page(404, organisation_member=302),
     ("infosharing:attachment-download", "GET"): page(404, organisation_member=200),
-    ("infosharing:attachment-download", "POST"): page(404, organisation_member=200),
+    ("infosharing:attachment-download", "POST"): page(405),
     ("infosharing:grant-approve", "GET"): page(405),
     ("infosharing:grant-approve", "POST"): page(404, organisation_member=302),
     ("infosharing:grant-revoke", "GET"): page(405),
@@ -776,9 +761,9 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("infosharing:item-detail", "GET"): page(404, organisation_member=200),
     ("infosharing:item-detail", "POST"): page(404, organisation_member=200),
     ("infosharing:item-export-csv", "GET"): page(200),
-    ("infosharing:item-export-csv", "POST"): page(200),
+    ("infosharing:item-export-csv", "POST"): page(405),
     ("infosharing:item-export-pdf", "GET"): page(404, organisation_member=200),
-    ("infosharing:item-export-pdf", "POST"): page(404, organisation_member=200),
+    ("infosharing:item-export-pdf", "POST"): page(405),
     ("infosharing:item-list", "GET"): page(200),
     ("infosharing:item-list", "POST"): page(200),
     ("infosharing:item-log", "GET"): page(404, platform_admin=200, organisation_member=200),
@@ -871,7 +856,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("stakeholders:organisation-detail", "GET"): page(200),
     ("stakeholders:organisation-detail", "POST"): page(200),
     ("stakeholders:organisation-export", "GET"): page(200),
-    ("stakeholders:organisation-export", "POST"): page(200),
+    ("stakeholders:organisation-export", "POST"): page(405),
     ("stakeholders:organisation-list", "GET"): page(200),
     ("stakeholders:organisation-list", "POST"): page(200),
     ("stakeholders:organisation-member-remove", "GET"): page(405),
@@ -917,7 +902,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("stakeholders:person-detail", "GET"): page(200),
     ("stakeholders:person-detail", "POST"): page(200),
     ("stakeholders:person-export", "GET"): page(200),
-    ("stakeholders:person-export", "POST"): page(200),
+    ("stakeholders:person-export", "POST"): page(405),
     ("stakeholders:person-list", "GET"): page(200),
     ("stakeholders:person-list", "POST"): page(200),
     ("stakeholders:person-update", "GET"): page(403, platform_admin=200, coordinator=200, organisation_admin=200),
