@@ -40,7 +40,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         status = ""
     q = (request.GET.get("q") or "").strip()[:100]
     page = Paginator(selectors.plan_list_visible_to(user, status=status, q=q), 25).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "q": q, "statuses": ActionPlan.Status.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "q": q,
+        "statuses": ActionPlan.Status.choices,
+        "can_create": selectors.may_create_plans(user),
+    }
     template = "actionplans/partials/plan_table.html" if _htmx(request) else "actionplans/plan_list.html"
     return render(request, template, context)
 
@@ -136,7 +142,9 @@ def plan_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "checkpoints": selectors.plan_evaluations(user, plan),
+            "loose_lessons": selectors.plan_lessons_without_checkpoint(user, plan),
             "funding": selectors.plan_funding(user, plan),
+            "can_manage": allows(user, plan, Perm.MANAGE),
         },
     )
 
