@@ -205,6 +205,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_report": allows(user, action, Perm.REPORT),
         "can_manage": allows(user, action, Perm.MANAGE),
     }
+    if context["can_manage"]:
+        context["history"] = list(audit_list_for(action)[:50])
     return render(request, "actionplans/action_detail.html", context)
 
 

@@ -38,6 +38,7 @@ from actionplans.permissions import Perm
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.permissions import allows, get_or_404, require
+from core.selectors import audit_list_for
 
 TEMPLATE = "actionplans/edit/form.html"
 
@@ -214,6 +215,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
         "can_approve": plan.status
         in (ActionPlan.Status.DRAFT, ActionPlan.Status.CONSULTATION, ActionPlan.Status.ACTIVE),
         "conflict": conflict,
+        "history": list(audit_list_for(plan)[:50]),
     }
     return render(request, "actionplans/edit/plan_status.html", context, status=409 if conflict else 200)
 
