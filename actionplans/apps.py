@@ -11,3 +11,6 @@ class ActionplansConfig(AppConfig):
             notifications,  # noqa: F401 - registers the reminders
             permissions,  # noqa: F401 - registers the rules
         )
+        from actionplans.audit import register
+
+        register()

@@ -5,8 +5,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import Indicator, ProgressUpdate
-from core.forms import StyledFormMixin
+from actionplans.models import (
+    Action,
+    ActionPartner,
+    ActionPlan,
+    EvaluationCheckpoint,
+    FundingAllocation,
+    Indicator,
+    Lesson,
+    Objective,
+    ProgressUpdate,
+)
+from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
+from core.models import GranteeKind, User
+from stakeholders.models import Organisation
 
 
 class DateInput(forms.DateInput):
@@ -89,3 +101,332 @@ class VersionDiffForm(forms.Form):
 
 
 STATUS_CHOICES = [("", _("Any status")), *ProgressUpdate.Status.choices]
+
+
+# --- writing plans, objectives, actions, indicators, funding and evaluation ----------------------
+#
+# Model forms whose writes go through the services (``ServiceValidatedMixin``: the model's own
+# validation runs once, in the service), every foreign key narrowed to what the user may see
+# (``VisibleChoicesMixin``) and further to the plan in hand. ``version`` is the row version the
+# editor read: a stale one gets the conflict message with what changed.
+
+
+class _Versioned(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class _WriteForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = getattr(self.instance, "version", None)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
+                field.widget = DateInput(attrs=field.widget.attrs)
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields and k != "version"}  # type: ignore[operator]
+
+
+class PlanForm(_WriteForm):
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "title",
+            "summary",
+            "jurisdiction",
+            "owning_committee",
+            "framework",
+            "parent",
+            "period_start",
+            "period_end",
+            "rag_amber_below",
+            "rag_red_below",
+            "local_only",
+            "iati_identifier",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        from core.permissions import subtree_q
+        from stakeholders.models import Jurisdiction
+        from stakeholders.permissions import scopes_for
+
+        scopes = scopes_for(user)
+        if not scopes.is_platform_admin:
+            places = Jurisdiction.objects.filter(subtree_q("path", scopes.coordinator_paths))
+            self.fields["jurisdiction"].queryset = self.fields["jurisdiction"].queryset.filter(  # type: ignore[attr-defined]
+                pk__in=places.values("pk")
+            )
+        if self.instance.pk:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+
+
+class PlanStatusForm(StyledFormMixin, _Versioned):
+    status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices  # type: ignore[attr-defined]
+
+
+class PlanApproveForm(StyledFormMixin, _Versioned):
+    note = forms.CharField(
+        label=_("Note on this version"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ObjectiveForm(_WriteForm):
+    class Meta:
+        model = Objective
+        fields = ["code", "title", "description", "pillars", "weight", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "pillars": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        pillars = self.fields["pillars"]
+        pillars.queryset = pillars.queryset.filter(framework_id=plan.framework_id)  # type: ignore[attr-defined]
+        pillars.help_text = _("The pillars of the plan's framework this objective serves.")
+        pillars.widget.attrs["class"] = "list-unstyled"
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        data["pillars"] = list(data.get("pillars") or [])
+        return data
+
+
+class ActionForm(_WriteForm):
+    class Meta:
+        model = Action
+        fields = [
+            "objective",
+            "title",
+            "description",
+            "kind",
+            "lead_organisation",
+            "owner",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "status",
+            "weight",
+            "rag_override",
+            "rag_override_reason",
+            "budget",
+            "currency",
+            "local_only",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "rag_override_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        objective = self.fields["objective"]
+        objective.queryset = objective.queryset.filter(plan=plan)  # type: ignore[attr-defined]
+        if "rag_override" in self.fields:
+            self.fields["rag_override"].help_text = _("Leave empty to let the RAG status follow progress and time.")
+        if not self.instance.pk:
+            for name in ("actual_start", "actual_end", "rag_override", "rag_override_reason"):
+                self.fields.pop(name, None)
+
+
+class PartnerForm(VisibleChoicesMixin, StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ActionPartner
+        fields = ["organisation", "role"]
+
+
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, max_num=50, validate_max=True)
+
+
+def partner_formset(data: Any = None, *, user: Any, initial: list[dict[str, Any]] | None = None) -> Any:
+    """The partner rows; their organisation choices are read once for every row (not once a row)."""
+    formset = PartnerFormSet(data, prefix="partners", initial=initial, form_kwargs={"user": user})
+    choices: list[tuple[Any, str]] | None = None
+    for form in [*formset.forms, formset.empty_form]:
+        field = form.fields["organisation"]
+        if choices is None:
+            choices = list(field.choices)
+        field.widget.choices = choices
+    return formset
+
+
+def partners_from(formset: Any) -> list[tuple[Any, str]]:
+    return [
+        (f.cleaned_data["organisation"], f.cleaned_data["role"])
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("organisation")
+    ]
+
+
+class IndicatorForm(_WriteForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "objective",
+            "action",
+            "code",
+            "name",
+            "measure",
+            "unit",
+            "direction",
+            "cumulative",
+            "aggregation",
+            "baseline_date",
+            "baseline_value",
+            "means_of_verification",
+            "parent",
+            "weight",
+            "local_only",
+        ]
+        widgets = {"means_of_verification": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("objective", "action"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(plan=plan)  # type: ignore[attr-defined]
+        parent = self.fields["parent"]
+        parent.queryset = (  # type: ignore[attr-defined]
+            parent.queryset.filter(plan_id=plan.parent_id) if plan.parent_id else parent.queryset.none()  # type: ignore[attr-defined]
+        )
+        parent.help_text = _(
+            "An indicator of the parent plan with the same measure; leave empty if it does not roll up."
+        )
+
+
+class TargetForm(StyledFormMixin, forms.Form):
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period to"), widget=DateInput)
+    value = forms.CharField(label=_("Target"), max_length=300)
+
+
+TargetFormSet = forms.formset_factory(TargetForm, extra=2, max_num=40, validate_max=True)
+
+
+def target_formset(data: Any = None, *, initial: list[dict[str, Any]] | None = None) -> Any:
+    return TargetFormSet(data, prefix="targets", initial=initial)
+
+
+class AllocationForm(_WriteForm):
+    class Meta:
+        model = FundingAllocation
+        fields = [
+            "title",
+            "action",
+            "funder",
+            "recipient",
+            "amount",
+            "currency",
+            "status",
+            "next_tranche_needs_accepted_report",
+            "local_only",
+        ]
+
+    def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        action = self.fields["action"]
+        action.queryset = action.queryset.filter(plan=plan)  # type: ignore[attr-defined]
+
+
+class TrancheForm(StyledFormMixin, forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
+    planned_on = forms.DateField(label=_("Planned for"), widget=DateInput)
+
+
+class DisburseForm(StyledFormMixin, forms.Form):
+    disbursed_on = forms.DateField(label=_("Disbursed on"), widget=DateInput)
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class EvaluationForm(_WriteForm):
+    class Meta:
+        model = EvaluationCheckpoint
+        fields = [
+            "kind",
+            "due_on",
+            "held_on",
+            "relevance",
+            "coherence",
+            "effectiveness",
+            "efficiency",
+            "impact",
+            "sustainability",
+            "report",
+            "report_link",
+            "management_response",
+        ]
+        widgets = {
+            "report": forms.Textarea(attrs={"rows": 5}),
+            "management_response": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        for name in EvaluationCheckpoint.CRITERIA:
+            self.fields[name].help_text = _("1 unsatisfactory … 4 highly satisfactory; empty if not rated.")
+
+
+class LessonForm(_WriteForm):
+    class Meta:
+        model = Lesson
+        fields = ["text", "checkpoint"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        checkpoint = self.fields["checkpoint"]
+        checkpoint.queryset = checkpoint.queryset.filter(plan=plan)  # type: ignore[attr-defined]
+
+
+class LessonActionForm(ActionForm):
+    class Meta(ActionForm.Meta):
+        fields = ["objective", "title", "kind", "lead_organisation", "owner", "planned_start", "planned_end"]
+
+
+class ShareForm(StyledFormMixin, forms.Form):
+    """Share one action with an organisation, a committee or a person (by their sign-in e-mail)."""
+
+    grantee_kind = forms.ChoiceField(label=_("Share with"), choices=GranteeKind.choices)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Organisation.objects.none())
+    committee = forms.ModelChoiceField(label=_("Committee"), required=False, queryset=Organisation.objects.none())
+    person = forms.EmailField(label=_("Person (their sign-in e-mail)"), required=False)
+    permission = forms.ChoiceField(
+        label=_("Access"),
+        choices=[("view", _("Read the action")), ("report", _("Read it and report progress on it"))],
+        initial="report",
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    expires_at = forms.DateTimeField(
+        label=_("Access until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from core.grants import grantees_visible
+
+        self.fields["organisation"].queryset = grantees_visible(user, GranteeKind.ORGANISATION)  # type: ignore[attr-defined]
+        self.fields["committee"].queryset = grantees_visible(user, GranteeKind.COMMITTEE)  # type: ignore[attr-defined]
+
+    def grantee(self) -> tuple[str, int | None]:
+        kind = self.cleaned_data["grantee_kind"]
+        if kind == GranteeKind.ORGANISATION:
+            org = self.cleaned_data.get("organisation")
+            return kind, org.pk if org else None
+        if kind == GranteeKind.COMMITTEE:
+            committee = self.cleaned_data.get("committee")
+            return kind, committee.pk if committee else None
+        email = (self.cleaned_data.get("person") or "").lower()
+        found = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+        return kind, found.pk if found else None

@@ -24,6 +24,7 @@ from actionplans.models import (
     FundingAllocation,
     Indicator,
     IndicatorTarget,
+    Lesson,
     Objective,
     PlanVersion,
     ProgressUpdate,
@@ -438,6 +439,19 @@ def plan_evaluations(user: User, plan: ActionPlan) -> list[EvaluationCheckpoint]
     return list(qs.order_by("due_on", "id"))
 
 
+def plan_lessons_without_checkpoint(user: User, plan: ActionPlan) -> list[Lesson]:
+    qs = restrict(Lesson.objects.filter(plan=plan, checkpoint__isnull=True), user).select_related("became_action")
+    return list(qs[:200])
+
+
+def may_create_plans(user: User) -> bool:
+    """Coordinators (and platform admins) create plans, in their own subtree."""
+    from stakeholders.permissions import scopes_for
+
+    scopes = scopes_for(user)
+    return bool(scopes.is_platform_admin or scopes.coordinator_paths)
+
+
 def my_organisation_ids(user: User) -> frozenset[int]:
     return organisation_ids(user)
 
@@ -449,3 +463,27 @@ def restrict_indicators(user: User, action: Action) -> QuerySet[Indicator]:
 def indicator_updates_for(user: User, indicators: list[Indicator]) -> QuerySet[ProgressUpdate]:
     qs = ProgressUpdate.objects.filter(indicator__in=[i.pk for i in indicators])
     return restrict(qs, user).select_related("indicator", "organisation").order_by("-period_start", "-id")
+
+
+# --- sharing ----------------------------------------------------------------------------------
+
+
+def action_grants(user: User, action: Action, limit: int = 100) -> list[tuple[Any, str]]:
+    """The action's explicit shares the user may see (its managers), newest first, each with the
+    grantee's name: one query for the grants and one per kind of grantee."""
+    from actionplans.models import ActionGrant
+    from core.grants import grantee_model
+
+    grants = list(
+        restrict(ActionGrant.objects.filter(target=action), user)
+        .select_related("granted_by", "revoked_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    by_kind: dict[str, set[int]] = {}
+    for g in grants:
+        by_kind.setdefault(g.grantee_kind, set()).add(g.grantee_id)
+    names: dict[tuple[str, int], str] = {}
+    for kind, ids in by_kind.items():
+        for obj in grantee_model(kind)._default_manager.filter(pk__in=ids):
+            names[(kind, obj.pk)] = str(getattr(obj, "public_name", None) or getattr(obj, "name", None) or obj)
+    return [(g, names.get((g.grantee_kind, g.grantee_id), "?")) for g in grants]

@@ -589,6 +589,10 @@ def action_share(
     require(allows(actor, action, Perm.MANAGE), _("You may not share this action."))
     if permission not in (Perm.VIEW, Perm.REPORT):
         raise ValidationError({"permission": _("Share to read, or to read and report.")})
+    if _is_own_principal(actor, grantee_kind, grantee_id):
+        raise ValidationError(
+            {"grantee_id": _("Nobody gains access by their own act: share with someone other than yourself.")}
+        )
     return grants.grant_create(
         actor=actor,
         grant_model=ActionGrant,
@@ -599,6 +603,27 @@ def action_share(
         reason=reason,
         expires_at=expires_at,
     )
+
+
+def _is_own_principal(actor: User, kind: str, grantee_id: Any) -> bool:
+    """Is the grantee the actor, or an organisation or committee the actor belongs to?"""
+    from core import roles
+    from core.models import GranteeKind
+
+    try:
+        grantee_id = int(grantee_id)
+    except (TypeError, ValueError):
+        return False
+    if kind == GranteeKind.USER:
+        return grantee_id == actor.pk
+    return grantee_id in roles.principals(actor, kind)
+
+
+@transaction.atomic
+def action_unshare(*, actor: User, grant: ActionGrant, reason: str) -> ActionGrant:
+    """Withdraw an explicit share of an action (audited, with the reason)."""
+    require(allows(actor, grant.target, Perm.MANAGE), _("You may not change who this action is shared with."))
+    return grants.grant_revoke(actor=actor, grant=grant, reason=reason)
 
 
 @transaction.atomic
@@ -660,8 +685,15 @@ def indicator_create(
 
 @transaction.atomic
 def indicator_update(
-    *, actor: User, indicator: Indicator, expected_version: int | None = None, **data: Any
+    *,
+    actor: User,
+    indicator: Indicator,
+    expected_version: int | None = None,
+    targets: list[tuple[date, date, Any]] | None = None,
+    **data: Any,
 ) -> Indicator:
+    """Change an indicator and, when ``targets`` is given, set those period targets with it (all or
+    nothing)."""
     require(allows(actor, indicator, Perm.MANAGE), _("You may not change this indicator."))
     indicator = _locked(indicator, expected_version)
     changing = {k: v for k, v in data.items() if getattr(indicator, k, None) != v}
@@ -671,6 +703,10 @@ def indicator_update(
         raise ValidationError({"measure": _("The measure cannot change once values are reported.")})
     changes = _assign(indicator, data, INDICATOR_FIELDS)
     indicator.full_clean()
+    for start, end, value in targets or []:
+        target = indicator_target_set(actor=actor, indicator=indicator, period_start=start, period_end=end, value=value)
+        if target.pk is not None:
+            changes.setdefault("targets", [None, []])[1].append(start.isoformat())
     if changes:
         _bump(indicator)
         indicator.save()

@@ -1,11 +1,30 @@
 from django.urls import path
 
-from actionplans import views
+from actionplans import views, views_edit
 
 app_name = "actionplans"
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
     path("mine/", views.my_actions, name="my-actions"),
+    path("new/", views_edit.plan_create, name="plan-create"),
+    path("<int:pk>/edit/", views_edit.plan_edit, name="plan-edit"),
+    path("<int:pk>/status/", views_edit.plan_status, name="plan-status"),
+    path("<int:pk>/objectives/new/", views_edit.objective_create, name="objective-create"),
+    path("objectives/<int:pk>/edit/", views_edit.objective_edit, name="objective-edit"),
+    path("<int:pk>/actions/new/", views_edit.action_create, name="action-create"),
+    path("actions/<int:pk>/edit/", views_edit.action_edit, name="action-edit"),
+    path("actions/<int:pk>/share/", views_edit.action_share, name="action-share"),
+    path("actions/<int:pk>/share/<int:grant_pk>/withdraw/", views_edit.action_unshare, name="action-unshare"),
+    path("<int:pk>/indicators/new/", views_edit.indicator_create, name="indicator-create"),
+    path("indicators/<int:pk>/edit/", views_edit.indicator_edit, name="indicator-edit"),
+    path("<int:pk>/funding/new/", views_edit.allocation_create, name="allocation-create"),
+    path("funding/<int:pk>/tranches/new/", views_edit.tranche_create, name="tranche-create"),
+    path("tranches/<int:pk>/disburse/", views_edit.tranche_disburse, name="tranche-disburse"),
+    path("tranches/<int:pk>/cancel/", views_edit.tranche_cancel, name="tranche-cancel"),
+    path("<int:pk>/evaluations/new/", views_edit.evaluation_create, name="evaluation-create"),
+    path("evaluations/<int:pk>/edit/", views_edit.evaluation_edit, name="evaluation-edit"),
+    path("<int:pk>/lessons/new/", views_edit.lesson_create, name="lesson-create"),
+    path("lessons/<int:pk>/action/", views_edit.lesson_to_action, name="lesson-to-action"),
     path("<int:pk>/", views.plan_detail, name="plan-detail"),
     path("<int:pk>/at-risk/", views.plan_at_risk, name="plan-at-risk"),
     path("<int:pk>/versions/", views.plan_versions, name="plan-versions"),

@@ -40,7 +40,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         status = ""
     q = (request.GET.get("q") or "").strip()[:100]
     page = Paginator(selectors.plan_list_visible_to(user, status=status, q=q), 25).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "q": q, "statuses": ActionPlan.Status.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "q": q,
+        "statuses": ActionPlan.Status.choices,
+        "can_create": selectors.may_create_plans(user),
+    }
     template = "actionplans/partials/plan_table.html" if _htmx(request) else "actionplans/plan_list.html"
     return render(request, template, context)
 
@@ -136,7 +142,9 @@ def plan_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "checkpoints": selectors.plan_evaluations(user, plan),
+            "loose_lessons": selectors.plan_lessons_without_checkpoint(user, plan),
             "funding": selectors.plan_funding(user, plan),
+            "can_manage": allows(user, plan, Perm.MANAGE),
         },
     )
 
@@ -199,6 +207,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_report": allows(user, action, Perm.REPORT),
         "can_manage": allows(user, action, Perm.MANAGE),
     }
+    if context["can_manage"]:
+        context["history"] = list(audit_list_for(action)[:50])
     return render(request, "actionplans/action_detail.html", context)
 
 

@@ -200,3 +200,30 @@ class EvidenceUploadSerializer(serializers.Serializer):
 class DisburseSerializer(serializers.Serializer):
     tranche = serializers.IntegerField()
     disbursed_on = serializers.DateField(required=False)
+
+
+class ShareSerializer(serializers.Serializer):
+    """Share one action with an organisation, a committee or a person (``grantee_kind`` and id)."""
+
+    grantee_kind = serializers.ChoiceField(choices=["organisation", "committee", "user"])
+    grantee_id = serializers.IntegerField(min_value=1)
+    permission = serializers.ChoiceField(choices=["view", "report"])
+    reason = serializers.CharField(max_length=2000)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class GrantOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    grantee_kind = serializers.CharField()
+    grantee_id = serializers.IntegerField()
+    grantee_name = serializers.CharField()
+    permission = serializers.CharField()
+    reason = serializers.CharField()
+    granted_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)

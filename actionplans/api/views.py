@@ -25,18 +25,21 @@ from actionplans.api.serializers import (
     DisburseSerializer,
     EvidenceOutSerializer,
     EvidenceUploadSerializer,
+    GrantOutSerializer,
     IndicatorSerializer,
     PlanSerializer,
     ProgressUpdateSerializer,
     ReviewSerializer,
+    ShareSerializer,
     SubmitSerializer,
+    WithdrawSerializer,
 )
-from actionplans.models import Action, ActionPlan, Indicator, ProgressUpdate, Tranche
+from actionplans.models import Action, ActionGrant, ActionPlan, Indicator, ProgressUpdate, Tranche
 from actionplans.permissions import Perm
 from core.api.filters import VisibleFilterSet
 from core.api.pagination import NewestFirstCursorPagination
 from core.api.views import ServiceModelViewSet
-from core.permissions import annotate, restrict, visible
+from core.permissions import allows, annotate, require, restrict, visible
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -234,6 +237,55 @@ class ActionViewSet(_Base):
         return services.action_update(
             actor=self.actor, action=instance, expected_version=self.expected_version(), partners=partners, **data
         )
+
+    def _grants_out(self, action: Action) -> list[dict[str, Any]]:
+        rows = []
+        for grant, name in selectors.action_grants(self.actor, action):
+            rows.append(
+                {
+                    "id": grant.pk,
+                    "grantee_kind": grant.grantee_kind,
+                    "grantee_id": grant.grantee_id,
+                    "grantee_name": name,
+                    "permission": grant.permission,
+                    "reason": grant.reason,
+                    "granted_by": grant.granted_by.public_name if grant.granted_by else None,
+                    "created_at": grant.created_at,
+                    "expires_at": grant.expires_at,
+                    "revoked_at": grant.revoked_at,
+                }
+            )
+        return GrantOutSerializer(rows, many=True).data  # type: ignore[return-value]
+
+    @extend_schema(methods=["GET"], responses={200: GrantOutSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=ShareSerializer, responses={201: GrantOutSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def shares(self, request: Request, pk: str | None = None) -> Response:
+        """Who the action is explicitly shared with (its managers see this); POST shares it with one
+        more organisation, committee or person: only the plan's managers, never with themselves or an
+        organisation or committee of their own, audited. Not an edit of the action: no ``If-Match``."""
+        item = self.get_object()
+        require(allows(self.actor, item, Perm.MANAGE), "You may not share this action.")
+        if request.method == "POST":
+            body = ShareSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            services.action_share(actor=self.actor, action=item, **body.validated_data)
+            return Response(self._grants_out(item), status=status.HTTP_201_CREATED)
+        return Response(self._grants_out(item))
+
+    @extend_schema(request=WithdrawSerializer, responses={200: GrantOutSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path=r"shares/(?P<grant_pk>[0-9]+)/withdraw", url_name="withdraw-share")
+    def withdraw_share(self, request: Request, pk: str | None = None, grant_pk: str | None = None) -> Response:
+        """Withdraw one share of the action, with the reason (audited)."""
+        item = self.get_object()
+        require(allows(self.actor, item, Perm.MANAGE), "You may not share this action.")
+        grant = get_object_or_404(
+            restrict(ActionGrant.objects.filter(target=item, revoked_at__isnull=True), self.actor), pk=grant_pk
+        )
+        body = WithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.action_unshare(actor=self.actor, grant=grant, reason=body.validated_data["reason"])
+        return Response(self._grants_out(item))
 
 
 # --- indicators ------------------------------------------------------------------------------
