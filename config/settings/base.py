@@ -348,10 +348,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-notifications": {"task": "core.tasks.send_notifications_task", "schedule": 300.0},
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
     "expire-information-items": {"task": "infosharing.tasks.expire_information_items_task", "schedule": 3600.0},
-    "send-sharing-review-reminders": {
-        "task": "infosharing.tasks.send_sharing_review_reminders_task",
-        "schedule": 3600.0 * 6,
-    },
     "propose-overdue-actions": {"task": "actionplans.tasks.propose_overdue_actions_task", "schedule": 3600.0 * 6},
 }
 
@@ -383,8 +379,6 @@ LOGGING: dict[str, Any] = {
 }
 
 ROUNDTABLE_SITE_NAME = "Roundtable"
-# The portal's address, for links in e-mails sent by background jobs (no request to take it from).
-ROUNDTABLE_SITE_URL = env("ROUNDTABLE_SITE_URL", default=SITE_URL)  # SITE_URL unless set apart
 
 # --- Notifications (ADR 0012) -------------------------------------------------------------------
 NOTIFY_STUCK_AFTER = env.int("NOTIFY_STUCK_AFTER", default=CELERY_TASK_TIME_LIMIT * 2)  # seconds "sending"

@@ -70,7 +70,16 @@ def user_key(user: User) -> str:
 
 
 def site_url() -> str:
-    return str(getattr(settings, "ROUNDTABLE_SITE_URL", "")).rstrip("/")
+    """The portal's public address (``SITE_URL``), without a trailing slash: every link in an
+    e-mail is absolute (a mail client has no page to resolve a relative link against)."""
+    return str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+
+
+def absolute(url: str) -> str:
+    """``url`` as a link that opens from a mail client (a path gets the site's address)."""
+    if not url or "://" in url:
+        return url
+    return f"{site_url()}{url if url.startswith('/') else '/' + url}"
 
 
 # --- record -------------------------------------------------------------------------------------
@@ -184,9 +193,10 @@ def _may_view(kind: Kind, user: User, subject: models.Model) -> bool:
     return False  # nobody is told about what no rule says they may see
 
 
-def _neutral_content(kind: Kind, url: str) -> Content:
-    title = _("Roundtable: %(what)s") % {"what": str(kind.label).lower()}
-    body = _("There is something for you in Roundtable. Sign in to read it:") + f"\n\n{site_url()}{url}\n"
+def _neutral_content(kind: Kind, subject: Any, url: str) -> Content:
+    neutral = kind.neutral_title(subject) if callable(kind.neutral_title) else kind.neutral_title
+    title = str(neutral) if neutral else _("Roundtable: %(what)s") % {"what": str(kind.label).lower()}
+    body = _("There is something for you in Roundtable. Sign in to read it:") + f"\n\n{absolute(url)}\n"
     return Content(title=title, body=body, url=url)
 
 
@@ -249,7 +259,7 @@ def _claim(ids: list[int], now: datetime) -> list[tuple[Delivery, Content]]:
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 content = kind.build(subject, user, row)
                 if kind.is_neutral(subject):
-                    content = _neutral_content(kind, content.url)
+                    content = _neutral_content(kind, subject, content.url)
             if kind.inapp:
                 notifications.append(
                     Notification(
@@ -297,8 +307,9 @@ def classify(exc: BaseException) -> tuple[bool, str]:
 
 def email_for(row: Delivery, content: Content, connection: Any = None) -> EmailMessage:
     body = content.body
-    if content.url and content.url not in body:
-        body = f"{body.rstrip()}\n\n{site_url()}{content.url}\n"
+    link = absolute(content.url)
+    if content.url and link not in body:
+        body = f"{body.rstrip()}\n\n{link}\n"
     return EmailMessage(
         subject=content.title.replace("\n", " ")[:200],
         body=body,
