@@ -383,6 +383,8 @@ ROUNDTABLE_SITE_NAME = "Roundtable"
 # --- Notifications (ADR 0012) -------------------------------------------------------------------
 NOTIFY_STUCK_AFTER = env.int("NOTIFY_STUCK_AFTER", default=CELERY_TASK_TIME_LIMIT * 2)  # seconds "sending"
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+# Outcomes of a batch of e-mails are written together, at least this often (seconds of sending).
+NOTIFY_FLUSH_SECONDS = env.float("NOTIFY_FLUSH_SECONDS", default=1.0)
 NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)  # local time of each recipient
 NOTIFY_MINUTES_DUE_AFTER_DAYS = env.int("NOTIFY_MINUTES_DUE_AFTER_DAYS", default=3)
 NOTIFY_MINUTES_APPROVAL_AFTER_DAYS = env.int("NOTIFY_MINUTES_APPROVAL_AFTER_DAYS", default=14)
