@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from coordination import permissions
 from coordination.models import Committee, CommitteeMembership, Decision, Invitation, Meeting
 from core.models import Delivery, User
-from core.notifications import Content, Due, reminder, sweeper
+from core.notifications import Content, Due, notify, register_kind, reminder, sweeper
 from core.notifications.delivery import site_url
 from core.timezones import zone
 from stakeholders.models import JurisdictionRole
@@ -326,6 +326,47 @@ def decisions_escalated(now: datetime) -> Iterator[Due]:
     for d in decisions:
         assert d.due_date is not None
         yield Due(subject=d, recipients=chairs.get(d.committee_id, []), due_key=d.due_date.isoformat())
+
+
+# --- decisions assigned (an event) ------------------------------------------------------------------
+
+DECISION_ASSIGNED = "coordination.decision_assigned"
+
+
+def _assigned_content(decision: Decision, user: User, row: Delivery) -> Content:
+    title = _("A decision was assigned to you: %(text)s") % {"text": decision.text[:120]}
+    body = render_to_string(
+        "coordination/email/decision_assigned.txt",
+        {
+            "decision": decision,
+            "user": user,
+            "due": decision.due_date,
+            "link": _link(decision.get_absolute_url()),
+        },
+    )
+    return Content(title=title, body=body, url=decision.get_absolute_url())
+
+
+register_kind(
+    kind=DECISION_ASSIGNED,
+    label=gettext_lazy("Decisions assigned to me"),
+    model=Decision,
+    build=_assigned_content,
+    # A confidential meeting's decision is announced without its text (a title and a link).
+    neutral=lambda decision: decision.meeting.is_confidential,
+    may_view=_may_view_decision,
+    select_related=("meeting", "committee"),
+)
+
+
+def decision_assigned(*, decision: Decision, actor: User) -> None:
+    """Tell a decision's new owner (not the one who assigned it to themself), once per owner, through
+    their preferences; worded and checked at send time like every reminder."""
+    owner = decision.owner
+    if owner is None or not owner.user_id or owner.user_id == actor.pk:
+        return
+    assert owner.user is not None
+    notify(kind=DECISION_ASSIGNED, subject=decision, recipients=[owner.user], due_key=f"owner:{owner.pk}")
 
 
 # --- invitations: the sweep ----------------------------------------------------------------------------

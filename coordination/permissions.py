@@ -71,6 +71,17 @@ def committee_principals(user: User) -> frozenset[int]:
     return frozenset(memberships_of(user).values_list("committee_id", flat=True))
 
 
+@roles.bulk_principal_provider(GranteeKind.COMMITTEE)
+def committee_principals_of_many(users: list[User]) -> dict[int, frozenset[int]]:
+    """The same for many users in one query (a batch of notifications checks its recipients)."""
+    found: dict[int, set[int]] = {u.pk: set() for u in users}
+    for user_id, committee_id in CommitteeMembership.objects.filter(
+        current_memberships_q(), person__user_id__in=list(found)
+    ).values_list("person__user_id", "committee_id"):
+        found[user_id].add(committee_id)
+    return {pk: frozenset(ids) for pk, ids in found.items()}
+
+
 def _member_committee_ids(user: AnyUser) -> QuerySet[Any]:
     return memberships_of(user).values("committee_id")
 

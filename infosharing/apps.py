@@ -7,4 +7,7 @@ class InfosharingConfig(AppConfig):
     verbose_name = _("Information sharing")
 
     def ready(self) -> None:
-        from infosharing import permissions  # noqa: F401  (registers the rules)
+        from infosharing import (
+            notifications,  # noqa: F401 - registers the reminders
+            permissions,  # noqa: F401 - registers the rules
+        )

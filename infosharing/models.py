@@ -546,21 +546,3 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AccessLogIsAppendOnly
-
-
-class ReviewReminder(models.Model):
-    """One row per review announced (agreement or item, and its due date): the claim that makes the
-    reminder job idempotent."""
-
-    kind = models.CharField(max_length=16)
-    object_id = models.PositiveBigIntegerField()
-    due_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "due_on"], name="infosharing_one_review_reminder")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id} due {self.due_on}"

@@ -107,6 +107,47 @@ def sharing_roles(user: User) -> SharingRoles:
     )
 
 
+@roles.bulk_provider("infosharing")
+def sharing_roles_of_many(users: list[User]) -> dict[int, SharingRoles]:
+    """The same for many users in one query (a batch of notifications checks its recipients)."""
+    from django.db.models import CharField, Value
+
+    from coordination.models import CommitteeMembership
+    from coordination.permissions import current_memberships_q
+    from infosharing.models import SharingAdmin
+    from stakeholders.models import OrganisationMembership
+
+    ids = [u.pk for u in users]
+    tag = lambda k: Value(k, output_field=CharField())  # noqa: E731
+    orgs = OrganisationMembership.objects.filter(user_id__in=ids).annotate(k=tag("o"))
+    committees = CommitteeMembership.objects.filter(current_memberships_q(), person__user_id__in=ids).annotate(
+        k=tag("c")
+    )
+    admins = SharingAdmin.objects.filter(user_id__in=ids).annotate(k=tag("a"))
+    rows = (
+        orgs.order_by()
+        .values_list("user_id", "k", "organisation_id")
+        .union(
+            committees.order_by().values_list("person__user_id", "k", "committee_id"),
+            admins.order_by().values_list("user_id", "k", "organisation_id"),
+            all=True,
+        )
+    )
+    found: dict[int, dict[str, set[int]]] = {pk: {"o": set(), "c": set(), "a": set()} for pk in ids}
+    for user_id, kind, pk in rows:
+        found[user_id][kind].add(pk)
+    return {
+        u.pk: SharingRoles(
+            user_id=u.pk,
+            organisation_ids=frozenset(found[u.pk]["o"]),
+            committee_ids=frozenset(found[u.pk]["c"]),
+            sharing_admin_org_ids=frozenset(found[u.pk]["a"]),
+            is_platform_admin=is_platform_admin(u),
+        )
+        for u in users
+    }
+
+
 def roles_of(user: AnyUser | None) -> SharingRoles | None:
     result: SharingRoles | None = roles.of(user, "infosharing")
     return result

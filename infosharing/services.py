@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -39,7 +38,6 @@ from infosharing.models import (
     InformationItem,
     ItemGrant,
     ItemVisibility,
-    ReviewReminder,
     SharingAdmin,
     SharingAgreement,
     Template,
@@ -61,7 +59,6 @@ LABEL_GRANTEE_KINDS: dict[str, tuple[str, ...]] = {
     TLP.GREEN: (GranteeKind.ORGANISATION, GranteeKind.COMMITTEE, GranteeKind.USER),
 }
 RELEASE_APPROVAL_LABELS = (TLP.RED, TLP.AMBER_STRICT)
-REVIEW_NOTICE = timedelta(days=30)
 
 
 def attachment_storage() -> Storage:
@@ -929,7 +926,7 @@ def _grant_create(
     )
     if not needs_approval:
         visibility_sync(item)
-        _notify_on_commit(item, grant_recipients(grantee_kind, grantee.pk))
+        _notify_shared(item, grant_recipients(grantee_kind, grantee.pk), grant)
     return grant
 
 
@@ -959,7 +956,7 @@ def grant_approve(*, actor: User, grant: ItemGrant) -> ItemGrant:
             recipients=[{"kind": grant.grantee_kind, "id": grant.grantee_id}],
         )
         visibility_sync(item)
-        _notify_on_commit(item, grant_recipients(grant.grantee_kind, grant.grantee_id))
+        _notify_shared(item, grant_recipients(grant.grantee_kind, grant.grantee_id), grant)
     return grant
 
 
@@ -1050,14 +1047,9 @@ def access_request_ask(*, actor: User, reference: str, reason: str) -> AccessReq
         deciders = {item.originator_id} | set(
             SharingAdmin.objects.filter(organisation_id=item.organisation_id).values_list("user_id", flat=True)
         )
-        from django.urls import reverse
+        from infosharing.notifications import access_requested
 
-        url = reverse("infosharing:request-list")
-        transaction.on_commit(
-            lambda: _send_neutral(
-                sorted(deciders), _("An access request is waiting for your decision"), url, item.label
-            )
-        )
+        access_requested(request=request, user_ids=deciders)
     return request
 
 
@@ -1184,114 +1176,12 @@ def items_expire_due(*, today: date | None = None) -> int:
     return sum(1 for pk in ids if item_erase(item_id=pk))
 
 
-def reviews_remind(*, today: date | None = None) -> int:
-    """Agreements due for review within 30 days (or overdue) to the parties' sharing admins; items due
-    for review to their originator. Once per object and due date (the unique reminder row is the claim)."""
-    from django.urls import reverse
-
-    today = today or timezone.localdate()
-    sent = 0
-    agreements = SharingAgreement.objects.filter(
-        status=SharingAgreement.Status.ACTIVE, next_review__lte=today + REVIEW_NOTICE
-    ).prefetch_related("parties")
-    for agreement in agreements:
-        try:
-            with transaction.atomic():
-                ReviewReminder.objects.create(kind="agreement", object_id=agreement.pk, due_on=agreement.next_review)
-                admins = SharingAdmin.objects.filter(
-                    organisation_id__in=[p.organisation_id for p in agreement.parties.all()]
-                ).values_list("user_id", flat=True)
-                title = _("The sharing agreement “%(title)s” is due for review on %(date)s") % {
-                    "title": agreement.title,
-                    "date": agreement.next_review,
-                }
-                recipients = sorted(set(admins))
-                transaction.on_commit(partial(_send_plain, recipients, title, agreement.get_absolute_url()))
-                sent += 1
-        except IntegrityError:
-            continue
-    items = InformationItem.objects.filter(erased_at__isnull=True, review_on__isnull=False, review_on__lte=today)
-    for item in items.only("pk", "review_on", "originator_id", "label"):
-        assert item.review_on is not None
-        try:
-            with transaction.atomic():
-                ReviewReminder.objects.create(kind="item", object_id=item.pk, due_on=item.review_on)
-                url = reverse("infosharing:item-detail", args=[item.pk])
-                title = _("An information item is due for review")
-                transaction.on_commit(partial(_send_neutral, [item.originator_id], title, url, item.label))
-                sent += 1
-        except IntegrityError:
-            continue
-    return sent
-
-
 # --- Notifications -----------------------------------------------------------------------------
+# Reviews, retention and access-expiry reminders are scans in ``infosharing/notifications.py`` (the
+# one notifications job runs them); events are recorded here, in the transaction that causes them.
 
 
-def _notify_on_commit(item: InformationItem, user_ids: list[int]) -> None:
-    from infosharing.tasks import notify_item_shared_task
+def _notify_shared(item: InformationItem, user_ids: list[int], grant: ItemGrant) -> None:
+    from infosharing.notifications import item_shared
 
-    ids = sorted(set(user_ids))
-    if ids:
-        transaction.on_commit(lambda: notify_item_shared_task.delay(item.pk, ids))
-
-
-def neutral_title(label: str) -> str:
-    return str(_("An information item has been shared with you"))
-
-
-def email_subject(label: str, title: str) -> str:
-    return f"[TLP:{label}] {title}" if label else title
-
-
-def notify_item_shared(*, item_id: int, user_ids: list[int]) -> int:
-    """At send time: only users who may still open the item, are active and have signed in at least
-    once. The title is neutral (no item title, no content) and the e-mail carries a link only."""
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
-    from core.services import notification_send
-
-    item = InformationItem.objects.filter(pk=item_id, erased_at__isnull=True).first()
-    if item is None:
-        return 0
-    url = reverse("infosharing:item-detail", args=[item.pk])
-    sent = 0
-    for user in User.objects.filter(pk__in=user_ids, is_active=True, last_login__isnull=False):
-        forget(user)
-        if not allows(user, item, perms.Action.VIEW):
-            continue
-        title = neutral_title(item.label)
-        notification_send(recipient=user, title=title, url=url)
-        send_mail(
-            subject=email_subject(item.label, title),
-            message=_("Sign in to read it: %(url)s") % {"url": url},
-            from_email=None,
-            recipient_list=[user.email],
-            fail_silently=True,
-        )
-        sent += 1
-    return sent
-
-
-def _send_neutral(user_ids: list[int], title: str, url: str, label: str) -> None:
-    from django.core.mail import send_mail
-
-    from core.services import notification_send
-
-    for user in User.objects.filter(pk__in=user_ids, is_active=True, last_login__isnull=False):
-        notification_send(recipient=user, title=title, url=url)
-        send_mail(
-            subject=email_subject(label, title),
-            message=_("Sign in to see it: %(url)s") % {"url": url},
-            from_email=None,
-            recipient_list=[user.email],
-            fail_silently=True,
-        )
-
-
-def _send_plain(user_ids: list[int], title: str, url: str) -> None:
-    from core.services import notification_send
-
-    for user in User.objects.filter(pk__in=user_ids, is_active=True, last_login__isnull=False):
-        notification_send(recipient=user, title=title, url=url)
+    item_shared(item=item, user_ids=user_ids, key=f"grant:{grant.pk}")

@@ -342,10 +342,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-notifications": {"task": "core.tasks.send_notifications_task", "schedule": 300.0},
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
     "expire-information-items": {"task": "infosharing.tasks.expire_information_items_task", "schedule": 3600.0},
-    "send-sharing-review-reminders": {
-        "task": "infosharing.tasks.send_sharing_review_reminders_task",
-        "schedule": 3600.0 * 6,
-    },
     "propose-overdue-actions": {"task": "actionplans.tasks.propose_overdue_actions_task", "schedule": 3600.0 * 6},
 }
 
@@ -377,12 +373,12 @@ LOGGING: dict[str, Any] = {
 }
 
 ROUNDTABLE_SITE_NAME = "Roundtable"
-# The portal's address, for links in e-mails sent by background jobs (no request to take it from).
-ROUNDTABLE_SITE_URL = env("ROUNDTABLE_SITE_URL", default=SITE_URL)  # SITE_URL unless set apart
 
 # --- Notifications (ADR 0012) -------------------------------------------------------------------
 NOTIFY_STUCK_AFTER = env.int("NOTIFY_STUCK_AFTER", default=CELERY_TASK_TIME_LIMIT * 2)  # seconds "sending"
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+# Outcomes of a batch of e-mails are written together, at least this often (seconds of sending).
+NOTIFY_FLUSH_SECONDS = env.float("NOTIFY_FLUSH_SECONDS", default=1.0)
 NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)  # local time of each recipient
 NOTIFY_MINUTES_DUE_AFTER_DAYS = env.int("NOTIFY_MINUTES_DUE_AFTER_DAYS", default=3)
 NOTIFY_MINUTES_APPROVAL_AFTER_DAYS = env.int("NOTIFY_MINUTES_APPROVAL_AFTER_DAYS", default=14)

@@ -32,7 +32,7 @@ from coordination.services._common import (
 from coordination.services.agenda import _next_order
 from core.models import User
 from core.permissions import require, require_visible
-from core.services import assign_fields, audit_record, notification_send, reject_unknown_fields
+from core.services import assign_fields, audit_record, reject_unknown_fields
 from stakeholders.models import Organisation, Person
 
 
@@ -175,19 +175,9 @@ def decision_record(
     decision.full_clean()
     decision.save()
     audit_record(actor=actor, action="decision.record", target=decision)
-    if owner is not None and owner.user_id and owner.user_id != actor.pk:
-        user = owner.user
-        assert user is not None
-        url = decision.get_absolute_url()
-        # A notification outlives the ownership (and is readable in the admin): a confidential
-        # meeting's decision is announced without its text, which the owner reads on the meeting page.
-        title = (
-            _("A decision of the confidential meeting of %(date)s was assigned to you")
-            % {"date": timezone.localtime(meeting.starts_at).date().isoformat()}
-            if meeting.is_confidential
-            else _("A decision was assigned to you: %(text)s") % {"text": text[:120]}
-        )
-        transaction.on_commit(lambda: notification_send(recipient=user, title=title, url=url))
+    from coordination.notifications import decision_assigned
+
+    decision_assigned(decision=decision, actor=actor)
     return decision
 
 
@@ -273,6 +263,10 @@ def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionF
         # The text is part of the minutes: the audit says that it changed, never what it says.
         recorded: dict[str, Any] = {**changes, **({"text": "(changed)"} if "text" in changes else {})}
         audit_record(actor=actor, action="decision.update", target=decision, changes=recorded)
+    if "owner" in changes:
+        from coordination.notifications import decision_assigned
+
+        decision_assigned(decision=decision, actor=actor)
     return decision
 
 

@@ -70,7 +70,16 @@ def user_key(user: User) -> str:
 
 
 def site_url() -> str:
-    return str(getattr(settings, "ROUNDTABLE_SITE_URL", "")).rstrip("/")
+    """The portal's public address (``SITE_URL``), without a trailing slash: every link in an
+    e-mail is absolute (a mail client has no page to resolve a relative link against)."""
+    return str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+
+
+def absolute(url: str) -> str:
+    """``url`` as a link that opens from a mail client (a path gets the site's address)."""
+    if not url or "://" in url:
+        return url
+    return f"{site_url()}{url if url.startswith('/') else '/' + url}"
 
 
 # --- record -------------------------------------------------------------------------------------
@@ -184,9 +193,50 @@ def _may_view(kind: Kind, user: User, subject: models.Model) -> bool:
     return False  # nobody is told about what no rule says they may see
 
 
-def _neutral_content(kind: Kind, url: str) -> Content:
-    title = _("Roundtable: %(what)s") % {"what": str(kind.label).lower()}
-    body = _("There is something for you in Roundtable. Sign in to read it:") + f"\n\n{site_url()}{url}\n"
+def _may_view_all(pairs: list[tuple[Kind, User, models.Model]]) -> set[tuple[int, str, int]]:
+    """Which (user, subject) pairs are allowed, asked of the rule registry for the whole batch at
+    once: the recipients' roles in a fixed number of queries (``core.roles.prefetch``), then one
+    query per subject model answering every recipient (an ``EXISTS`` per recipient). Answers
+    ``{(user id, model label, subject id)}``; the same rule as ``allows``, never a looser one."""
+    from django.db.models import Exists, OuterRef
+
+    from core import permissions, roles
+
+    allowed: set[tuple[int, str, int]] = set()
+    by_model: dict[type[models.Model], dict[int, User]] = defaultdict(dict)
+    subject_ids: dict[type[models.Model], set[int]] = defaultdict(set)
+    for kind, user, subject in pairs:
+        model = type(subject)
+        if permissions.rules.has_rule(model, "view"):
+            by_model[model][user.pk] = user
+            subject_ids[model].add(subject.pk)
+        elif _may_view(kind, user, subject):
+            allowed.add((user.pk, subject._meta.label, subject.pk))
+    roles.prefetch([u for users in by_model.values() for u in users.values()])
+    for model, users in by_model.items():
+        label = model._meta.label
+        manager = model._default_manager
+        annotations: dict[str, Any] = {}
+        for user in users.values():
+            if not permissions.is_active_user(user):
+                continue
+            q = permissions.rule_q(user, model, "view")
+            if q is None:
+                allowed.update((user.pk, label, pk) for pk in subject_ids[model])
+            else:
+                annotations[f"may_{user.pk}"] = Exists(manager.filter(q, pk=OuterRef("pk")))
+        names = list(annotations)
+        for start in range(0, len(names), 50):  # at most 50 recipients' EXISTS in one query
+            chunk = {n: annotations[n] for n in names[start : start + 50]}
+            for row in manager.filter(pk__in=subject_ids[model]).annotate(**chunk).values("pk", *chunk):
+                allowed.update((int(n[4:]), label, row["pk"]) for n in chunk if row[n])
+    return allowed
+
+
+def _neutral_content(kind: Kind, subject: Any, url: str) -> Content:
+    neutral = kind.neutral_title(subject) if callable(kind.neutral_title) else kind.neutral_title
+    title = str(neutral) if neutral else _("Roundtable: %(what)s") % {"what": str(kind.label).lower()}
+    body = _("There is something for you in Roundtable. Sign in to read it:") + f"\n\n{absolute(url)}\n"
     return Content(title=title, body=body, url=url)
 
 
@@ -230,6 +280,13 @@ def _claim(ids: list[int], now: datetime) -> list[tuple[Delivery, Content]]:
             ).values_list("user_id", "kind", "frequency")
         }
         notifications: list[Notification] = []
+        checks = []
+        for row in rows:
+            kind = get_kind(row.kind)
+            subject = subjects.get((row.subject_type_id, row.subject_id))
+            if kind is not None and subject is not None and row.recipient is not None:
+                checks.append((kind, row.recipient, subject))
+        allowed = _may_view_all(checks)
         for row in rows:
             kind = get_kind(row.kind)
             subject = subjects.get((row.subject_type_id, row.subject_id))
@@ -241,7 +298,7 @@ def _claim(ids: list[int], now: datetime) -> list[tuple[Delivery, Content]]:
             if reason:
                 row.state, row.last_error = State.SKIPPED, reason
                 continue
-            if not _may_view(kind, user, subject):
+            if (user.pk, subject._meta.label, subject.pk) not in allowed:
                 row.state, row.last_error = State.SKIPPED, "the recipient may not see the subject"
                 continue
             if kind.on_claim is not None:
@@ -249,7 +306,7 @@ def _claim(ids: list[int], now: datetime) -> list[tuple[Delivery, Content]]:
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 content = kind.build(subject, user, row)
                 if kind.is_neutral(subject):
-                    content = _neutral_content(kind, content.url)
+                    content = _neutral_content(kind, subject, content.url)
             if kind.inapp:
                 notifications.append(
                     Notification(
@@ -297,8 +354,9 @@ def classify(exc: BaseException) -> tuple[bool, str]:
 
 def email_for(row: Delivery, content: Content, connection: Any = None) -> EmailMessage:
     body = content.body
-    if content.url and content.url not in body:
-        body = f"{body.rstrip()}\n\n{site_url()}{content.url}\n"
+    link = absolute(content.url)
+    if content.url and link not in body:
+        body = f"{body.rstrip()}\n\n{link}\n"
     return EmailMessage(
         subject=content.title.replace("\n", " ")[:200],
         body=body,
@@ -311,24 +369,74 @@ def email_for(row: Delivery, content: Content, connection: Any = None) -> EmailM
 def _finish(row: Delivery, exc: BaseException | None, now: datetime) -> str:
     """Record the outcome of one send; the row must still be ours (``sending``)."""
     mine = Delivery.objects.filter(pk=row.pk, state=State.SENDING)
-    if exc is None:
+    state, reason = _outcome(row, exc)
+    if state == State.SENT:
         mine.update(state=State.SENT, sent_at=now, last_error="", updated_at=now)
-        return State.SENT
+    else:
+        mine.update(state=state, last_error=reason, updated_at=now)
+    return state
+
+
+def flush_seconds() -> float:
+    return float(getattr(settings, "NOTIFY_FLUSH_SECONDS", 1.0))
+
+
+def _outcome(row: Delivery, exc: BaseException | None) -> tuple[str, str]:
+    """(new state, reason) for one send."""
+    if exc is None:
+        return State.SENT, ""
     permanent, reason = classify(exc)
     if permanent or row.attempts >= max_attempts():
-        mine.update(state=State.FAILED, last_error=reason, updated_at=now)
         logger.warning("delivery failed", extra={"delivery": row.pk, "kind": row.kind, "reason": reason})
-        return State.FAILED
-    mine.update(state=State.PENDING, last_error=reason, updated_at=now)
-    return State.PENDING
+        return State.FAILED, reason
+    return State.PENDING, reason
+
+
+def _finish_many(outcomes: list[tuple[Delivery, BaseException | None]], now: datetime) -> dict[str, int]:
+    """Record the outcomes of several sends in at most three queries; only rows still ours
+    (``sending``) change, as in ``_finish``."""
+    counts: dict[str, int] = defaultdict(int)
+    sent: list[int] = []
+    others: list[Delivery] = []
+    for row, exc in outcomes:
+        state, reason = _outcome(row, exc)
+        counts[state] += 1
+        if state == State.SENT:
+            sent.append(row.pk)
+        else:
+            row.state, row.last_error, row.updated_at = state, reason, now
+            others.append(row)
+    if sent:
+        Delivery.objects.filter(pk__in=sent, state=State.SENDING).update(
+            state=State.SENT, sent_at=now, last_error="", updated_at=now
+        )
+    if others:
+        mine = set(
+            Delivery.objects.filter(pk__in=[r.pk for r in others], state=State.SENDING).values_list("pk", flat=True)
+        )
+        Delivery.objects.bulk_update([r for r in others if r.pk in mine], ["state", "last_error", "updated_at"])
+    return counts
 
 
 def send_claimed(pairs: list[tuple[Delivery, Content]], now: datetime | None = None) -> dict[str, int]:
-    """Send each claimed e-mail on its own: one recipient's refusal never stops the others."""
+    """Send each claimed e-mail on its own: one recipient's refusal never stops the others. The
+    outcomes are written together, after the batch or every ``NOTIFY_FLUSH_SECONDS`` of sending
+    (whichever comes first): a fixed number of queries per batch, and a worker that dies leaves at
+    most that window's accepted mails unrecorded (they go again, with the same Message-ID)."""
+    import time
+
     counts: dict[str, int] = defaultdict(int)
     if not pairs:
         return counts
     connection = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or 20)
+    outcomes: list[tuple[Delivery, BaseException | None]] = []
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        for state, n in _finish_many(outcomes, now or timezone.now()).items():
+            counts[state] += n
+        outcomes.clear()
+
     try:
         for row, content in pairs:
             exc: BaseException | None = None
@@ -340,9 +448,14 @@ def send_claimed(pairs: list[tuple[Delivery, Content]], now: datetime | None = N
             except Exception as error:  # noqa: BLE001 - each recipient's failure is recorded, the batch goes on
                 exc = error
                 _reset(connection)
-            counts[_finish(row, exc, now or timezone.now())] += 1
+            outcomes.append((row, exc))
+            if time.monotonic() - last_flush >= flush_seconds():
+                flush()
+                last_flush = time.monotonic()
     finally:
         _reset(connection)
+        if outcomes:
+            flush()
     return counts
 
 

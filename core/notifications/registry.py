@@ -57,6 +57,9 @@ class Kind:
     #: Whether messages about this subject carry a neutral title and a link only (a confidential
     #: meeting, an AMBER or RED item): ``True``, or a function of the subject.
     neutral: bool | Callable[[Any], bool] = False
+    #: The title of a neutral message (default: "Roundtable: <label>"), or a function of the subject
+    #: that gives it: says what kind of thing it is (and its TLP marking), never which one.
+    neutral_title: Any = None
     #: The permission check when the model has no ``view`` rule in the registry yet.
     may_view: MayViewFunc | None = None
     select_related: tuple[str, ...] = ()
@@ -93,6 +96,7 @@ def reminder(
     model: type[models.Model],
     build: BuildFunc,
     neutral: bool | Callable[[Any], bool] = False,
+    neutral_title: Any = None,
     may_view: MayViewFunc | None = None,
     select_related: tuple[str, ...] = (),
 ) -> Callable[[ScanFunc], ScanFunc]:
@@ -112,6 +116,7 @@ def reminder(
             build=build,
             scan=scan,
             neutral=neutral,
+            neutral_title=neutral_title,
             may_view=may_view,
             select_related=select_related,
         )

@@ -22,7 +22,6 @@ from infosharing.models import (
     InformationItem,
     ItemGrant,
     ItemVisibility,
-    ReviewReminder,
     SharingAgreement,
 )
 from tests.infosharing.conftest import make_agreement
@@ -333,19 +332,17 @@ def test_retention_expiry_erases_content_and_files_but_keeps_tombstone_and_log(s
     assert not ItemVisibility.objects.filter(item=item).exists()
 
 
-def test_review_reminders_once_per_due_date(sw, django_capture_on_commit_callbacks):
+def test_review_reminders_once_per_due_date(sw):
+    from core.notifications.jobs import run
+
     sw.agreement.next_review = timezone.localdate() + timedelta(days=10)
     sw.agreement.save()
     InformationItem.objects.filter(pk=sw.items[TLP.RED].pk).update(review_on=timezone.localdate())
-    from infosharing.tasks import send_sharing_review_reminders_task
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert send_sharing_review_reminders_task.delay().get() == 2
-        assert send_sharing_review_reminders_task.delay().get() == 0
-    assert ReviewReminder.objects.count() == 2
-    assert Notification.objects.filter(recipient=sw.sana, title__contains="due for review").exists()
-    red_note = Notification.objects.get(recipient=sw.paula)
-    assert red_note.title == "An information item is due for review" and "Report" not in red_note.title
+    run()
+    run()
+    assert Notification.objects.filter(recipient=sw.sana, title__contains="due for review").count() == 1
+    red_note = Notification.objects.get(recipient=sw.paula, kind="infosharing.item_review")
+    assert red_note.title == "[TLP:RED] An information item is due for review" and "Report" not in red_note.title
 
 
 def test_notifications_are_neutral_rechecked_and_skip_accounts_never_signed_in(sw, django_capture_on_commit_callbacks):
@@ -357,17 +354,21 @@ def test_notifications_are_neutral_rechecked_and_skip_accounts_never_signed_in(s
 
     OrganisationMembershipFactory(user=fresh, organisation=sw.women)
     late = member(sw.women, "late@example.org", "Late Leaver")
+    from core.models import Delivery
+    from core.notifications import deliver_pending
+
+    Delivery.objects.all().delete()
     Notification.objects.all().delete()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        share(sw, TLP.AMBER, GranteeKind.ORGANISATION, sw.women.pk)
+
+    share(sw, TLP.AMBER, GranteeKind.ORGANISATION, sw.women.pk)
     from stakeholders.models import OrganisationMembership
 
     OrganisationMembership.objects.filter(user=late).delete()  # left before the notice went out
-    for cb in callbacks:
-        cb()
+    deliver_pending()
     recipients = set(Notification.objects.values_list("recipient__email", flat=True))
     assert recipients == {"ollie@example.org"}
     note = Notification.objects.get()
-    assert note.title == "An information item has been shared with you" and "Report" not in note.title
+    assert note.title == "[TLP:AMBER] An information item has been shared with you" and "Report" not in note.title
+    assert [m.to for m in mail.outbox] == [["ollie@example.org"]]
     assert mail.outbox[0].subject.startswith("[TLP:AMBER]") and "secret" not in mail.outbox[0].body

@@ -253,3 +253,4 @@ def use_broker():  # type: ignore[no-untyped-def]
 
 
 from tests.coordination.conftest import committed, cw  # noqa: E402,F401 - the committee personas
+from tests.infosharing.conftest import sw  # noqa: E402,F401 - the sharing personas

@@ -131,7 +131,8 @@ def test_a_worker_killed_mid_batch_keeps_the_guarantee_for_every_recipient(
     cw, smtp_sink, own_redis, processes, use_broker
 ):
     """SIGKILL while sending: every recipient is sent the reminder at least once, every copy of one
-    record carries the same Message-ID (so a duplicate is recognisable), nothing is lost."""
+    record carries the same Message-ID (so a duplicate is recognisable), nothing is lost; only the
+    sends of the last unrecorded window (``NOTIFY_FLUSH_SECONDS`` of sending) may go twice."""
     from core.tasks import send_notifications_task
 
     smtp_sink.delay = 0.3
@@ -159,7 +160,9 @@ def test_a_worker_killed_mid_batch_keeps_the_guarantee_for_every_recipient(
         assert got, address  # at least once
         assert {m["message_id"] for m in got} == {rows[address]}  # one Message-ID per record
         duplicates += len(got) - 1
-    assert duplicates <= 1  # only the send in flight when the worker died
+    # Outcomes are written every second of sending (0.3 s a mail here): at most the sends of that
+    # window, and the one in flight, go again.
+    assert duplicates <= 4, duplicates
 
 
 def test_two_beat_processes_send_once(cw, smtp_sink, own_redis, processes):

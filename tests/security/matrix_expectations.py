@@ -134,6 +134,13 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:action-plan-list", "POST"): api(400),
     ("api:action-plan-rollup", "GET"): api(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
     ("api:api-root", "GET"): api(200),
+    # The notification centre: one's own only (another's id is 404, as a missing one).
+    ("api:notification-list", "GET"): api(200),
+    ("api:notification-detail", "GET"): api(404, member=200),
+    ("api:notification-read", "POST"): api(404, member=200),
+    ("api:notification-read-all", "POST"): api(200),
+    ("api:notification-preferences", "GET"): api(200),
+    ("api:notification-preferences", "PATCH"): api(400),
     ("api:committee-detail", "GET"): api(
         200,
         coordinator_out_of_scope=404,
