@@ -1,11 +1,7 @@
 """The agenda packet and the approved minutes as PDF, in the reader's language.
 
-fpdf2 (pure Python) lays the pages out; uharfbuzz shapes the text, so Arabic and Urdu letters join
-and Bengali conjuncts form; fpdf2's Unicode bidirectional algorithm orders mixed right-to-left and
-left-to-right runs, and pages in Arabic or Urdu are aligned to the right. The fonts are vendored
-(``coordination/fonts``, SIL Open Font License): Noto Sans, with Noto Sans Arabic and Noto Sans
-Bengali as fallbacks for the characters it lacks. No system package is needed
-(docs/adr/0013-secretariat-papers-and-pdf.md).
+Fonts, shaping and direction come from ``core.pdf`` (Noto fonts vendored in ``core/fonts``, HarfBuzz
+shaping, pages in Arabic or Urdu aligned to the right; docs/adr/0013-secretariat-papers-and-pdf.md).
 
 What goes in is exactly what the meeting page shows the reader (``selectors.MeetingPage``): a
 confidential meeting's minutes, outcomes and papers only for those who attended.
@@ -15,38 +11,19 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from coordination.models import Meeting
 from coordination.selectors import MeetingPage
-
-FONTS = Path(__file__).resolve().parent / "fonts"
-FAMILIES = {
-    "NotoSans": "NotoSans",
-    "NotoSansArabic": "NotoSansArabic",
-    "NotoSansBengali": "NotoSansBengali",
-}
+from core.pdf import UnicodePDF
 
 
-class _Document(FPDF):
+class _Document(UnicodePDF):
     def __init__(self, *, title: str, rtl: bool) -> None:
-        super().__init__(format="A4")
-        self.rtl = rtl
-        self.align = "R" if rtl else "L"
-        self.set_title(title)
-        self.set_creator("Roundtable")
-        self.set_auto_page_break(auto=True, margin=18)
-        for family in FAMILIES:
-            self.add_font(family, "", str(FONTS / f"{family}-Regular.ttf"))
-            self.add_font(family, "B", str(FONTS / f"{family}-Bold.ttf"))
-        self.set_fallback_fonts(["NotoSansArabic", "NotoSansBengali"], exact_match=False)
-        # Direction per paragraph from its own characters (Unicode bidi); shaping by HarfBuzz.
-        self.set_text_shaping(use_shaping_engine=True)
+        super().__init__(title=title, rtl=rtl)
         self.footer_text = ""
         self.add_page()
 
@@ -54,25 +31,6 @@ class _Document(FPDF):
         self.set_y(-12)
         self.set_font("NotoSans", size=8)
         self.cell(0, 6, f"{self.footer_text}  {self.page_no()}", align="C")
-
-    def heading(self, text: str, size: int = 16) -> None:
-        self.set_font("NotoSans", "B", size)
-        self.multi_cell(0, size * 0.5, text, align=self.align, new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
-
-    def para(self, text: str, *, size: int = 10, bold: bool = False, indent: float = 0) -> None:
-        if not text.strip():
-            return
-        self.set_font("NotoSans", "B" if bold else "", size)
-        if indent:
-            if self.rtl:
-                self.set_right_margin(self.r_margin + indent)
-            else:
-                self.set_x(self.l_margin + indent)
-        self.multi_cell(0, size * 0.5, text, align=self.align, new_x="LMARGIN", new_y="NEXT")
-        if indent and self.rtl:
-            self.set_right_margin(self.r_margin - indent)
-        self.ln(0.5)
 
 
 _BLOCK = re.compile(r"</?(p|br|li|ul|ol|h3|h4|blockquote|tr|table)[^>]*>", re.I)

@@ -105,26 +105,6 @@ def test_attachment_is_served_only_through_the_checked_view(sw, client_for, sett
     assert not att.stored_as.startswith(str(settings.MEDIA_ROOT))
 
 
-def test_pdf_export_has_the_label_on_every_page(sw, client_for):
-    item = sw.items[TLP.RED]
-    item.facts = "line\n" * 400
-    item.save()
-    services.agreement_acknowledge(actor=sw.rita, agreement=sw.agreement)
-    r = client_for(sw.rita).get(reverse("infosharing:item-export-pdf", args=[item.pk]))
-    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    import re
-    import zlib
-
-    pdf = r.content
-    pages = len(re.findall(rb"/Type /Page\b", pdf))
-    assert pages >= 3
-    texts = b"".join(
-        zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S) if m[:2] == b"x\x9c"
-    )
-    assert texts.count(b"(TLP:RED)") >= 2 * pages  # header and footer of each page
-    assert re.search(rb"/F\d+ 14(\.00)? Tf", texts)
-
-
 def test_csv_export_carries_the_highest_label(sw, client_for):
     services.agreement_acknowledge(actor=sw.mona, agreement=sw.agreement)
     body = client_for(sw.mona).get(reverse("infosharing:item-export-csv")).content.decode()
