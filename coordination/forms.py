@@ -17,6 +17,7 @@ from coordination.models import (
 )
 from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
 from core.permissions import AnyUser, allows
+from core.widgets import TypeaheadSelect
 from stakeholders.models import Jurisdiction, Person
 from stakeholders.selectors import sector_list
 
@@ -48,6 +49,8 @@ class CommitteeForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin,
             "mandate": forms.Textarea(attrs={"rows": 6}),
             "mandate_review_date": DATE,
             "expected_sectors": forms.SelectMultiple(attrs={"size": 8}),
+            "parent": TypeaheadSelect("committees"),
+            "secretariat": TypeaheadSelect("organisations"),
         }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
@@ -87,7 +90,12 @@ class MembershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin
     class Meta:
         model = CommitteeMembership
         fields = ["person", "organisation", "role", "designation", "start_date", "end_date"]
-        widgets = {"start_date": DATE, "end_date": DATE}
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "person": TypeaheadSelect("committee-people"),
+            "organisation": TypeaheadSelect("organisations"),
+        }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -216,7 +224,12 @@ class DecisionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, 
     class Meta:
         model = Decision
         fields = ["kind", "text", "owner", "owner_organisation", "due_date", "status"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_date": DATE}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DATE,
+            "owner": TypeaheadSelect("committee-people"),
+            "owner_organisation": TypeaheadSelect("organisations"),
+        }
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -227,7 +240,7 @@ class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFor
     class Meta:
         model = Decision
         fields = ["status", "owner", "due_date"]
-        widgets = {"due_date": DATE}
+        widgets = {"due_date": DATE, "owner": TypeaheadSelect("committee-people")}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -235,7 +248,9 @@ class DecisionProgressForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFor
 
 
 class InviteForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all())
+    person = forms.ModelChoiceField(
+        label=_("Person"), queryset=Person.objects.all(), widget=TypeaheadSelect("committee-people")
+    )
     kind = forms.ChoiceField(
         label=_("Invited as"),
         choices=[(Invitation.Kind.SUMMONED, _("Summoned official")), (Invitation.Kind.GUEST, _("Guest"))],
@@ -306,19 +321,23 @@ class AttendanceForm(StyledFormMixin, forms.Form):
 
 class MonthForm(VisibleChoicesMixin, forms.Form):
     month = forms.DateField(input_formats=["%Y-%m"], required=False)
-    committee = forms.ModelChoiceField(queryset=Committee.objects.all(), required=False, label=_("Committee"))
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.all(), required=False, label=_("Committee"), widget=TypeaheadSelect("committees")
+    )
+    day = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["committee"].queryset = self.fields["committee"].queryset.select_related("jurisdiction")  # type: ignore[attr-defined]
-        self.fields["committee"].widget.attrs["class"] = "form-select"
+        self.fields["committee"].widget.attrs["class"] = "form-control"
+        self.fields["committee"].widget.attrs["placeholder"] = _("All committees you may see")
 
 
 class WorkspaceForm(AttendanceForm):
     """The meeting workspace: attendance, then per agenda item its minutes, whether it stays open,
     and a new outcome; one form and one save, so nothing typed in one part is lost by saving another.
 
-    Owner and organisation choices are computed once for the whole form (not one query per item)."""
+    Owner and lead organisation are type-ahead pickers (``core.pickers``): the page never lists
+    everyone; the ids come back and the service resolves them, in bulk, within the user's reach."""
 
     def __init__(
         self,
@@ -326,8 +345,8 @@ class WorkspaceForm(AttendanceForm):
         invitations: list[Invitation],
         attendance: list[Attendance],
         items: list[AgendaItem],
-        people: list[tuple[int, str]],
-        organisations: list[tuple[int, str]],
+        people: Any,
+        organisations: Any,
         actor: AnyUser | None = None,
         **kwargs: Any,
     ) -> None:
@@ -335,8 +354,6 @@ class WorkspaceForm(AttendanceForm):
         super().__init__(*args, invitations=invitations, attendance=attendance, actor=actor, **kwargs)
         self.items = items
         self.item_rows: list[dict[str, Any]] = []
-        people_choices = [("", "—"), *people]
-        org_choices = [("", "—"), *organisations]
         for item in items:
             n = item.pk
             self.fields[f"minutes_{n}"] = forms.CharField(
@@ -364,11 +381,17 @@ class WorkspaceForm(AttendanceForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("Leave empty when the item had no outcome."),
             )
-            self.fields[f"decision_owner_{n}"] = forms.TypedChoiceField(
-                label=_("Owner"), required=False, choices=people_choices, coerce=int, empty_value=None
+            self.fields[f"decision_owner_{n}"] = forms.IntegerField(
+                label=_("Owner"),
+                required=False,
+                min_value=1,
+                widget=TypeaheadSelect("committee-people", queryset=people),
             )
-            self.fields[f"decision_org_{n}"] = forms.TypedChoiceField(
-                label=_("Lead organisation"), required=False, choices=org_choices, coerce=int, empty_value=None
+            self.fields[f"decision_org_{n}"] = forms.IntegerField(
+                label=_("Lead organisation"),
+                required=False,
+                min_value=1,
+                widget=TypeaheadSelect("organisations", queryset=organisations),
             )
             self.fields[f"decision_due_{n}"] = forms.DateField(label=_("Due"), required=False, widget=DATE)
             self.item_rows.append(

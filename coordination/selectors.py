@@ -450,23 +450,6 @@ def calendar_feed_owner(token: str) -> User | None:
     return feed.user if feed is not None else None
 
 
-def people_choices(user: AnyUser, meeting: Meeting) -> list[tuple[int, str]]:
-    """Owners to pick from in the workspace: the meeting's invitees first, then everyone else the
-    user may see in the registry, in one query."""
-    invited = set(meeting.invitations.values_list("person_id", flat=True))
-    rows = list(people_for_forms(user).values_list("pk", "full_name"))
-    return sorted(rows, key=lambda r: (r[0] not in invited, r[1], r[0]))
-
-
-def organisation_choices(user: AnyUser, meeting: Meeting) -> list[tuple[int, str]]:
-    """Lead organisations to pick from: those the user may see, the committee's own jurisdiction's first."""
-    from stakeholders.permissions import organisations_visible
-
-    path = meeting.committee.jurisdiction.path
-    rows = list(organisations_visible(user).values_list("pk", "name", "jurisdiction__path"))
-    return [(pk, name) for pk, name, p in sorted(rows, key=lambda r: (not (r[2] or "").startswith(path), r[1]))]
-
-
 def paper_get_for_user(user: AnyUser, pk: Any) -> Any:
     from coordination.models import Paper
     from core.permissions import get_or_404

@@ -135,3 +135,18 @@ def search(request: HttpRequest) -> HttpResponse:
     only = request.GET.get("kind") or ""
     sections = site_search.search(request_user(request), q, only=only) if site_search.terms(q) else []
     return render(request, "core/search.html", {"q": q, "sections": sections, "only": only})
+
+
+@login_required
+@never_cache
+def pick(request: HttpRequest, kind: str) -> HttpResponse:
+    """The type-ahead pickers' search (core/pickers.py): at most 20 matches of what the user may see,
+    as JSON; an unknown picker is 404."""
+    from django.http import Http404
+
+    from core import pickers
+
+    if pickers.get(kind) is None:
+        raise Http404
+    q = (request.GET.get("q") or "").strip()[:100]
+    return JsonResponse({"results": pickers.matches(request_user(request), kind, q)})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
 from core.permissions import AnyUser
+from core.widgets import TypeaheadSelect
 from stakeholders import importing, permissions, selectors
 from stakeholders.models import (
     ImportBatch,
@@ -112,7 +113,12 @@ class PersonForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, fo
             "consent is withdrawn."
         ),
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=TypeaheadSelect("organisations-changeable"),
+    )
     title = forms.CharField(label=_("Position title"), max_length=200, required=False)
     start_date = forms.DateField(
         label=_("In this position since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -192,6 +198,7 @@ class PositionForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixin, 
         model = Position
         fields = ["organisation", "title", "start_date", "end_date"]
         widgets = {
+            "organisation": TypeaheadSelect("organisations-changeable"),
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
         }
@@ -211,6 +218,8 @@ class PartnershipForm(VisibleChoicesMixin, ServiceValidatedMixin, StyledFormMixi
         model = Partnership
         fields = ["organisation", "partner", "kind", "start_date", "end_date", "notes"]
         widgets = {
+            "organisation": TypeaheadSelect("organisations"),
+            "partner": TypeaheadSelect("organisations"),
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -26,6 +26,7 @@ from coordination.views._common import _attempt, _htmx
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
+from stakeholders.permissions import organisations_visible
 
 
 @login_required
@@ -266,8 +267,8 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         invitations=invitations,
         attendance=attendance,
         items=items,
-        people=selectors.people_choices(user, meeting),
-        organisations=selectors.organisation_choices(user, meeting),
+        people=selectors.people_for_forms(user),
+        organisations=organisations_visible(user),
         actor=user,
     )
     if data is not None and "mark_all_present" not in data and form.is_valid():

@@ -91,3 +91,22 @@ def _no_content_security_policy_violation(request):  # type: ignore[no-untyped-d
     )
     yield
     assert refused == [], refused
+
+
+def pick(page, label: str, text: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose ``option`` in the type-ahead picker labelled ``label`` as a keyboard user does: type
+    ``text``, arrow down through the list box until ``option`` is the active one, press Enter."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label)
+    box.fill("")
+    box.press_sequentially(text, delay=20)
+    listbox = page.locator(f"#{box.get_attribute('id')}_listbox")
+    expect(listbox.get_by_role("option", name=option, exact=False).first).to_be_visible()
+    names = [n.strip() for n in listbox.get_by_role("option").all_inner_texts()]
+    index = next(i for i, n in enumerate(names) if n.startswith(option))
+    for _ in range(index + 1):
+        box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", listbox.get_by_role("option").nth(index).get_attribute("id"))
+    box.press("Enter")
+    expect(box).to_have_value(option)

@@ -804,6 +804,8 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     # The header search: every signed-in user, over what each may see.
     ("search", "GET"): page(200),
     ("search", "POST"): page(200),
+    # The type-ahead pickers' search: every signed-in user, over what each may see (JSON).
+    ("pick", "GET"): page(200),
     ("stakeholders:import", "GET"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
     ("stakeholders:import", "POST"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
     ("stakeholders:import-discard", "GET"): page(405),
@@ -954,6 +956,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
 }
 
 SEGMENT_OBJECTS = {
+    "pick/kind": "committee-people",
     "jurisdictions": "jurisdiction",
     "organisations": "organisation",
     "people": "person",
