@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,6 +31,7 @@ from coordination.api.serializers import (
 from coordination.models import Committee, Meeting
 from core.api.filters import VisibleFilterSet, visible_choice_filter
 from core.api.views import ActorMixin, ServiceModelViewSet
+from core.pagination import KeysetPagination
 from core.permissions import get_visible_or_404
 from stakeholders.models import Jurisdiction
 
@@ -67,6 +67,7 @@ class CommitteeViewSet(_SubResourceMixin, ServiceModelViewSet):
     search_fields = ["name", "acronym", "remit"]
     ordering_fields = ["name", "created_at"]
     ordering = ["name", "id"]
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Committee]:
@@ -106,12 +107,9 @@ class MeetingFilter(VisibleFilterSet):
     series = django_filters.NumberFilter(field_name="series_id", label="Meetings of this series (id)")
 
 
-class MeetingPagination(CursorPagination):
+class MeetingPagination(KeysetPagination):
     """Meetings are a hot list: no COUNT(*), stable while meetings are added."""
 
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
     ordering = ("-starts_at", "-id")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from coordination.forms import (
 from coordination.models import CommitteeMembership
 from coordination.views._common import _attempt, _htmx
 from core.http import request_user
+from core.pagination import keyset_page
 from core.selectors import audit_list_for
 
 
@@ -33,9 +33,10 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     committees = selectors.committee_list_visible_to(
         user, q=data.get("q") or "", kind=data.get("kind") or "", status=data.get("status") or ""
     )
-    page = Paginator(committees, 25).get_page(request.GET.get("page"))
+    page = keyset_page(request, committees)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     context = {
         "filters": filters,
         "page": page,

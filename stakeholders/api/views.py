@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from core.api.filters import VisibleFilterSet, visible_choice_filter
 from core.api.views import ServiceModelViewSet
+from core.pagination import KeysetPagination
 from stakeholders import permissions, selectors, services
 from stakeholders.api.serializers import (
     JurisdictionSerializer,
@@ -106,6 +107,7 @@ class OrganisationViewSet(ServiceModelViewSet):
     search_fields = ["name", "acronym", "description"]
     ordering_fields = ["name", "created_at", "updated_at"]
     ordering = ["name", "id"]
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -162,6 +164,7 @@ class PersonViewSet(ServiceModelViewSet):
     filterset_class = PersonFilter
     ordering_fields = ["full_name", "created_at", "updated_at"]
     ordering = ["full_name", "id"]
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
     queryset = Person.objects.none()  # for the schema; rows come from get_queryset (the selector)
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 

@@ -35,6 +35,7 @@ def _export_name(stem: str, extension: str) -> str:
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)  # keyset pages (core.pagination)
     return query.urlencode()
 
 

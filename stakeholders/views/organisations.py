@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from core.http import request_user
 from core.models import User
+from core.pagination import keyset_page
 from core.selectors import audit_list_for
 from stakeholders import exporting, permissions, selectors, services
 from stakeholders.forms import (
@@ -54,7 +54,7 @@ def _directory(request: HttpRequest, user: User) -> tuple[DirectoryFilterForm, Q
 def organisation_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     filters, organisations = _directory(request, user)
-    page = Paginator(organisations, 25).get_page(request.GET.get("page"))
+    page = keyset_page(request, organisations)
     engaged_in = filters.cleaned_data.get("engaged_in") if filters.is_bound and filters.is_valid() else None
     context = {
         "filters": filters,

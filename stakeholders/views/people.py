@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.http import request_user
 from core.models import User
+from core.pagination import keyset_page
 from core.selectors import audit_list_for
 from stakeholders import exporting, permissions, selectors, services
 from stakeholders.forms import (
@@ -53,7 +53,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters, people = _people(request, user)
     context = {
         "filters": filters,
-        "page": Paginator(people, 25).get_page(request.GET.get("page")),
+        "page": keyset_page(request, people),
         "query": _query_without_page(request),
         "can_add": permissions.can_add_person(user),
         "can_import": permissions.can_import(user),
