@@ -24,6 +24,7 @@ from fpdf import FPDF
 
 from coordination.models import Meeting
 from coordination.selectors import MeetingPage
+from core.bidi import isolate
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILIES = {
@@ -45,8 +46,10 @@ class _Document(FPDF):
             self.add_font(family, "", str(FONTS / f"{family}-Regular.ttf"))
             self.add_font(family, "B", str(FONTS / f"{family}-Bold.ttf"))
         self.set_fallback_fonts(["NotoSansArabic", "NotoSansBengali"], exact_match=False)
-        # Direction per paragraph from its own characters (Unicode bidi); shaping by HarfBuzz.
-        self.set_text_shaping(use_shaping_engine=True)
+        # The paragraphs' base direction is the language's (a line that starts with a Latin name
+        # stays right-to-left in Arabic); runs inside are ordered by the Unicode bidi algorithm
+        # and shaped by HarfBuzz.
+        self.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
         self.footer_text = ""
         self.add_page()
 
@@ -92,7 +95,8 @@ def _when(meeting: Meeting) -> str:
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting.ends_at)
     day = formats.date_format(start, "DATE_FORMAT")
-    return f"{day}, {formats.time_format(start, 'TIME_FORMAT')}–{formats.time_format(end, 'TIME_FORMAT')}"
+    hours = f"{formats.time_format(start, 'TIME_FORMAT')}–{formats.time_format(end, 'TIME_FORMAT')}"
+    return f"{day}, {isolate(hours, ltr=True)}"
 
 
 def _header(doc: _Document, meeting: Meeting, kind: str) -> None:

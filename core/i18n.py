@@ -525,7 +525,7 @@ def format_errors(po: Path) -> str:
     msgfmt = shutil.which("msgfmt")
     if not msgfmt:
         return ""
-    result = subprocess.run(  # nosec B603
+    result = subprocess.run(  # noqa: S603  # nosec B603
         [msgfmt, "--check-format", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=False
     )
     return result.stderr.strip() if result.returncode else ""
