@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium migrate demo worker lint typecheck check lock clean
+.PHONY: run test install messages chromium migrate demo worker lint typecheck check lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PIP) install --quiet -r requirements.lock
 	touch $@
 
+## The compiled catalogues (.mo) are committed; install rebuilds them from the .po files in Python
+## (no GNU gettext needed), so a fresh clone serves every shipped language.
 install: $(VENV)/.installed
+	@$(PY) manage.py i18n_check --compile >/dev/null
+
+## After editing translations: refresh the catalogues from the source, compile, and check them.
+messages: $(VENV)/.installed
+	$(PY) manage.py i18n_check --update
 
 migrate: install
 	$(PY) manage.py migrate --noinput

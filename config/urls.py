@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("search/", core_views.search, name="search"),
     path("search/pick/<slug:kind>/", core_views.pick, name="pick"),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("core.urls")),

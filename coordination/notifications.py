@@ -50,9 +50,9 @@ def local_when(meeting: Meeting) -> str:
     """ "Tuesday 1 December 2026, 10:00–11:30 (Europe/Skopje)": the meeting's own zone, named."""
     tz = meeting_zone(meeting)
     start, end = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
-    from django.utils.dateformat import format as date_format
+    from core.bidi import isolate, when_text
 
-    return f"{date_format(start, 'l j F Y, H:i')}–{date_format(end, 'H:i')} ({tz.key})"
+    return f"{when_text(start, end)} ({isolate(tz.key, ltr=True)})"
 
 
 # --- who to tell (batched) ----------------------------------------------------------------------

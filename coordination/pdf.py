@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coordination.models import Meeting
 from coordination.selectors import MeetingPage
+from core.bidi import isolate
 from core.pdf import UnicodePDF
 
 
@@ -50,7 +51,8 @@ def _when(meeting: Meeting) -> str:
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting.ends_at)
     day = formats.date_format(start, "DATE_FORMAT")
-    return f"{day}, {formats.time_format(start, 'TIME_FORMAT')}–{formats.time_format(end, 'TIME_FORMAT')}"
+    hours = f"{formats.time_format(start, 'TIME_FORMAT')}–{formats.time_format(end, 'TIME_FORMAT')}"
+    return f"{day}, {isolate(hours, ltr=True)}"
 
 
 def _header(doc: _Document, meeting: Meeting, kind: str) -> None:

@@ -7,6 +7,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
 from core.logging import request_id_var
 
@@ -26,6 +28,42 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+def accept_language(header: str) -> str | None:
+    """The first language of an Accept-Language header that the portal ships, or None."""
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+class UserLanguageMiddleware:
+    """Pages come in the signed-in user's language (their profile's ``language``, which the
+    language switcher also sets); without one, LocaleMiddleware's choice (cookie, then browser)
+    stands. The API answers in the language of ``Accept-Language`` when the client sends one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = None
+        header = request.headers.get("Accept-Language", "")
+        if request.path.startswith("/api/") and header:
+            language = accept_language(header)
+        if language is None:
+            user = getattr(request, "user", None)
+            preferred = str(getattr(user, "language", "") or "") if user and user.is_authenticated else ""
+            if preferred and translation.check_for_language(preferred):
+                language = preferred
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class StaffTwoFactorMiddleware:

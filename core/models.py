@@ -49,11 +49,11 @@ class User(AbstractUser):
         help_text=_("Digests arrive at your local morning; blank: the site's time zone."),
     )
     language = models.CharField(
-        _("language of e-mails"),
+        _("language"),
         max_length=10,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text=_("Blank: the site's language."),
+        help_text=_("Pages, e-mails and PDFs come in this language; blank: the site's language."),
     )
 
     objects = UserManager()  # type: ignore[misc,assignment]

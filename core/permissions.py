@@ -256,9 +256,9 @@ def allowed(queryset: QuerySet[M], obj: M) -> bool:
     return queryset.filter(pk=obj.pk).exists()
 
 
-def require(condition: bool, message: str = "You may not do that.") -> None:
+def require(condition: bool, message: str | None = None) -> None:
     if not condition:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("You may not do that."))
 
 
 def when_allowed(q: Q | None) -> Case:

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from core.models import AuditEvent, Delivery, Notification, User
@@ -81,10 +83,10 @@ def user_credentials_revoke(*, user: User, reason: str, actor: User | None = Non
     token, in coordination; core imports no app). Called when the password changes and when the
     account is deactivated, so a re-activated account starts with no working token. Returns how
     many were revoked."""
-    revoked, _ = Token.objects.filter(user=user).delete()
+    revoked, _deleted = Token.objects.filter(user=user).delete()
     for model in apps.get_models():
         if getattr(model, "revoked_with_credentials", False):
-            deleted, _ = model._default_manager.filter(user=user).delete()
+            deleted, _kinds = model._default_manager.filter(user=user).delete()
             revoked += deleted
     if revoked:
         audit_record(actor=actor or user, action="user.credentials_revoke", target=user, reason=reason)
@@ -93,7 +95,7 @@ def user_credentials_revoke(*, user: User, reason: str, actor: User | None = Non
 
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User, reason: str) -> User:
-    require(actor.is_platform_admin, "Only a platform admin may deactivate accounts.")
+    require(actor.is_platform_admin, _("Only a platform admin may deactivate accounts."))
     user.is_active = False
     user.save(update_fields=["is_active"])
     user_credentials_revoke(actor=actor, user=user, reason=reason)
@@ -132,7 +134,7 @@ def notification_preferences_set(*, user: User, frequencies: dict[str, str]) -> 
     known = {k.kind for k in configurable_kinds()}
     for kind, frequency in frequencies.items():
         if kind not in known or frequency not in Frequency.values:
-            raise ValidationError({kind: "Choose one of the offered frequencies."})
+            raise ValidationError({kind: _("Choose one of the offered frequencies.")})
         NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"frequency": frequency})
 
 
@@ -154,11 +156,20 @@ def user_settings_update(*, user: User, time_zone: str, language: str) -> User:
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """The language switcher, for a signed-in user: pages, e-mails and PDFs in ``language``."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
 def delivery_retry(*, actor: User, delivery: Delivery) -> None:
     """A platform admin sends a failed or stuck delivery again (fresh attempts, same Message-ID)."""
     from core.notifications.delivery import retry
 
-    require(actor.is_platform_admin, "Only a platform admin may retry deliveries.")
+    require(actor.is_platform_admin, _("Only a platform admin may retry deliveries."))
     retry(delivery=delivery)
     audit_record(actor=actor, action="delivery.retry", target=delivery, reason=delivery.last_error[:500])
 
@@ -183,7 +194,7 @@ def user_get_or_invite(*, actor: User, email: str, full_name: str = "", base_url
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": "Enter a valid email address."}) from None
+        raise ValidationError({"email": _("Enter a valid email address.")}) from None
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -98,6 +98,19 @@ def _worker() -> str:
 
 
 @never_cache
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's ``set_language`` (cookie, redirect to ``next``), and for a
+    signed-in user the profile's language too, so pages, e-mails and PDFs follow the choice."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and translation.check_for_language(language):
+        services.user_language_set(user=request_user(request), language=language)
+    return response
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """What is up and what is down. 503 only when the database is down: without Redis (cache and
     broker) the pages and the API go on serving, so a load balancer must keep this instance."""

@@ -43,6 +43,16 @@ TLP_COLOUR: dict[str, str] = {
     TLP.RED: "#FF2B2B",
 }
 
+#: What each label lets recipients do (FIRST's TLP 2.0 definitions), in the reader's language; the
+#: labels themselves ("TLP:AMBER") are never translated.
+TLP_MEANING: dict[str, Any] = {
+    TLP.CLEAR: _("Recipients may share this with the world: disclosure is not limited."),
+    TLP.GREEN: _("Recipients may share this within their community, but not through public channels."),
+    TLP.AMBER: _("Recipients may share this on a need-to-know basis within their organisation and its clients."),
+    TLP.AMBER_STRICT: _("Recipients may share this on a need-to-know basis within their organisation only."),
+    TLP.RED: _("For the eyes and ears of the individual recipients only: no further disclosure."),
+}
+
 
 def tlp_rank(label: str) -> int:
     return TLP_RANK.get(label, -1)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from core.models import User
 from stakeholders import services
 from stakeholders.models import (
@@ -26,22 +28,22 @@ L = Jurisdiction.Level
 K = Organisation.Kind
 
 SECTORS = [
-    ("Local government", "local-government", False),
-    ("Law enforcement", "law-enforcement", True),
-    ("Justice and corrections", "justice", True),
-    ("Education", "education", False),
-    ("Health and mental health", "health", False),
-    ("Social services", "social-services", False),
-    ("Youth", "youth", False),
-    ("Women and gender equality", "women", False),
-    ("Faith and religious communities", "faith", False),
-    ("Civil society", "civil-society", False),
-    ("Sport and culture", "sport-culture", False),
-    ("Private sector", "private-sector", False),
-    ("Housing", "housing", False),
-    ("Parks and recreation", "parks", False),
-    ("Community engagement", "community-engagement", False),
-    ("Media", "media", False),
+    (gettext_noop("Local government"), "local-government", False),
+    (gettext_noop("Law enforcement"), "law-enforcement", True),
+    (gettext_noop("Justice and corrections"), "justice", True),
+    (gettext_noop("Education"), "education", False),
+    (gettext_noop("Health and mental health"), "health", False),
+    (gettext_noop("Social services"), "social-services", False),
+    (gettext_noop("Youth"), "youth", False),
+    (gettext_noop("Women and gender equality"), "women", False),
+    (gettext_noop("Faith and religious communities"), "faith", False),
+    (gettext_noop("Civil society"), "civil-society", False),
+    (gettext_noop("Sport and culture"), "sport-culture", False),
+    (gettext_noop("Private sector"), "private-sector", False),
+    (gettext_noop("Housing"), "housing", False),
+    (gettext_noop("Parks and recreation"), "parks", False),
+    (gettext_noop("Community engagement"), "community-engagement", False),
+    (gettext_noop("Media"), "media", False),
 ]
 
 SINDH_DISTRICTS = [

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ObjectGrant
@@ -119,7 +120,13 @@ class Sector(models.Model):
         verbose_name_plural = _("sectors")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the seed's generic sector names are in the catalogue
+        (``stakeholders.demo.SECTORS``, marked with gettext_noop); a name added later shows as written."""
+        return gettext(self.name) if self.name else ""
 
 
 class Organisation(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from actionplans.models import Action, ActionPartner, ActionPlan, Indicator, ProgressUpdate
@@ -101,7 +102,7 @@ class ActionSerializer(VisibleModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "plan" in attrs and attrs["plan"] != self.instance.plan:
-            raise serializers.ValidationError({"plan": ["An action cannot move to another plan."]})
+            raise serializers.ValidationError({"plan": [_("An action cannot move to another plan.")]})
         return attrs
 
 
@@ -181,7 +182,7 @@ class ProgressUpdateSerializer(VisibleModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and ({"action", "indicator"} & set(attrs)):
-            raise serializers.ValidationError({"action": ["The subject of an update cannot change."]})
+            raise serializers.ValidationError({"action": [_("The subject of an update cannot change.")]})
         return attrs
 
 

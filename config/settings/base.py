@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -217,13 +218,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
-    ("fr", _("French")),
     ("ar", _("Arabic")),
-    ("ur", _("Urdu")),
     ("bn", _("Bengali")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
     ("mk", _("Macedonian")),
+    ("sq", _("Albanian")),
     ("sw", _("Swahili")),
+    ("ur", _("Urdu")),
 ]
+# A signed-in user's ``language`` (profile) wins over the cookie and the browser for pages
+# (core.middleware.UserLanguageMiddleware); API clients choose by Accept-Language.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True

@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -47,7 +48,7 @@ class _SubResourceMixin(ActorMixin):
 class CommitteeFilter(VisibleFilterSet):
     parent = visible_choice_filter(permissions.committees_visible)
     within = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_within", label="In this jurisdiction or below"
+        queryset=Jurisdiction.objects.all(), method="filter_within", label=_("In this jurisdiction or below")
     )
 
     class Meta:
@@ -104,7 +105,7 @@ class MeetingFilter(VisibleFilterSet):
         model = Meeting
         fields = ["committee", "status", "is_confidential"]
 
-    series = django_filters.NumberFilter(field_name="series_id", label="Meetings of this series (id)")
+    series = django_filters.NumberFilter(field_name="series_id", label=_("Meetings of this series (id)"))
 
 
 class MeetingPagination(KeysetPagination):
@@ -229,7 +230,7 @@ class MeetingViewSet(_SubResourceMixin, ServiceModelViewSet):
             data = dict(serializer.validated_data)
             item = data.pop("agenda_item")
             if item.meeting_id != meeting.pk:
-                raise serializers.ValidationError({"agenda_item": ["This item is not on this meeting's agenda."]})
+                raise serializers.ValidationError({"agenda_item": [_("This item is not on this meeting's agenda.")]})
             decision = services.decision_record(actor=self.actor, item=item, **data)
             return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
         return Response(

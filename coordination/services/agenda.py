@@ -45,7 +45,7 @@ def _next_order(meeting: Meeting) -> int:
 def agenda_item_add(
     *, actor: User, meeting: Meeting, title: str, order: int | None = None, **data: Unpack[AgendaItemDetails]
 ) -> AgendaItem:
-    require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not change this agenda."))
     _require_unlocked(meeting)
     item = AgendaItem(
         committee_id=meeting.committee_id, meeting=meeting, title=title, status=AgendaItem.Status.SCHEDULED
@@ -67,7 +67,7 @@ def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaIt
         and permissions.can_manage_meeting(actor, item.meeting)
         or item.meeting is None
         and permissions.can_manage_committee(actor, item.committee),
-        "You may not change this agenda.",
+        _("You may not change this agenda."),
     )
     if item.meeting is not None:
         _require_unlocked(item.meeting)
@@ -85,7 +85,7 @@ def agenda_item_update(*, actor: User, item: AgendaItem, **data: Unpack[AgendaIt
 @transaction.atomic
 def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> list[AgendaItem]:
     """Put the agenda in the given order (every item exactly once)."""
-    require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not change this agenda."))
     _require_unlocked(meeting)
     items = {i.pk: i for i in meeting.agenda_items.filter(status__in=AgendaItem.ON_AGENDA).select_for_update()}
     if len(set(item_ids)) != len(item_ids):
@@ -108,7 +108,7 @@ def agenda_reorder(*, actor: User, meeting: Meeting, item_ids: list[int]) -> lis
 @transaction.atomic
 def agenda_item_propose(*, actor: User, committee: Committee, title: str, description: str = "") -> AgendaItem:
     """A member proposes an item to the committee's backlog; the chair or secretary schedules it."""
-    require(permissions.can_propose_agenda_item(actor, committee), "You may not propose agenda items here.")
+    require(permissions.can_propose_agenda_item(actor, committee), _("You may not propose agenda items here."))
     item = AgendaItem(
         committee=committee, title=title, description=description, status=AgendaItem.Status.PROPOSED, proposed_by=actor
     )
@@ -120,7 +120,7 @@ def agenda_item_propose(*, actor: User, committee: Committee, title: str, descri
 
 @transaction.atomic
 def agenda_item_schedule(*, actor: User, item: AgendaItem, meeting: Meeting) -> AgendaItem:
-    require(permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not change this agenda."))
     require_visible(actor, item=item)
     if item.meeting_id is not None or item.committee_id != meeting.committee_id:
         raise ValidationError({"meeting": _("Only an item of this committee's backlog can be scheduled.")})

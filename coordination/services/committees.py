@@ -29,7 +29,7 @@ from stakeholders.models import Sector
 def committee_create(
     *, actor: User, expected_sectors: Iterable[Sector] | None = None, **data: Unpack[CommitteeFields]
 ) -> Committee:
-    require(permissions.can_create_committee(actor), "You may not create committees.")
+    require(permissions.can_create_committee(actor), _("You may not create committees."))
     committee = Committee()
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
     _require_visible_all(actor, "expected_sectors", expected_sectors)
@@ -52,7 +52,7 @@ def committee_update(
     expected_sectors: Iterable[Sector] | None = None,
     **data: Unpack[CommitteeFields],
 ) -> Committee:
-    require(permissions.can_change_committee(actor, committee), "You may not change this committee.")
+    require(permissions.can_change_committee(actor, committee), _("You may not change this committee."))
     _require_visible_changes(actor, committee, data, ("jurisdiction", "parent", "secretariat"))
     if expected_sectors is not None:
         current = set(committee.expected_sectors.values_list("pk", flat=True))

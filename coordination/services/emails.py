@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coordination import mailing, permissions
 from coordination.models import (
@@ -101,7 +102,7 @@ def invitations_send(*, meeting_id: int) -> int:
 def invitation_preview(*, actor: User, meeting: Meeting) -> mailing.Message | None:
     """The invitation as the first invitee will receive it (in their language), for the preview
     before publishing; ``None`` when nobody is invited yet."""
-    require(permissions.can_manage_meeting(actor, meeting), "You may not publish this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not publish this meeting."))
     invitation = meeting.invitations.select_related("person__user").order_by("person__full_name", "id").first()
     if invitation is None:
         return None

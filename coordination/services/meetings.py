@@ -54,7 +54,7 @@ def meeting_schedule(
     its own agenda and attendance. Each starts as a draft: current members are on the invitation
     list, and nothing is sent until the agenda is published (:func:`meeting_publish`).
     Returns the first meeting."""
-    require(permissions.can_manage_committee(actor, committee), "You may not schedule this committee's meetings.")
+    require(permissions.can_manage_committee(actor, committee), _("You may not schedule this committee's meetings."))
     first = Meeting(
         committee=committee,
         title=title,
@@ -114,7 +114,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
     """Publish the agenda and send the invitations (after commit), once: a published meeting's
     later changes go out as updates. An occurrence of a series sends the whole series (its RRULE)
     to an invitee whose calendar does not hold it yet, and this occurrence's agenda to the others."""
-    require(permissions.can_manage_meeting(actor, meeting), "You may not publish this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not publish this meeting."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be published."))
@@ -141,7 +141,7 @@ def meeting_publish(*, actor: User, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingFields]) -> Meeting:
-    require(permissions.can_manage_meeting(actor, meeting), "You may not change this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not change this meeting."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
     changes = assign_fields(meeting, data, MEETING_FIELDS)
@@ -161,7 +161,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **data: Unpack[MeetingField
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
-    require(permissions.can_manage_meeting(actor, meeting), "You may not cancel this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not cancel this meeting."))
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     meeting.status = Meeting.Status.CANCELLED
@@ -182,7 +182,7 @@ def invitation_add(
     *, actor: User, meeting: Meeting, person: Person, kind: str = Invitation.Kind.SUMMONED
 ) -> Invitation:
     """Invite someone to this one meeting (summoning an official does not make them a member)."""
-    require(permissions.can_manage_meeting(actor, meeting), "You may not invite people to this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not invite people to this meeting."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
     _require_known_people(actor, person=person)
@@ -199,7 +199,7 @@ def invitation_add(
 def invitation_respond(*, actor: User, meeting: Meeting, response: str) -> Invitation:
     """The invitee's own reply, made in the portal."""
     invitation = Invitation.objects.select_for_update().filter(meeting=meeting, person__user=actor).first()
-    require(invitation is not None, "You are not invited to this meeting.")
+    require(invitation is not None, _("You are not invited to this meeting."))
     assert invitation is not None
     if response not in Invitation.Response.values or response == Invitation.Response.PENDING:
         raise ValidationError({"response": _("Reply accepted, tentative or declined.")})

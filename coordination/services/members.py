@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coordination import permissions
 from coordination.models import (
@@ -40,7 +41,7 @@ def membership_add(
     held while they sit (a seat starts today unless dated: dating it earlier is a deliberate grant of
     earlier minutes, recorded in the audit); and fellow members reach each other's contact details
     only through seats made by someone who could already see that person's contact details."""
-    require(permissions.can_manage_committee(actor, committee), "You may not manage this committee's members.")
+    require(permissions.can_manage_committee(actor, committee), _("You may not manage this committee's members."))
     _require_known_people(actor, person=person)
     require_visible(actor, organisation=organisation)
     if start_date is None:
@@ -95,7 +96,7 @@ def membership_add(
 @transaction.atomic
 def membership_end(*, actor: User, membership: CommitteeMembership, end_date: date | None = None) -> None:
     require(
-        permissions.can_manage_committee(actor, membership.committee), "You may not manage this committee's members."
+        permissions.can_manage_committee(actor, membership.committee), _("You may not manage this committee's members.")
     )
     membership.end_date = end_date or timezone.localdate()
     membership.full_clean()

@@ -58,7 +58,7 @@ def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, 
     Attendance is a grant (a confidential meeting's minutes, ADR 0003): nobody records their own
     (as attendee or stand-in, however their person record is linked); each row keeps who recorded it
     and the logins the attendee and the stand-in had then."""
-    require(permissions.can_manage_meeting(actor, meeting), "You may not record attendance at this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not record attendance at this meeting."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("This meeting is cancelled."))
     _require_unlocked(meeting)
@@ -118,7 +118,7 @@ def minutes_record(*, actor: User, item: AgendaItem, minutes: str, status: str |
     meeting = item.meeting
     require(
         meeting is not None and permissions.can_write_minutes(actor, meeting),
-        "You may not write the minutes of this meeting.",
+        _("You may not write the minutes of this meeting."),
     )
     assert meeting is not None
     _require_unlocked(meeting)
@@ -153,7 +153,7 @@ def decision_record(
     meeting = item.meeting
     require(
         meeting is not None and permissions.can_write_minutes(actor, meeting),
-        "You may not record outcomes of this meeting.",
+        _("You may not record outcomes of this meeting."),
     )
     assert meeting is not None
     _require_unlocked(meeting)
@@ -191,7 +191,7 @@ def meeting_workspace_save(
     from coordination.selectors import people_for_forms
     from stakeholders.permissions import organisations_visible
 
-    require(permissions.can_manage_meeting(actor, meeting), "You may not record this meeting.")
+    require(permissions.can_manage_meeting(actor, meeting), _("You may not record this meeting."))
     saved = {"attendance": 0, "minutes": 0, "decisions": 0}
     current = {a.person_id: (a.status, a.represented_by_id) for a in meeting.attendance.all()}
     wanted = {
@@ -247,11 +247,11 @@ def decision_update(*, actor: User, decision: Decision, **data: Unpack[DecisionF
     reject_unknown_fields(Decision, data, DECISION_CONTENT_FIELDS + DECISION_PROGRESS_FIELDS)
     content = {k: v for k, v in data.items() if k in DECISION_CONTENT_FIELDS and getattr(decision, k) != v}
     if content:
-        require(permissions.can_write_minutes(actor, decision.meeting), "You may not change this outcome.")
+        require(permissions.can_write_minutes(actor, decision.meeting), _("You may not change this outcome."))
         _require_unlocked(decision.meeting)
     progress: dict[str, Any] = {k: v for k, v in data.items() if k in DECISION_PROGRESS_FIELDS}
     if progress:
-        require(permissions.can_update_decision_progress(actor, decision), "You may not update this decision.")
+        require(permissions.can_update_decision_progress(actor, decision), _("You may not update this decision."))
         if progress.get("owner_organisation") not in (None, decision.owner_organisation):
             require_visible(actor, owner_organisation=progress["owner_organisation"])
         if progress.get("owner") not in (None, decision.owner):
@@ -299,7 +299,7 @@ def minutes_approve(*, actor: User, meeting: Meeting, confirmed: bool = False) -
 
     Refused before the meeting has started; when the quorum was not met, nobody attended or items
     have no minutes, refused unless ``confirmed`` (the approver saw the warnings)."""
-    require(permissions.can_write_minutes(actor, meeting), "You may not approve these minutes.")
+    require(permissions.can_write_minutes(actor, meeting), _("You may not approve these minutes."))
     meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("This meeting has not started yet: its minutes cannot be approved."))
@@ -335,7 +335,7 @@ def can_reopen_minutes(actor: User, meeting: Meeting) -> bool:
 def minutes_reopen(*, actor: User, meeting: Meeting, reason: str) -> MinutesCorrection:
     """The chair reopens approved minutes for a correction: audited, with the reason, which the
     minutes show from then on. The corrected minutes are approved again as usual."""
-    require(can_reopen_minutes(actor, meeting), "Only the chair may reopen approved minutes.")
+    require(can_reopen_minutes(actor, meeting), _("Only the chair may reopen approved minutes."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.MINUTES_APPROVED:
         raise ValidationError(_("Only approved minutes can be reopened."))
@@ -424,7 +424,9 @@ def _carry_over(meeting: Meeting) -> int:
 
 def _require_proposal(actor: User, item: AgendaItem) -> Meeting:
     meeting = item.meeting
-    require(meeting is not None and permissions.can_manage_meeting(actor, meeting), "You may not change this agenda.")
+    require(
+        meeting is not None and permissions.can_manage_meeting(actor, meeting), _("You may not change this agenda.")
+    )
     assert meeting is not None
     if item.status != AgendaItem.Status.PROPOSED:
         raise ValidationError(_("This item was already kept or dropped."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coordination import permissions
 from coordination.models import (
@@ -41,17 +42,17 @@ def paper_add(
             and permissions.can_manage_meeting(actor, target_meeting)
             or target_meeting is None
             and permissions.can_manage_committee(actor, agenda_item.committee),
-            "You may not add papers to this agenda.",
+            _("You may not add papers to this agenda."),
         )
         audit_target: Any = target_meeting or agenda_item.committee
     elif meeting is not None:
-        require(permissions.can_write_minutes(actor, meeting), "You may not add papers to these minutes.")
+        require(permissions.can_write_minutes(actor, meeting), _("You may not add papers to these minutes."))
         _require_unlocked(meeting)
         audit_target = meeting
     else:
         require(
             committee is not None and permissions.can_manage_committee(actor, committee),
-            "You may not add papers to this committee.",
+            _("You may not add papers to this committee."),
         )
         audit_target = committee
     name, content_type, size, sha256 = papers.check(upload)
@@ -95,7 +96,7 @@ def paper_remove(*, actor: User, paper: Paper) -> None:
         assert paper.committee is not None
         allowed = permissions.can_manage_committee(actor, paper.committee)
         target = paper.committee
-    require(allowed, "You may not remove this paper.")
+    require(allowed, _("You may not remove this paper."))
     name, storage = str(paper.file.name), paper.file.storage
     paper.delete()
     audit_record(actor=actor, action="paper.remove", target=target, changes={"paper": name})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import VisibleModelSerializer, VisibleRelatedField
@@ -98,7 +99,7 @@ class AgreementCreateSerializer(serializers.Serializer):
         user = self.context["request"].user
         orgs = {o.pk: o for o in organisations_visible(user).filter(pk__in=value)}
         if len(orgs) != len(set(value)):
-            raise serializers.ValidationError("Invalid pk - object does not exist.")
+            raise serializers.ValidationError(_("Invalid pk - object does not exist."))
         return [(orgs[pk], AgreementParty.Role.BOTH) for pk in value]
 
 
@@ -185,7 +186,7 @@ class ItemCreateSerializer(serializers.Serializer):
         r = roles_of(self.context["request"].user)
         org = Organisation.objects.filter(pk=value).first()
         if org is None or r is None or org.pk not in r.organisation_ids:
-            raise serializers.ValidationError("You share on behalf of an organisation you belong to.")
+            raise serializers.ValidationError(_("You share on behalf of an organisation you belong to."))
         return org
 
 

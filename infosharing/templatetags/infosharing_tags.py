@@ -12,8 +12,19 @@ def tlp(label: str, size: str = "") -> str:
     """The TLP label, in its colour on black (TLP 2.0), shown before any content."""
     if not label:
         return format_html('<span class="tlp tlp-none {}">{}</span>', size, _("Unlabelled"))
+    from infosharing.models import TLP_MEANING
+
     css = "tlp-" + label.lower().replace("+", "-")  # colours in infosharing/tlp.css (TLP_COLOUR)
-    return format_html('<span class="tlp {} {}">TLP:{}</span>', css, size, label)
+    meaning = TLP_MEANING.get(label, "")
+    return format_html('<span class="tlp {} {}" title="{}">TLP:{}</span>', css, size, meaning, label)
+
+
+@register.filter
+def tlp_meaning(label: str) -> str:
+    """What the label lets recipients do, in the reader's language (the label is never translated)."""
+    from infosharing.models import TLP_MEANING
+
+    return str(TLP_MEANING.get(label, ""))
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import VisibleModelSerializer, VisibleRelatedField
@@ -103,14 +104,14 @@ class PersonSerializer(VisibleModelSerializer):
         write_only=True,
         required=False,
         allow_null=True,
-        help_text="On creation: the organisation of the person's first position.",
+        help_text=_("On creation: the organisation of the person's first position."),
     )
     title = serializers.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
         max_length=200,
-        help_text="On creation: the title of the first position.",
+        help_text=_("On creation: the title of the first position."),
     )
     start_date = serializers.DateField(write_only=True, required=False, allow_null=True)
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import VisibleFilterSet, visible_choice_filter
 from core.api.views import ServiceModelViewSet
@@ -34,7 +35,7 @@ from stakeholders.models import (
 
 class JurisdictionFilter(VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_within", label="Within (subtree of) jurisdiction"
+        queryset=Jurisdiction.objects.all(), method="filter_within", label=_("Within (subtree of) jurisdiction")
     )
 
     class Meta:
@@ -85,7 +86,7 @@ class SectorViewSet(ServiceModelViewSet):
 
 class OrganisationFilter(VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_within", label="In this jurisdiction or below"
+        queryset=Jurisdiction.objects.all(), method="filter_within", label=_("In this jurisdiction or below")
     )
 
     parent = visible_choice_filter(permissions.organisations_visible)
@@ -130,16 +131,16 @@ class _WithinFilterMixin:
 
 
 class PersonFilter(VisibleFilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Full-text search (names, expertise, languages)")
+    q = django_filters.CharFilter(method="filter_q", label=_("Full-text search (names, expertise, languages)"))
     organisation = visible_choice_filter(
         permissions.organisations_visible,
         method="filter_organisation",
-        label="Holds or held a position in this organisation",
+        label=_("Holds or held a position in this organisation"),
     )
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(),
         method="filter_within",
-        label="Registered or holding a position in this jurisdiction or below",
+        label=_("Registered or holding a position in this jurisdiction or below"),
     )
 
     class Meta:
@@ -217,7 +218,7 @@ class PositionViewSet(ServiceModelViewSet):
 
 class PartnershipFilter(VisibleFilterSet):
     organisation = visible_choice_filter(
-        permissions.organisations_visible, method="filter_either", label="Either side of the partnership"
+        permissions.organisations_visible, method="filter_either", label=_("Either side of the partnership")
     )
     partner = visible_choice_filter(permissions.organisations_visible)
 
@@ -251,7 +252,7 @@ class PartnershipViewSet(ServiceModelViewSet):
 
 class StakeholderMappingFilter(_WithinFilterMixin, VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_within", label="Mapped in this jurisdiction or below"
+        queryset=Jurisdiction.objects.all(), method="filter_within", label=_("Mapped in this jurisdiction or below")
     )
 
     class Meta:
@@ -281,7 +282,7 @@ class StakeholderMappingViewSet(ServiceModelViewSet):
 
 class ResourceOfferFilter(_WithinFilterMixin, VisibleFilterSet):
     within = django_filters.ModelChoiceFilter(
-        queryset=Jurisdiction.objects.all(), method="filter_within", label="Offered to this jurisdiction or below"
+        queryset=Jurisdiction.objects.all(), method="filter_within", label=_("Offered to this jurisdiction or below")
     )
 
     class Meta:

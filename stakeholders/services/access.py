@@ -44,7 +44,7 @@ def organisation_member_invite(
 ) -> OrganisationMembership:
     from core.services import user_get_or_invite
 
-    require(permissions.can_change_organisation(actor, organisation), "You may not manage this organisation.")
+    require(permissions.can_change_organisation(actor, organisation), _("You may not manage this organisation."))
     _require_reason(reason)
     user, _created = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
     return organisation_membership_set(actor=actor, organisation=organisation, user=user, role=role, reason=reason)
@@ -53,7 +53,7 @@ def organisation_member_invite(
 @transaction.atomic
 def organisation_membership_remove(*, actor: User, membership: OrganisationMembership, reason: str) -> None:
     require(
-        permissions.can_change_organisation(actor, membership.organisation), "You may not manage this organisation."
+        permissions.can_change_organisation(actor, membership.organisation), _("You may not manage this organisation.")
     )
     _require_reason(reason)
     audit_record(

@@ -7,6 +7,7 @@ from typing import Unpack
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from core.models import User
 from core.permissions import require
@@ -23,7 +24,9 @@ JURISDICTION_FIELDS = ("name", "code", "level", "parent", "population")
 
 @transaction.atomic
 def jurisdiction_create(*, actor: User, **data: Unpack[JurisdictionData]) -> Jurisdiction:
-    require(permissions.can_add_jurisdiction_under(actor, data.get("parent")), "You may not add a jurisdiction there.")
+    require(
+        permissions.can_add_jurisdiction_under(actor, data.get("parent")), _("You may not add a jurisdiction there.")
+    )
     jurisdiction = Jurisdiction()
     assign_fields(jurisdiction, data, JURISDICTION_FIELDS)
     jurisdiction.full_clean(exclude=["path", "depth"])
@@ -39,10 +42,10 @@ def jurisdiction_create(*, actor: User, **data: Unpack[JurisdictionData]) -> Jur
 
 @transaction.atomic
 def jurisdiction_update(*, actor: User, jurisdiction: Jurisdiction, **data: Unpack[JurisdictionData]) -> Jurisdiction:
-    require(permissions.can_change_jurisdiction(actor, jurisdiction), "You may not change this jurisdiction.")
+    require(permissions.can_change_jurisdiction(actor, jurisdiction), _("You may not change this jurisdiction."))
     new_parent = data.get("parent", jurisdiction.parent)
     if new_parent != jurisdiction.parent:
-        require(permissions.can_add_jurisdiction_under(actor, new_parent), "You may not move it there.")
+        require(permissions.can_add_jurisdiction_under(actor, new_parent), _("You may not move it there."))
     old_path = jurisdiction.path
     changes = assign_fields(jurisdiction, data, JURISDICTION_FIELDS)
     jurisdiction.full_clean(exclude=["path", "depth"])
@@ -66,7 +69,7 @@ def jurisdiction_update(*, actor: User, jurisdiction: Jurisdiction, **data: Unpa
 def jurisdiction_role_grant(
     *, actor: User, user: User, jurisdiction: Jurisdiction, role: str, reason: str = ""
 ) -> JurisdictionRole:
-    require(permissions.can_grant_roles_in(actor, jurisdiction), "You may not grant roles in this jurisdiction.")
+    require(permissions.can_grant_roles_in(actor, jurisdiction), _("You may not grant roles in this jurisdiction."))
     granted, _created = JurisdictionRole.objects.get_or_create(user=user, jurisdiction=jurisdiction, role=role)
     audit_record(
         actor=actor,
@@ -81,7 +84,9 @@ def jurisdiction_role_grant(
 
 @transaction.atomic
 def jurisdiction_role_revoke(*, actor: User, role: JurisdictionRole, reason: str = "") -> None:
-    require(permissions.can_grant_roles_in(actor, role.jurisdiction), "You may not revoke roles in this jurisdiction.")
+    require(
+        permissions.can_grant_roles_in(actor, role.jurisdiction), _("You may not revoke roles in this jurisdiction.")
+    )
     audit_record(
         actor=actor,
         action="role.revoke",

@@ -40,7 +40,7 @@ ORGANISATION_FIELDS = (
 
 def _require_jurisdiction_in_scope(actor: User, jurisdiction: Jurisdiction | None) -> None:
     if jurisdiction is not None and not permissions.jurisdictions_manageable(actor).filter(pk=jurisdiction.pk).exists():
-        raise ValidationError({"jurisdiction": "You may only register organisations in your own jurisdictions."})
+        raise ValidationError({"jurisdiction": _("You may only register organisations in your own jurisdictions.")})
 
 
 @transaction.atomic
@@ -58,7 +58,7 @@ def organisation_create(*, actor: User, **data: Unpack[OrganisationData]) -> Org
 
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **data: Unpack[OrganisationData]) -> Organisation:
-    require(permissions.can_change_organisation(actor, organisation), "You may not change this organisation.")
+    require(permissions.can_change_organisation(actor, organisation), _("You may not change this organisation."))
     if "parent" in data and data["parent"] != organisation.parent:
         require_visible(actor, parent=data["parent"])
     require_visible(actor, sector=data.get("sector"))
@@ -76,7 +76,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **data: Unpa
 def organisation_membership_set(
     *, actor: User, organisation: Organisation, user: User, role: str, reason: str = ""
 ) -> OrganisationMembership:
-    require(permissions.can_change_organisation(actor, organisation), "You may not manage this organisation.")
+    require(permissions.can_change_organisation(actor, organisation), _("You may not manage this organisation."))
     membership, _created = OrganisationMembership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role}
     )

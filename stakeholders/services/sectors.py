@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Unpack
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.models import User
 from core.permissions import require
@@ -20,7 +21,7 @@ SECTOR_FIELDS = ("name", "code", "is_security", "description")
 
 @transaction.atomic
 def sector_create(*, actor: User, **data: Unpack[SectorData]) -> Sector:
-    require(permissions.can_manage_sectors(actor), "Only a platform admin may add sectors.")
+    require(permissions.can_manage_sectors(actor), _("Only a platform admin may add sectors."))
     sector = Sector()
     assign_fields(sector, data, SECTOR_FIELDS)
     sector.full_clean()
@@ -31,7 +32,7 @@ def sector_create(*, actor: User, **data: Unpack[SectorData]) -> Sector:
 
 @transaction.atomic
 def sector_update(*, actor: User, sector: Sector, **data: Unpack[SectorData]) -> Sector:
-    require(permissions.can_manage_sectors(actor), "Only a platform admin may change sectors.")
+    require(permissions.can_manage_sectors(actor), _("Only a platform admin may change sectors."))
     changes = assign_fields(sector, data, SECTOR_FIELDS)
     sector.full_clean()
     sector.save()
