@@ -127,12 +127,14 @@ class ActionPlan(models.Model):
     period_end = models.DateField(_("period to"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     rag_amber_below = models.PositiveSmallIntegerField(
+        # Translators: xgettext:no-python-format (a label, never formatted)
         _("amber below (% of expected progress)"),
         default=90,
         validators=[MaxValueValidator(100)],
         help_text=_("An action whose progress falls below this share of the progress expected by now is amber."),
     )
     rag_red_below = models.PositiveSmallIntegerField(
+        # Translators: xgettext:no-python-format (a label, never formatted)
         _("red below (% of expected progress)"),
         default=60,
         validators=[MaxValueValidator(100)],
