@@ -64,10 +64,8 @@ def organisation_ids(user: User) -> frozenset[int]:
 
 
 def committee_ids(user: User) -> Any:
-    """The committees the user currently sits on (a subquery)."""
-    from coordination.permissions import memberships_of
-
-    return memberships_of(user).values("committee_id")
+    """The committees the user currently sits on: the role resolver's principals (read once per request)."""
+    return sorted(roles.principals(user, GranteeKind.COMMITTEE))
 
 
 def _jurisdictions_q(paths: tuple[str, ...], field: str = "jurisdiction") -> Q:

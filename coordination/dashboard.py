@@ -76,11 +76,8 @@ def reviews_due(request: HttpRequest) -> dict[str, Any] | None:
 @register_roles
 def committee_roles(request: HttpRequest) -> list[tuple[str, str, str]]:
     """Chair, co-chair, secretary, member... of each committee the user sits on today."""
-    memberships = permissions.memberships_of(request.user).select_related("committee")
-    return [
-        (str(m.get_role_display()), str(m.committee), m.committee.get_absolute_url())
-        for m in memberships.order_by("role", "committee__name")
-    ]
+    seats = sorted(permissions.seats_of(request.user), key=lambda m: (m.role, m.committee.name))
+    return [(str(m.get_role_display()), str(m.committee), m.committee.get_absolute_url()) for m in seats]
 
 
 PANELS = [

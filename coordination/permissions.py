@@ -65,10 +65,23 @@ def memberships_of(user: AnyUser) -> QuerySet[CommitteeMembership]:
     return CommitteeMembership.objects.filter(current_memberships_q(), person__user_id=user.pk or 0)
 
 
+@roles.provider("coordination")
+def current_seats(user: User) -> tuple[CommitteeMembership, ...]:
+    """The user's current seats, each with its committee, by committee name: read once per request
+    and shared by the committee principals, the dashboard's panels and its list of roles."""
+    return tuple(memberships_of(user).select_related("committee").order_by("committee__name"))
+
+
+def seats_of(user: AnyUser | None) -> tuple[CommitteeMembership, ...]:
+    """:func:`current_seats` through the role resolver (nothing for anonymous or inactive users)."""
+    seats: tuple[CommitteeMembership, ...] = roles.of(user, "coordination", ())
+    return seats
+
+
 @roles.principal_provider(GranteeKind.COMMITTEE)
 def committee_principals(user: User) -> frozenset[int]:
     """The committees the user currently sits on: a grant to a committee means its current members."""
-    return frozenset(memberships_of(user).values_list("committee_id", flat=True))
+    return frozenset(m.committee_id for m in seats_of(user))
 
 
 @roles.bulk_principal_provider(GranteeKind.COMMITTEE)

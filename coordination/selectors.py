@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -365,7 +366,7 @@ def decisions_open_owned_by(user: AnyUser) -> QuerySet[Decision]:
 
 def my_committees(user: AnyUser) -> list[CommitteeMembership]:
     """The user's current memberships, each committee with its next planned meeting."""
-    memberships = list(permissions.memberships_of(user).select_related("committee").order_by("committee__name"))
+    memberships = [copy.copy(m) for m in permissions.seats_of(user)]  # the request's seats, read once
     now = timezone.now()
     next_meetings: dict[int, Meeting] = {}
     ids = [m.committee_id for m in memberships]

@@ -76,33 +76,17 @@ class SharingRoles:
 
 @roles.provider("infosharing")
 def sharing_roles(user: User) -> SharingRoles:
-    """One query: the user's organisations, current committees and sharing-admin appointments."""
-    from django.db.models import CharField, Value
-
-    from coordination.permissions import memberships_of
+    """The user's organisations and current committees come from the role resolver's principals
+    (read once per request, shared with every app); only the sharing-admin appointments are read here."""
     from infosharing.models import SharingAdmin
-    from stakeholders.models import OrganisationMembership
 
-    orgs = OrganisationMembership.objects.filter(user=user).annotate(k=Value("o", output_field=CharField()))
-    committees = memberships_of(user).annotate(k=Value("c", output_field=CharField()))
-    admins = SharingAdmin.objects.filter(user=user).annotate(k=Value("a", output_field=CharField()))
-    rows = (
-        orgs.order_by()
-        .values_list("k", "organisation_id")
-        .union(
-            committees.order_by().values_list("k", "committee_id"),
-            admins.order_by().values_list("k", "organisation_id"),
-            all=True,
-        )
-    )
-    found: dict[str, set[int]] = {"o": set(), "c": set(), "a": set()}
-    for kind, pk in rows:
-        found[kind].add(pk)
     return SharingRoles(
         user_id=user.pk,
-        organisation_ids=frozenset(found["o"]),
-        committee_ids=frozenset(found["c"]),
-        sharing_admin_org_ids=frozenset(found["a"]),
+        organisation_ids=roles.principals(user, GranteeKind.ORGANISATION),
+        committee_ids=roles.principals(user, GranteeKind.COMMITTEE),
+        sharing_admin_org_ids=frozenset(
+            SharingAdmin.objects.filter(user=user).values_list("organisation_id", flat=True)
+        ),
         is_platform_admin=is_platform_admin(user),
     )
 
