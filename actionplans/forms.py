@@ -254,8 +254,9 @@ def partner_formset(data: Any = None, *, user: Any, initial: list[dict[str, Any]
     choices: list[tuple[Any, str]] | None = None
     for form in [*formset.forms, formset.empty_form]:
         field = form.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
         if choices is None:
-            choices = list(field.choices)
+            choices = list(field.choices)  # type: ignore[arg-type]
         field.widget.choices = choices
     return formset
 

@@ -223,14 +223,39 @@ class IndicatorLine:
 
 
 def _target_for(targets: list[IndicatorTarget], as_of: date | None) -> Decimal | None:
-    numeric = [t for t in targets if t.value is not None]
-    if not numeric:
-        return None
-    if as_of is not None:
-        current = [t for t in numeric if t.period_start <= as_of]
-        if current:
-            return current[-1].value
-    return numeric[0].value
+    """The target of the latest period begun by ``as_of`` (targets come ordered by period), else
+    the first one."""
+    found: Decimal | None = None
+    for t in targets:
+        if t.value is None:
+            continue
+        if found is None or (as_of is not None and t.period_start <= as_of):
+            found = t.value
+        if as_of is None or t.period_start > as_of:
+            break
+    return found
+
+
+# What a roll-up line shows of a linked child indicator and its plan (fewer columns, fewer objects).
+LINE_FIELDS = (
+    "id",
+    "plan_id",
+    "parent_id",
+    "code",
+    "name",
+    "measure",
+    "unit",
+    "direction",
+    "cumulative",
+    "aggregation",
+    "baseline_value",
+    "weight",
+    "local_only",
+    "plan__id",
+    "plan__title",
+    "plan__jurisdiction_id",
+    "plan__local_only",
+)
 
 
 def indicator_lines(indicators: list[Indicator], *, roll_up: bool = True) -> list[IndicatorLine]:
@@ -242,7 +267,7 @@ def indicator_lines(indicators: list[Indicator], *, roll_up: bool = True) -> lis
     frontier = list(by_id)
     depth = 0
     while roll_up and frontier and depth < MAX_DEPTH:
-        rows = list(Indicator.objects.filter(parent_id__in=frontier).select_related("plan", "plan__jurisdiction"))
+        rows = list(Indicator.objects.filter(parent_id__in=frontier).select_related("plan").only(*LINE_FIELDS))
         frontier = []
         for child in rows:
             if child.pk in by_id:
@@ -395,9 +420,16 @@ def plan_overview(user: User, plan: ActionPlan, on: date | None = None) -> Overv
 def plan_rollup(user: User, plan: ActionPlan) -> list[IndicatorLine]:
     """The plan's indicators with the roll-up over linked child-plan indicators: the aggregate
     counts every linked place (it reveals no detail); the places listed are those the user may see."""
-    indicators = list(restrict(Indicator.objects.filter(plan=plan), user).order_by("code"))
+    # The plan's indicators and their linked children are read unrestricted (aggregates count every
+    # linked place); one permission query over all their ids then decides which lines and which
+    # listed places the user sees, instead of compiling the indicator rule twice.
+    indicators = list(Indicator.objects.filter(plan=plan).order_by("code"))
     lines = indicator_lines(indicators)
-    _mark_visible_children(user, lines)
+    ids = [line.indicator.pk for line in lines] + [c.indicator.pk for line in lines for c in line.children]
+    allowed = set(restrict(Indicator.objects.filter(pk__in=ids), user).values_list("pk", flat=True)) if ids else set()
+    lines = [line for line in lines if line.indicator.pk in allowed]
+    for line in lines:
+        line.visible_children = [c for c in line.children if c.indicator.pk in allowed]
     return lines
 
 

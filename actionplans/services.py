@@ -623,7 +623,8 @@ def _is_own_principal(actor: User, kind: str, grantee_id: Any) -> bool:
 def action_unshare(*, actor: User, grant: ActionGrant, reason: str) -> ActionGrant:
     """Withdraw an explicit share of an action (audited, with the reason)."""
     require(allows(actor, grant.target, Perm.MANAGE), _("You may not change who this action is shared with."))
-    return grants.grant_revoke(actor=actor, grant=grant, reason=reason)
+    grants.grant_revoke(actor=actor, grant=grant, reason=reason)
+    return grant
 
 
 @transaction.atomic

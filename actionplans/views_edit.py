@@ -167,7 +167,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user, pk)
     _require_manage(user, plan)
     nexts = [
-        (s, ActionPlan.Status(s).label)
+        (s, str(ActionPlan.Status(s).label))
         for s in services.PLAN_TRANSITIONS.get(plan.status, ())
         if not (s == ActionPlan.Status.ACTIVE and plan.status == ActionPlan.Status.CONSULTATION)
     ]

@@ -201,6 +201,8 @@ class PlanViewSet(_Base):
 
 
 class ActionFilter(VisibleFilterSet):
+    narrow_only_given = True  # a hot list: no permission rule per filter the request does not use
+
     class Meta:
         model = Action
         fields = ["plan", "objective", "status", "kind", "lead_organisation"]

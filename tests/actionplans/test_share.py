@@ -3,11 +3,14 @@ themselves, audited; it gives access to that one action, and withdrawing it take
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
 from actionplans.models import ActionGrant
 from core.models import AuditEvent
+from stakeholders.models import Organisation
 from tests.factories import OrganisationFactory
 
 
@@ -78,7 +81,9 @@ def test_nobody_shares_with_themselves_nor_with_an_invisible_grantee(pw, client_
     url = reverse("actionplans:action-share", args=[pw.a2.pk])
     mine = client_for(pw.alice).post(url, _share(pw, grantee_kind="user", person="alice@example.org"))
     assert mine.status_code == 200 and "Nobody gains access by their own act" in mine.content.decode()
-    hidden = OrganisationFactory(name="Dormant Trust", jurisdiction=pw.other_district, is_active=False)
+    hidden = cast(
+        Organisation, OrganisationFactory(name="Dormant Trust", jurisdiction=pw.other_district, is_active=False)
+    )
     bad = client_for(pw.alice).post(url, _share(pw, organisation=hidden.pk))
     assert bad.status_code == 200 and "Select a valid choice" in bad.content.decode()
     api = reverse("api:action-shares", args=[pw.a2.pk])

@@ -42,6 +42,123 @@ def api(default: Outcome, **exceptions: Outcome) -> dict[str, Outcome]:
 
 
 ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
+    ("actionplans:action-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:action-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:action-edit", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:action-edit", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:action-share", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:action-share", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:action-unshare", "GET"): page(405),
+    ("actionplans:action-unshare", "POST"): page(
+        403, platform_admin=302, coordinator=302, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:allocation-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:allocation-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:evaluation-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:evaluation-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:evaluation-edit", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("actionplans:evaluation-edit", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("actionplans:indicator-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:indicator-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:indicator-edit", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("actionplans:indicator-edit", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("actionplans:lesson-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:lesson-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:lesson-to-action", "GET"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("actionplans:lesson-to-action", "POST"): page(
+        404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
+    ),
+    ("actionplans:objective-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:objective-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:objective-edit", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:objective-edit", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:plan-create", "GET"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
+    ("actionplans:plan-create", "POST"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
+    ("actionplans:plan-edit", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:plan-edit", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:plan-status", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:plan-status", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:tranche-cancel", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:tranche-cancel", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:tranche-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:tranche-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:tranche-disburse", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:tranche-disburse", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("api:action-shares", "GET"): api(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("api:action-shares", "POST"): api(
+        403, platform_admin=400, coordinator=400, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("api:action-withdraw-share", "POST"): api(
+        403, platform_admin=400, coordinator=400, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
     ("actionplans:action-detail", "GET"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
     ("actionplans:action-detail", "POST"): page(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
     ("actionplans:evidence-download", "GET"): page(
@@ -984,6 +1101,13 @@ SEGMENT_OBJECTS = {
     "actions": "action",
     "actions/fmt": "csv",
     "indicators": "indicator",
+    "objectives": "objective",
+    "funding": "allocation",
+    "tranches": "tranche",
+    "evaluations": "checkpoint",
+    "lessons": "lesson",
+    "share/grant_pk": "action_grant",
+    "shares/grant_pk": "action_grant",
     "updates": "progress_update",
     "progress-updates": "progress_update",
     "evidence": "evidence",

@@ -89,12 +89,40 @@ def _action_plans(cw: SimpleNamespace) -> dict[str, object]:
         narrative="Two sessions held",
         files=[("minutes.pdf", io.BytesIO(PDF), len(PDF))],
     )
+    allocation = services.allocation_create(
+        actor=cw.alice,
+        plan=plan,
+        title="Youth grants",
+        funder=cw.org,
+        recipient=cw.org,
+        amount=100,
+        currency="EUR",
+        status="committed",
+    )
+    tranche = services.tranche_plan(actor=cw.alice, allocation=allocation, amount=50, planned_on=today)
+    checkpoint = services.evaluation_create(actor=cw.alice, plan=plan, kind="mid_term", due_on=today)
+    lesson = services.lesson_record(actor=cw.alice, plan=plan, text="Plan by school term", checkpoint=checkpoint)
+    partner = OrganisationFactory(name="Harbour Sports Club", sector=cw.civil, jurisdiction=cw.city)
+    action_grant = services.action_share(
+        actor=cw.alice,
+        action=action,
+        grantee_kind="organisation",
+        grantee_id=partner.pk,
+        permission="report",
+        reason="They host the sessions",
+    )
     return {
         "plan": plan,
+        "objective": objective,
         "action": action,
         "indicator": indicator,
         "progress_update": update,
         "evidence": update.evidence.get(),
+        "allocation": allocation,
+        "tranche": tranche,
+        "checkpoint": checkpoint,
+        "lesson": lesson,
+        "action_grant": action_grant,
     }
 
 
