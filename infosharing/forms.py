@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -270,3 +270,170 @@ class OversightForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_visible(user)  # type: ignore[attr-defined]
+
+
+class AgreementEditForm(AgreementForm):
+    """The agreement's terms, as they stand, with the version read (a change made meanwhile is
+    refused), a reason (required once it is in force) and the confirmation that a material change
+    sends it back to the parties for signature."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        help_text=_("Required once the agreement is in force; kept in the audit trail."),
+    )
+    resign = forms.BooleanField(
+        label=_(
+            "I understand: a change to the purpose, information, parties or primary users returns the "
+            "agreement to draft until every party signs again."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: User, instance: SharingAgreement, **kwargs: Any) -> None:
+        initial = {
+            "categories_text": "\n".join(instance.categories),
+            "party_organisations": list(instance.parties.values_list("organisation_id", flat=True)),
+            "version": instance.updated_at.isoformat(),
+            **kwargs.pop("initial", {}),
+        }
+        super().__init__(*args, user=user, instance=instance, initial=initial, **kwargs)
+        party_ids = list(instance.parties.values_list("organisation_id", flat=True))
+        self.fields["party_organisations"].queryset = (  # type: ignore[attr-defined]
+            organisations_visible(user) | Organisation.objects.filter(pk__in=party_ids)
+        ).distinct()
+        committee_ids = list(instance.client_committees.values_list("pk", flat=True))
+        from coordination.models import Committee
+
+        self.fields["client_committees"].queryset = (  # type: ignore[attr-defined]
+            committees_visible(user) | Committee.objects.filter(pk__in=committee_ids)
+        ).distinct()
+        self.fields["client_committees"].required = False
+
+    def parties(self) -> list[tuple[Organisation, str]]:
+        roles = dict(self.instance.parties.values_list("organisation_id", "role"))
+        return [
+            (o, roles.get(o.pk, AgreementParty.Role.BOTH)) for o in self.cleaned_data.get("party_organisations", [])
+        ]
+
+    def changes(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        out = {name: d[name] for name in self._meta.fields if name in d}  # type: ignore[union-attr]
+        out["categories"] = self.categories()
+        out["parties"] = self.parties()
+        out["client_committees"] = list(d.get("client_committees") or [])
+        return out
+
+
+class TemplateHeadForm(StyledFormMixin, forms.Form):
+    """A template's name and description (its fields come in ``TemplateFieldFormSet``)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_active = forms.BooleanField(label=_("In use (offered for new items)"), required=False, initial=True)
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class TemplateFieldForm(StyledFormMixin, forms.Form):
+    """One field of a template: its name, label, type, whether required, help, and choices."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=60, help_text=_("Letters, digits and underscores, for example ward_name.")
+    )
+    label = forms.CharField(label=_("Label"), max_length=120, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=Template.FieldType.choices)
+    required = forms.BooleanField(label=_("Required"), required=False)
+    help = forms.CharField(label=_("Help"), max_length=500, required=False)
+    choices_text = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For “One of a list”: one choice per line."),
+    )
+
+    def has_changed(self) -> bool:
+        """A row with nothing typed in is no field (its type list always has a value)."""
+        if not self.is_bound:
+            return False
+        return any((self.data.get(self.add_prefix(n)) or "").strip() for n in ("name", "label", "help", "choices_text"))
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name.isidentifier():
+            raise forms.ValidationError(_("Use letters, digits and underscores only, not starting with a digit."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        choices = [c.strip() for c in (data.get("choices_text") or "").splitlines() if c.strip()]
+        if data.get("type") == Template.FieldType.CHOICE:
+            if not choices:
+                self.add_error("choices_text", _("List at least one choice, one per line."))
+            elif len(set(choices)) != len(choices):
+                self.add_error("choices_text", _("Each choice is listed once."))
+        elif choices:
+            self.add_error("choices_text", _("Only a “One of a list” field has choices."))
+        data["choices"] = choices
+        return data
+
+    def definition(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "label": d.get("label") or "",
+            "type": d["type"],
+            "required": d.get("required", False),
+            "help": d.get("help") or "",
+            "choices": d.get("choices", []),
+        }
+
+
+if TYPE_CHECKING:
+    _Rows = forms.BaseFormSet[TemplateFieldForm]
+else:
+    _Rows = forms.BaseFormSet
+
+
+class TemplateFieldRows(_Rows):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        names = [f.cleaned_data["name"] for f in self.kept()]
+        if not names:
+            raise forms.ValidationError(_("A template has at least one field."))
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise forms.ValidationError(_("Two fields are named %(name)s.") % {"name": twice[0]})
+
+    def kept(self) -> list[TemplateFieldForm]:
+        return [
+            f
+            for f in self.forms
+            if f.has_changed() and f.is_valid() and not (self.can_delete and f.cleaned_data.get("DELETE"))
+        ]
+
+    def definitions(self) -> list[dict[str, Any]]:
+        return [f.definition() for f in self.kept()]
+
+
+TemplateFieldFormSet: type[TemplateFieldRows] = forms.formset_factory(  # type: ignore[assignment]
+    TemplateFieldForm, formset=TemplateFieldRows, extra=2, can_delete=True, max_num=50, validate_max=True
+)
+
+
+def template_field_initial(template: Template) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f["name"],
+            "label": f.get("label", ""),
+            "type": f["type"],
+            "required": f.get("required", False),
+            "help": f.get("help", ""),
+            "choices_text": "\n".join(f.get("choices", [])),
+        }
+        for f in template.fields
+    ]

@@ -18,6 +18,7 @@ from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from coordination.models import Committee, CommitteeMembership
@@ -292,6 +293,231 @@ def agreement_create(
     return agreement
 
 
+#: Terms a party signs for: changing one on a signed agreement needs every party to sign again.
+MATERIAL_TERMS = (
+    "purpose",
+    "categories",
+    "lawful_basis",
+    "special_category",
+    "criminal_offence",
+    "special_condition",
+    "impact_assessment",
+    "retention_days",
+    "primary_user_roles",
+    "max_tlp",
+    "parties",
+    "client_committees",
+)
+#: Terms that may change in any status but expired (with a reason once the agreement is in force).
+OTHER_TERMS = (
+    "title",
+    "summary",
+    "disposal",
+    "security_measures",
+    "rights_handling",
+    "training_required",
+    "release_approval_required",
+    "review_interval_months",
+    "next_review",
+    "ends_on",
+)
+
+
+def _term_label(name: str) -> str:
+    if name == "parties":
+        return str(_("the parties"))
+    return str(getattr(SharingAgreement._meta.get_field(name), "verbose_name", name))
+
+
+def _term_value(agreement: SharingAgreement, name: str) -> Any:
+    if name == "parties":
+        return sorted(agreement.parties.values_list("organisation_id", flat=True))
+    if name == "client_committees":
+        return sorted(agreement.client_committees.values_list("pk", flat=True))
+    if name == "impact_assessment":
+        return agreement.impact_assessment_id
+    if name == "categories":
+        return list(agreement.categories)
+    return getattr(agreement, name)
+
+
+def _new_term_value(name: str, value: Any) -> Any:
+    if name == "parties":
+        return sorted(org.pk for org, _role in value)
+    if name == "client_committees":
+        return sorted(c.pk for c in value)
+    if name == "impact_assessment":
+        return value.pk if value is not None else None
+    if name == "categories":
+        return _clean_categories(value)
+    return value
+
+
+def agreement_update(
+    *,
+    actor: User,
+    agreement: SharingAgreement,
+    version: datetime | str | None,
+    changes: dict[str, Any],
+    reason: str = "",
+    resign: bool = False,
+) -> SharingAgreement:
+    """Edit an agreement. Only its parties' sharing admins (or a platform admin) edit it, and the
+    editor stays sharing admin of one of the parties. A draft changes freely (signatures collected
+    before a material change are withdrawn: they signed other terms). Once signed into force
+    (active or suspended), a change to a material term (``MATERIAL_TERMS``) sends the agreement back
+    to draft for every party to sign again, which stops new sharing at once, and must be confirmed
+    (``resign``); other terms change with a reason. An expired agreement does not change. Grants the
+    new terms no longer allow (a party or client committee removed, a category or label no longer
+    covered) are revoked and the visibility table rewritten, so access ends on the next request.
+    ``version`` is the ``updated_at`` the editor read: a change made meanwhile is refused."""
+    with refusals_logged(actor=actor, action="agreement.update", agreement=agreement):
+        agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+        _require_manage(actor, agreement)
+        given = version if isinstance(version, datetime) else parse_datetime(str(version or ""))
+        if given is None or given != agreement.updated_at:
+            raise ValidationError(
+                {
+                    "version": [
+                        _("Someone changed this agreement after you opened it: reload it and make your change again.")
+                    ]
+                }
+            )
+        if agreement.status == SharingAgreement.Status.EXPIRED:
+            raise ValidationError(_("An expired agreement cannot be changed; write a new one."))
+        unknown = set(changes) - set(MATERIAL_TERMS) - set(OTHER_TERMS)
+        if unknown:
+            raise ValidationError({name: [_("This cannot be changed here.")] for name in sorted(unknown)})
+        diff = {
+            name: (_term_value(agreement, name), _new_term_value(name, value))
+            for name, value in changes.items()
+            if _term_value(agreement, name) != _new_term_value(name, value)
+        }
+        if not diff:
+            return agreement
+        material = [name for name in diff if name in MATERIAL_TERMS]
+        in_force = agreement.status != SharingAgreement.Status.DRAFT
+        errors: dict[str, list[str]] = {}
+        if in_force and not (reason or "").strip():
+            errors["reason"] = [_("Say why the terms of an agreement in force change.")]
+        if in_force and material and not resign:
+            errors["resign"] = [
+                _(
+                    "Changing %(terms)s changes what the parties signed: the agreement returns to draft, "
+                    "stops new sharing and needs every party's signature again. Confirm to go ahead."
+                )
+                % {"terms": ", ".join(_term_label(n) for n in material)}
+            ]
+        if "categories" in diff and not diff["categories"][1]:
+            errors["categories"] = [_("Name at least one category of information.")]
+        if "parties" in changes:
+            party_orgs = [org for org, _role in changes["parties"]]
+            r = perms.roles_of(actor)
+            assert r is not None
+            if not party_orgs:
+                errors["parties"] = [_("An agreement needs at least one party.")]
+            elif len({o.pk for o in party_orgs}) != len(party_orgs):
+                errors["parties"] = [_("Each organisation is a party once.")]
+            elif not r.is_platform_admin and not ({o.pk for o in party_orgs} & r.sharing_admin_org_ids):
+                errors["parties"] = [_("One of the parties must be an organisation you are sharing admin of.")]
+        if "next_review" in diff and diff["next_review"][1] <= timezone.localdate():
+            errors["next_review"] = [_("The next review must be in the future.")]
+        if errors:
+            raise ValidationError(errors)
+        for name in diff:
+            if name in ("parties", "client_committees"):
+                continue
+            setattr(agreement, name, _new_term_value(name, changes[name]) if name == "categories" else changes[name])
+        special = agreement.special_category or agreement.criminal_offence
+        if special and not (agreement.special_condition or "").strip():
+            raise ValidationError(
+                {
+                    "special_condition": [
+                        _("Special-category or criminal-offence data needs the condition that allows processing it.")
+                    ]
+                }
+            )
+        if special and in_force and agreement.impact_assessment_id is None:
+            raise ValidationError(
+                {
+                    "impact_assessment": [
+                        _("Special-category or criminal-offence data needs a linked impact assessment (DPIA).")
+                    ]
+                }
+            )
+        old_status = agreement.status
+        withdrawn: list[int] = []
+        if material:
+            withdrawn = list(agreement.signatories.values_list("pk", flat=True))
+            agreement.signatories.all().delete()
+            agreement.status = SharingAgreement.Status.DRAFT
+        agreement.full_clean()
+        agreement.save()
+        if "parties" in diff:
+            keep = {org.pk: role for org, role in changes["parties"]}
+            agreement.parties.exclude(organisation_id__in=list(keep)).delete()
+            existing = set(agreement.parties.values_list("organisation_id", flat=True))
+            for org, role in changes["parties"]:
+                if org.pk not in existing:
+                    party = AgreementParty(agreement=agreement, organisation=org, role=role)
+                    party.full_clean(exclude=["agreement"])
+                    party.save()
+        if "client_committees" in diff:
+            agreement.client_committees.set(list(changes["client_committees"]))
+        revoked = _grants_recheck(actor, agreement) if material else 0
+        audit_record(
+            actor=actor,
+            action="agreement.update",
+            target=agreement,
+            changes={
+                **{name: [_jsonable(old), _jsonable(new)] for name, (old, new) in diff.items()},
+                **({"status": [old_status, agreement.status]} if old_status != agreement.status else {}),
+                **({"signatures_withdrawn": withdrawn} if withdrawn else {}),
+                **({"grants_revoked": revoked} if revoked else {}),
+            },
+            reason=reason,
+        )
+        forget(actor)
+    return agreement
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _grants_recheck(actor: User, agreement: SharingAgreement) -> int:
+    """Revoke the grants on items citing ``agreement`` that its terms no longer allow (beyond the
+    originating organisation: a party, a client committee, the category, the label), then rewrite
+    those items' visibility rows."""
+    touched: dict[int, InformationItem] = {}
+    revoked = 0
+    grants = ItemGrant.objects.filter(core_grants.active_q(), target__agreement=agreement).select_related(
+        "target", "target__agreement"
+    )
+    for grant in grants:
+        item = grant.target
+        grantee = _grantee_or_none(grant.grantee_kind, grant.grantee_id)
+        if grantee is None or not _beyond_origin(item, grant.grantee_kind, grantee):
+            continue
+        item.agreement = agreement
+        if _covers(agreement, item.category, item.label) or _party_check(item, agreement, grant.grantee_kind, grantee):
+            core_grants.grant_revoke(
+                actor=actor, grant=grant, reason=_("The agreement “%(title)s” changed.") % {"title": agreement.title}
+            )
+            log_event(
+                event=E.REVOKE,
+                actor=actor,
+                item=item,
+                reason=_("The agreement's terms changed."),
+                recipients=[{"kind": grant.grantee_kind, "id": grant.grantee_id}],
+            )
+            touched[item.pk] = item
+            revoked += 1
+    for item in touched.values():
+        visibility_sync(item)
+    return revoked
+
+
 def _require_manage(actor: User, agreement: SharingAgreement) -> None:
     if not allows(actor, agreement, perms.Action.VIEW):
         raise Http404
@@ -353,6 +579,10 @@ def _agreement_status(
         _require_manage(actor, agreement)
         if not (reason or "").strip():
             raise ValidationError({"reason": [_("Say why.")]})
+        if agreement.status == SharingAgreement.Status.EXPIRED:
+            raise ValidationError(_("This agreement has already ended."))
+        if status == SharingAgreement.Status.SUSPENDED and agreement.status != SharingAgreement.Status.ACTIVE:
+            raise ValidationError(_("Only an active agreement is suspended."))
         old = agreement.status
         agreement.status = status
         agreement.save(update_fields=["status", "updated_at"])
@@ -433,9 +663,13 @@ def _clean_field_definitions(fields: Any) -> list[dict[str, Any]]:
         ftype = f.get("type")
         if ftype not in FIELD_TYPES:
             raise ValidationError({"fields": [_("Field %(name)s has an unknown type.") % {"name": name}]})
-        choices = [str(c) for c in f.get("choices") or []]
+        choices = [str(c).strip() for c in f.get("choices") or [] if str(c).strip()]
         if ftype == Template.FieldType.CHOICE and not choices:
             raise ValidationError({"fields": [_("Field %(name)s lists no choices.") % {"name": name}]})
+        if len(set(choices)) != len(choices):
+            raise ValidationError({"fields": [_("Field %(name)s lists a choice twice.") % {"name": name}]})
+        if ftype != Template.FieldType.CHOICE:
+            choices = []
         out.append(
             {
                 "name": name,
@@ -451,20 +685,81 @@ def _clean_field_definitions(fields: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def template_define(
-    *, actor: User, name: str, fields: Any, description: str = "", template: Template | None = None
+    *,
+    actor: User,
+    name: str,
+    fields: Any,
+    description: str = "",
+    template: Template | None = None,
+    is_active: bool | None = None,
+    version: datetime | str | None = None,
 ) -> Template:
+    """Create a template, or change one (``template``, with the ``version`` read: a change made
+    meanwhile is refused). Items keep their values, so once a template is in use a field is not
+    removed, does not change type, does not become required and keeps the choices items hold; a
+    template is retired (``is_active`` false) rather than deleted."""
     require(perms.can_create_agreement(actor), _("Only sharing admins and platform admins define templates."))
     cleaned = _clean_field_definitions(fields)
+    if template is not None:
+        template = Template.objects.select_for_update().get(pk=template.pk)
+        given = version if isinstance(version, datetime) else parse_datetime(str(version or ""))
+        if given is None or given != template.updated_at:
+            raise ValidationError(
+                _("Someone changed this template after you opened it: reload it and make your change again.")
+            )
+        if template.items.exists():
+            problems = _template_in_use_problems(template, cleaned)
+            if problems:
+                raise ValidationError({"fields": problems})
+    old_fields = [f["name"] for f in template.fields] if template is not None else []
     template = template or Template()
     template.name = name
     template.description = description
     template.fields = cleaned
+    if is_active is not None:
+        template.is_active = is_active
     template.full_clean()
     template.save()
     audit_record(
-        actor=actor, action="template.define", target=template, changes={"fields": [f["name"] for f in cleaned]}
+        actor=actor,
+        action="template.define",
+        target=template,
+        changes={"fields": [old_fields, [f["name"] for f in cleaned]], "is_active": template.is_active},
     )
     return template
+
+
+def _template_in_use_problems(template: Template, new_fields: list[dict[str, Any]]) -> list[str]:
+    problems: list[str] = []
+    new = {f["name"]: f for f in new_fields}
+    for old in template.fields:
+        f = new.get(old["name"])
+        label = old.get("label") or old["name"]
+        if f is None:
+            problems.append(
+                _("Items use the field “%(label)s”: it cannot be removed (retire the template instead).")
+                % {"label": label}
+            )
+            continue
+        if f["type"] != old["type"]:
+            problems.append(_("Items hold values of “%(label)s”: its type cannot change.") % {"label": label})
+        if f["required"] and not old.get("required"):
+            problems.append(_("Items were written without “%(label)s”: it cannot become required.") % {"label": label})
+        if f["type"] == Template.FieldType.CHOICE:
+            dropped = [c for c in old.get("choices", []) if c not in f["choices"]]
+            used = [c for c in dropped if template.items.filter(**{f"values__{old['name']}": c}).exists()]
+            if used:
+                problems.append(
+                    _("Items hold the choice “%(choice)s” of “%(label)s”: keep it.")
+                    % {"choice": used[0], "label": label}
+                )
+    for name, f in new.items():
+        if name not in {o["name"] for o in template.fields} and f["required"]:
+            problems.append(
+                _("Items were written without “%(label)s”: a new field of a template in use is optional.")
+                % {"label": f["label"]}
+            )
+    return problems
 
 
 def template_values_clean(template: Template | None, values: dict[str, Any]) -> dict[str, Any]:

@@ -23,8 +23,11 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/new/", views.agreement_create, name="agreement-create"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
     path("agreements/<int:pk>/<slug:action>/", views.agreement_action, name="agreement-action"),
     path("templates/", views.template_list, name="template-list"),
+    path("templates/new/", views.template_create, name="template-create"),
+    path("templates/<int:pk>/edit/", views.template_edit, name="template-edit"),
     path("training/", views.training, name="training"),
     path("permissions/", views.oversight, name="oversight"),
 ]

@@ -435,6 +435,35 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    agreement = selectors.agreement_get_for_user(user, pk)
+    require(allows(user, agreement, perms.Action.MANAGE), _("Only the parties' sharing admins manage this agreement."))
+    if agreement.status == agreement.Status.EXPIRED:
+        messages.error(request, _("An expired agreement cannot be changed; write a new one."))
+        return redirect(agreement.get_absolute_url())
+    form = forms.AgreementEditForm(request.POST or None, user=user, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(
+                actor=user,
+                agreement=agreement,
+                version=form.cleaned_data["version"],
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+                resign=form.cleaned_data["resign"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(
+                form, exc, {"parties": "party_organisations", "categories": "categories_text", "version": "__all__"}
+            )
+        else:
+            messages.success(request, _("Agreement updated."))
+            return redirect(agreement.get_absolute_url())
+    return render(request, "infosharing/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
 @require_POST
 def agreement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request_user(request)
@@ -488,6 +517,58 @@ def template_list(request: HttpRequest) -> HttpResponse:
                 return redirect("infosharing:template-list")
     templates: Any = selectors.templates_visible_to(user)
     return render(request, "infosharing/template_list.html", {"templates": templates, "form": form})
+
+
+@login_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    return _template_form(request, None)
+
+
+@login_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    template = get_or_404(user, selectors.templates_visible_to(user), perms.Action.VIEW, pk=pk)
+    return _template_form(request, template)
+
+
+def _template_form(request: HttpRequest, template: Any) -> HttpResponse:
+    """A template's name and fields, row by row: each field's type chosen from the list, its choices
+    one per line; errors shown on the row they concern."""
+    user = request_user(request)
+    require(perms.can_create_agreement(user), _("Only sharing admins and platform admins define templates."))
+    initial = (
+        {
+            "name": template.name,
+            "description": template.description,
+            "is_active": template.is_active,
+            "version": template.updated_at.isoformat(),
+        }
+        if template is not None
+        else {"is_active": True}
+    )
+    head = forms.TemplateHeadForm(request.POST or None, initial=initial)
+    rows = forms.TemplateFieldFormSet(
+        request.POST or None,
+        initial=forms.template_field_initial(template) if template is not None else None,
+        prefix="fields",
+    )
+    if request.method == "POST" and head.is_valid() and rows.is_valid():
+        try:
+            saved = services.template_define(
+                actor=user,
+                name=head.cleaned_data["name"],
+                description=head.cleaned_data["description"],
+                fields=rows.definitions(),
+                template=template,
+                is_active=head.cleaned_data["is_active"],
+                version=head.cleaned_data["version"] if template is not None else None,
+            )
+        except ValidationError as exc:
+            apply_service_errors(head, exc, {"fields": "__all__"})
+        else:
+            messages.success(request, _("Template “%(name)s” saved.") % {"name": saved.name})
+            return redirect("infosharing:template-list")
+    return render(request, "infosharing/template_form.html", {"form": head, "rows": rows, "template": template})
 
 
 @login_required

@@ -17,6 +17,7 @@ from infosharing.models import (
     AccessLog,
     AccessRequest,
     AgreementParty,
+    AgreementSignatory,
     InformationItem,
     SharingAgreement,
     Template,
@@ -33,8 +34,17 @@ class PartySerializer(serializers.ModelSerializer):
         read_only_fields = ["organisation"]
 
 
+class SignatorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementSignatory
+        fields = ["organisation", "name", "position", "signed_on"]
+        read_only_fields = fields
+
+
 class SharingAgreementSerializer(VisibleModelSerializer):
     parties = PartySerializer(many=True, read_only=True)
+    signatories = SignatorySerializer(many=True, read_only=True)
+    client_committees: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     allows_new_sharing = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,6 +72,8 @@ class SharingAgreementSerializer(VisibleModelSerializer):
             "ends_on",
             "status",
             "parties",
+            "client_committees",
+            "signatories",
             "allows_new_sharing",
             "created_at",
             "updated_at",
@@ -101,6 +113,87 @@ class AgreementCreateSerializer(serializers.Serializer):
         if len(orgs) != len(set(value)):
             raise serializers.ValidationError(_("Invalid pk - object does not exist."))
         return [(orgs[pk], AgreementParty.Role.BOTH) for pk in value]
+
+
+class AgreementUpdateSerializer(serializers.Serializer):
+    """A partial change of the terms. ``version`` is the ``updated_at`` read (a change made
+    meanwhile is refused); ``reason`` is required once the agreement is in force; ``resign``
+    confirms that a material change returns it to draft for every party to sign again."""
+
+    version = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    resign = serializers.BooleanField(default=False)
+    title = serializers.CharField(max_length=200, required=False)
+    purpose = serializers.CharField(max_length=5000, required=False)
+    summary = serializers.CharField(max_length=3000, required=False)
+    categories = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    lawful_basis = serializers.ChoiceField(choices=SharingAgreement.LawfulBasis.choices, required=False)
+    parties = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, allow_empty=False
+    )
+    client_committees = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False
+    )
+    disposal = serializers.CharField(max_length=2000, required=False)
+    security_measures = serializers.CharField(max_length=3000, required=False)
+    rights_handling = serializers.CharField(max_length=3000, required=False)
+    primary_user_roles = serializers.CharField(max_length=2000, required=False)
+    next_review = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    max_tlp = serializers.ChoiceField(choices=TLP.choices, required=False)
+    special_category = serializers.BooleanField(required=False)
+    criminal_offence = serializers.BooleanField(required=False)
+    special_condition = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    retention_days = serializers.IntegerField(min_value=1, max_value=100 * 366, required=False)
+    review_interval_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
+    training_required = serializers.BooleanField(required=False)
+    release_approval_required = serializers.BooleanField(required=False)
+
+    def validate_parties(self, value: list[int]) -> list[tuple[Organisation, str]]:
+        from stakeholders.permissions import organisations_visible
+
+        agreement: SharingAgreement = self.context["agreement"]
+        roles = dict(agreement.parties.values_list("organisation_id", "role"))
+        user = self.context["request"].user
+        found = (organisations_visible(user) | Organisation.objects.filter(pk__in=list(roles))).filter(pk__in=value)
+        orgs = {o.pk: o for o in found.distinct()}
+        if len(orgs) != len(set(value)):
+            raise serializers.ValidationError("Invalid pk - object does not exist.")
+        return [(orgs[pk], roles.get(pk, AgreementParty.Role.BOTH)) for pk in value]
+
+    def validate_client_committees(self, value: list[int]) -> list[Any]:
+        from coordination.models import Committee
+        from coordination.permissions import committees_visible
+
+        agreement: SharingAgreement = self.context["agreement"]
+        current = list(agreement.client_committees.values_list("pk", flat=True))
+        user = self.context["request"].user
+        found = (committees_visible(user) | Committee.objects.filter(pk__in=current)).filter(pk__in=value).distinct()
+        committees = list(found)
+        if len(committees) != len(set(value)):
+            raise serializers.ValidationError("Invalid pk - object does not exist.")
+        return committees
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.validated_data.items() if k not in ("version", "reason", "resign")}
+
+
+class SignSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    name = serializers.CharField(max_length=200)
+    position = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    signed_on = serializers.DateField()
+
+    def validate_organisation(self, value: int) -> Organisation:
+        agreement: SharingAgreement = self.context["agreement"]
+        org = Organisation.objects.filter(pk=value, sharing_parties__agreement=agreement).first()
+        if org is None:
+            raise serializers.ValidationError("Only a party to the agreement signs it.")
+        return org
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
 
 
 class TemplateSerializer(serializers.ModelSerializer):

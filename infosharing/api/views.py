@@ -25,26 +25,98 @@ from infosharing.api.serializers import (
     AccessRequestAskSerializer,
     AccessRequestSerializer,
     AgreementCreateSerializer,
+    AgreementUpdateSerializer,
     DecideSerializer,
     InformationItemListSerializer,
     InformationItemSerializer,
     ItemCreateSerializer,
+    ReasonSerializer,
     RelabelSerializer,
     ShareSerializer,
     SharingAgreementSerializer,
+    SignSerializer,
 )
 from infosharing.models import AccessLog, AccessRequest, InformationItem, SharingAgreement
 
 
 class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Agreements the caller is party to (or manages). Create: sharing admins and platform admins."""
+    """Agreements the caller is party to (or manages). Create: sharing admins and platform admins.
+    Change (PATCH), sign, activate, suspend, expire, review: the parties' sharing admins, through the
+    same services as the pages (not visible: 404; visible but not theirs: 403; bad input: 400)."""
 
     serializer_class = SharingAgreementSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[SharingAgreement]:
         if getattr(self, "swagger_fake_view", False):
             return SharingAgreement.objects.none()
-        return selectors.agreements_visible_to(self.actor).order_by("title", "id")
+        return (
+            selectors.agreements_visible_to(self.actor)
+            .prefetch_related("signatories", "client_committees")
+            .order_by("title", "id")
+        )
+
+    def _agreement(self, pk: Any) -> SharingAgreement:
+        return selectors.agreement_get_for_user(self.actor, pk)
+
+    def _done(self, agreement: SharingAgreement) -> Response:
+        return Response(SharingAgreementSerializer(self._agreement(agreement.pk)).data)
+
+    @extend_schema(request=AgreementUpdateSerializer, responses=SharingAgreementSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        agreement = self._agreement(pk)
+        s = AgreementUpdateSerializer(data=request.data, context={"request": request, "agreement": agreement})
+        s.is_valid(raise_exception=True)
+        agreement = services.agreement_update(
+            actor=self.actor,
+            agreement=agreement,
+            version=s.validated_data["version"],
+            changes=s.changes(),
+            reason=s.validated_data["reason"],
+            resign=s.validated_data["resign"],
+        )
+        return self._done(agreement)
+
+    @extend_schema(request=SignSerializer, responses=SharingAgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        agreement = self._agreement(pk)
+        s = SignSerializer(data=request.data, context={"agreement": agreement})
+        s.is_valid(raise_exception=True)
+        services.agreement_sign(actor=self.actor, agreement=agreement, **s.validated_data)
+        return self._done(agreement)
+
+    @extend_schema(request=None, responses=SharingAgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        agreement = services.agreement_activate(actor=self.actor, agreement=self._agreement(pk))
+        return self._done(agreement)
+
+    @extend_schema(request=ReasonSerializer, responses=SharingAgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str | None = None) -> Response:
+        agreement = self._agreement(pk)
+        s = ReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._done(services.agreement_suspend(actor=self.actor, agreement=agreement, **s.validated_data))
+
+    @extend_schema(request=ReasonSerializer, responses=SharingAgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def expire(self, request: Request, pk: str | None = None) -> Response:
+        agreement = self._agreement(pk)
+        s = ReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._done(services.agreement_expire(actor=self.actor, agreement=agreement, **s.validated_data))
+
+    @extend_schema(request=ReasonSerializer, responses=SharingAgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        agreement = self._agreement(pk)
+        s = ReasonSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        return self._done(
+            services.agreement_review(actor=self.actor, agreement=agreement, notes=s.validated_data["reason"])
+        )
 
     @extend_schema(request=AgreementCreateSerializer, responses=SharingAgreementSerializer)
     def create(self, request: Request) -> Response:

@@ -462,6 +462,24 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:sharing-agreement-detail", "GET"): api(
         404, platform_admin=200, organisation_admin=200, organisation_member=200
     ),
+    ("api:sharing-agreement-detail", "PATCH"): api(
+        404, platform_admin=400, organisation_admin=403, organisation_member=403
+    ),
+    ("api:sharing-agreement-activate", "POST"): api(
+        404, platform_admin=400, organisation_admin=403, organisation_member=403
+    ),
+    ("api:sharing-agreement-expire", "POST"): api(
+        404, platform_admin=400, organisation_admin=403, organisation_member=403
+    ),
+    ("api:sharing-agreement-review", "POST"): api(
+        404, platform_admin=400, organisation_admin=403, organisation_member=403
+    ),
+    ("api:sharing-agreement-sign", "POST"): api(
+        404, platform_admin=400, organisation_admin=403, organisation_member=403
+    ),
+    ("api:sharing-agreement-suspend", "POST"): api(
+        404, platform_admin=400, organisation_admin=403, organisation_member=403
+    ),
     ("api:sharing-agreement-list", "GET"): api(200),
     ("api:sharing-agreement-list", "POST"): api(400),
     ("api:stakeholder-mapping-detail", "GET"): api(404, platform_admin=200, coordinator=200, liaison=200),
@@ -868,6 +886,12 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("infosharing:agreement-detail", "POST"): page(
         404, platform_admin=200, organisation_admin=200, organisation_member=200
     ),
+    ("infosharing:agreement-edit", "GET"): page(
+        404, platform_admin=200, organisation_admin=403, organisation_member=403
+    ),
+    ("infosharing:agreement-edit", "POST"): page(
+        404, platform_admin=200, organisation_admin=403, organisation_member=403
+    ),
     ("infosharing:agreement-list", "GET"): page(200),
     ("infosharing:agreement-list", "POST"): page(200),
     ("infosharing:attachment-add", "GET"): page(405),
@@ -902,6 +926,10 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("infosharing:request-decide", "POST"): page(404, organisation_member=302, no_role=302),
     ("infosharing:request-list", "GET"): page(200),
     ("infosharing:request-list", "POST"): page(200),
+    ("infosharing:template-create", "GET"): page(403, platform_admin=200),
+    ("infosharing:template-create", "POST"): page(403, platform_admin=200),
+    ("infosharing:template-edit", "GET"): page(403, platform_admin=200),
+    ("infosharing:template-edit", "POST"): page(403, platform_admin=200),
     ("infosharing:template-list", "GET"): page(200),
     ("infosharing:template-list", "POST"): page(403, platform_admin=200),
     ("infosharing:training", "GET"): page(403, platform_admin=200),
@@ -1118,6 +1146,7 @@ SEGMENT_OBJECTS = {
     "requests": "access_request",
     "access-requests": "access_request",
     "agreements": "agreement",
+    "templates": "template",
     "*/action": "agreement_action",
     "link-login": "no-such-link",
     "sharing-agreements": "agreement",

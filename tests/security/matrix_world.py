@@ -179,7 +179,9 @@ def _information_sharing(cw: SimpleNamespace) -> dict[str, object]:
     )
     attachment = services.attachment_add(actor=cw.mona, item=item, upload=SimpleUploadedFile("a.txt", b"notes"))
     request = AccessRequest.objects.create(item=item, requester=cw.charlie, reason="I work on this case")
+    template = services.template_define(actor=sana, name="Incident", fields=[{"name": "ward", "type": "text"}])
     return {
+        "template": template,
         "agreement": agreement,
         "item": item,
         "item_grant": grant,
