@@ -1,8 +1,11 @@
-"""Action-plan reminders, registered with the one mechanism in ``core.notifications``: actions
-overdue (to the lead organisation's members and the owner), and quarterly reports due (to the lead
-and partner organisations' members). Each scan reads a fixed number of queries; the message is
-worded at send time after the recipient's right to the action is checked again (the registry's
-``view`` rule); a due key per due date or quarter means each goes once."""
+"""Action-plan reminders and events, registered with the one mechanism in ``core.notifications``:
+actions overdue (to the lead organisation's members and the owner), quarterly reports due (to the
+lead and partner organisations' members), reports still missing ``NOTIFY_ESCALATE_AFTER_DAYS``
+after the quarter (escalated to the plan's coordinators and its owning committee's chairs), and
+the events "a report awaits your review" and "your report was returned". Each scan reads a fixed
+number of queries; the message is worded at send time after the recipient's right to the subject
+is checked again (the registry's ``view`` rule); a due key per due date or quarter means each goes
+once."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +22,13 @@ from django.utils.translation import gettext_lazy
 from actionplans.models import Action, ActionPartner, ActionPlan, ProgressUpdate
 from actionplans.selectors import quarter_start
 from core.models import Delivery, User
-from core.notifications import Content, Due, reminder
-from core.notifications.delivery import site_url
-from stakeholders.models import OrganisationMembership
+from core.notifications import Content, Due, notify, register_kind, reminder
+from core.notifications.delivery import absolute
+from stakeholders.models import JurisdictionRole, OrganisationMembership
+
+
+def escalate_after() -> timedelta:
+    return timedelta(days=getattr(settings, "NOTIFY_ESCALATE_AFTER_DAYS", 14))
 
 
 def _members_of(org_ids: set[int]) -> dict[int, list[User]]:
@@ -42,7 +50,7 @@ def _overdue_content(action: Action, user: User, row: Delivery) -> Content:
         "title": action.title,
         "plan": action.plan.title,
         "due": action.planned_end.isoformat(),
-        "link": f"{site_url()}{action.get_absolute_url()}",
+        "link": absolute(action.get_absolute_url()),
     }
     return Content(title=title, body=body, url=action.get_absolute_url())
 
@@ -64,14 +72,9 @@ def actions_overdue(now: datetime) -> Iterator[Due]:
     members = _members_of({a.lead_organisation_id for a in actions})
     for a in actions:
         recipients = {u.pk: u for u in members.get(a.lead_organisation_id, [])}
-        if a.owner is not None and a.owner.user_id:
-            owner = (
-                User.objects.filter(pk=a.owner.user_id, is_active=True).first()
-                if a.owner.user_id not in recipients
-                else None
-            )
-            if owner is not None:
-                recipients[owner.pk] = owner
+        owner = a.owner.user if a.owner is not None else None
+        if owner is not None:
+            recipients.setdefault(owner.pk, owner)
         yield Due(subject=a, recipients=list(recipients.values()), due_key=a.planned_end.isoformat())
 
 
@@ -83,7 +86,7 @@ def _report_content(action: Action, user: User, row: Delivery) -> Content:
     ) % {
         "title": action.title,
         "plan": action.plan.title,
-        "link": f"{site_url()}{action.get_absolute_url()}",
+        "link": absolute(action.get_absolute_url()),
     }
     return Content(title=title, body=body, url=action.get_absolute_url())
 
@@ -91,6 +94,20 @@ def _report_content(action: Action, user: User, row: Delivery) -> Content:
 def last_quarter(today: date) -> tuple[date, date]:
     end = quarter_start(today) - timedelta(days=1)
     return quarter_start(end), end
+
+
+def _reports_missing(end: date, start: date) -> list[Action]:
+    reported = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"),
+        status__in=[ProgressUpdate.Status.SUBMITTED, ProgressUpdate.Status.ACCEPTED],
+        period_end__gte=start,
+    )
+    return list(
+        Action.objects.filter(status__in=Action.OPEN, plan__status=ActionPlan.Status.ACTIVE, planned_start__lte=end)
+        .filter(~Exists(reported))
+        .select_related("plan__jurisdiction")
+        .order_by("id")[:5000]
+    )
 
 
 @reminder(
@@ -104,16 +121,7 @@ def reports_due(now: datetime) -> Iterator[Due]:
     """After each quarter: open actions that ran in it and have no submitted or accepted report
     ending in it go to the lead and partner organisations' members."""
     start, end = last_quarter(timezone.localdate(now))
-    reported = ProgressUpdate.objects.filter(
-        action=OuterRef("pk"),
-        status__in=[ProgressUpdate.Status.SUBMITTED, ProgressUpdate.Status.ACCEPTED],
-        period_end__gte=start,
-    )
-    actions = list(
-        Action.objects.filter(status__in=Action.OPEN, plan__status=ActionPlan.Status.ACTIVE, planned_start__lte=end)
-        .filter(~Exists(reported))
-        .order_by("id")[:5000]
-    )
+    actions = _reports_missing(end, start)
     partners: dict[int, set[int]] = defaultdict(set)
     for action_id, org_id in ActionPartner.objects.filter(action__in=[a.pk for a in actions]).values_list(
         "action_id", "organisation_id"
@@ -123,3 +131,123 @@ def reports_due(now: datetime) -> Iterator[Due]:
     for a in actions:
         recipients = {u.pk: u for org in {a.lead_organisation_id, *partners[a.pk]} for u in members.get(org, [])}
         yield Due(subject=a, recipients=list(recipients.values()), due_key=start.isoformat())
+
+
+# --- escalation -------------------------------------------------------------------------------------
+
+
+def _escalation_content(action: Action, user: User, row: Delivery) -> Content:
+    title = _("Progress report overdue since the quarter from %(start)s: %(title)s") % {
+        "start": row.due_key,
+        "title": action.title,
+    }
+    body = _(
+        "No progress report on \u201c%(title)s\u201d (%(plan)s) covers the quarter from %(start)s, long after it "
+        "ended. Follow it up with the lead organisation: %(link)s"
+    ) % {
+        "title": action.title,
+        "plan": action.plan.title,
+        "start": row.due_key,
+        "link": absolute(action.get_absolute_url()),
+    }
+    return Content(title=title, body=body, url=action.get_absolute_url())
+
+
+def _coordinators_of(jurisdiction_paths: set[str]) -> dict[str, list[User]]:
+    """Coordinators of each path's jurisdiction or one above it (one query)."""
+    ancestors = {path: {int(p) for p in path.strip("/").split("/") if p.isdigit()} for path in jurisdiction_paths}
+    by_jurisdiction: dict[int, list[User]] = defaultdict(list)
+    for role in JurisdictionRole.objects.filter(
+        role=JurisdictionRole.Role.COORDINATOR, jurisdiction_id__in={i for ids in ancestors.values() for i in ids}
+    ).select_related("user"):
+        by_jurisdiction[role.jurisdiction_id].append(role.user)
+    return {path: [u for jid in ids for u in by_jurisdiction.get(jid, [])] for path, ids in ancestors.items()}
+
+
+def _chairs_of(committee_ids: set[int]) -> dict[int, list[User]]:
+    from coordination.models import CommitteeMembership
+    from coordination.permissions import current_memberships_q
+
+    out: dict[int, list[User]] = defaultdict(list)
+    for m in CommitteeMembership.objects.filter(
+        current_memberships_q(),
+        committee_id__in=committee_ids,
+        role__in=CommitteeMembership.CHAIR_ROLES,
+        person__user__isnull=False,
+    ).select_related("person__user"):
+        assert m.person.user is not None
+        out[m.committee_id].append(m.person.user)
+    return out
+
+
+@reminder(
+    kind="actionplans.report_escalation",
+    label=gettext_lazy("Progress reports overdue (escalated to coordinators and chairs)"),
+    model=Action,
+    build=_escalation_content,
+    select_related=("plan",),
+)
+def reports_escalated(now: datetime) -> Iterator[Due]:
+    """A quarter's report still missing ``NOTIFY_ESCALATE_AFTER_DAYS`` after the quarter ended goes
+    to the plan's coordinators and its owning committee's chairs, once per quarter."""
+    start, end = last_quarter(timezone.localdate(now))
+    if timezone.localdate(now) - end <= escalate_after():
+        return
+    actions = _reports_missing(end, start)
+    coordinators = _coordinators_of({a.plan.jurisdiction.path for a in actions})
+    chairs = _chairs_of({a.plan.owning_committee_id for a in actions if a.plan.owning_committee_id})
+    for a in actions:
+        recipients = {u.pk: u for u in coordinators.get(a.plan.jurisdiction.path, [])}
+        for u in chairs.get(a.plan.owning_committee_id or 0, []):
+            recipients.setdefault(u.pk, u)
+        yield Due(subject=a, recipients=list(recipients.values()), due_key=start.isoformat())
+
+
+# --- events: progress reports ------------------------------------------------------------------------
+
+REPORT_SUBMITTED = "actionplans.report_submitted"
+REPORT_RETURNED = "actionplans.report_returned"
+
+
+def _submitted_content(update: ProgressUpdate, user: User, row: Delivery) -> Content:
+    title = _("A progress report awaits review: %(plan)s") % {"plan": update.plan.title}
+    return Content(
+        title=title, body=f"{title}\n\n{absolute(update.get_absolute_url())}\n", url=update.get_absolute_url()
+    )
+
+
+def _returned_content(update: ProgressUpdate, user: User, row: Delivery) -> Content:
+    title = _("Your progress report was returned: %(subject)s") % {"subject": str(update)}
+    body = _("It was returned with this note:\n\n%(note)s\n\nCorrect it and submit it again: %(link)s") % {
+        "note": update.review_note,
+        "link": absolute(update.get_absolute_url()),
+    }
+    return Content(title=title, body=body, url=update.get_absolute_url())
+
+
+register_kind(
+    kind=REPORT_SUBMITTED,
+    label=gettext_lazy("Progress reports to review"),
+    model=ProgressUpdate,
+    build=_submitted_content,
+    select_related=("plan", "action", "indicator"),
+)
+register_kind(
+    kind=REPORT_RETURNED,
+    label=gettext_lazy("My progress reports returned"),
+    model=ProgressUpdate,
+    build=_returned_content,
+    select_related=("plan", "action", "indicator"),
+)
+
+
+def report_submitted(*, update: ProgressUpdate) -> None:
+    """The plan's coordinators (its jurisdiction or above) are told, once per submission."""
+    reviewers = _coordinators_of({update.plan.jurisdiction.path}).get(update.plan.jurisdiction.path, [])
+    notify(kind=REPORT_SUBMITTED, subject=update, recipients=reviewers, due_key=f"v{update.version}")
+
+
+def report_returned(*, update: ProgressUpdate) -> None:
+    """Its author is told, with the reviewer's note, once per return."""
+    if update.created_by is not None:
+        notify(kind=REPORT_RETURNED, subject=update, recipients=[update.created_by], due_key=f"v{update.version}")

@@ -846,23 +846,11 @@ def progress_update_submit(
 
 
 def _notify_reviewers(update: ProgressUpdate) -> None:
-    from core.services import notification_send
-    from stakeholders.models import JurisdictionRole
+    """The plan's coordinators hear of it through the notifications mechanism (their preferences,
+    checked again at send time)."""
+    from actionplans.notifications import report_submitted
 
-    plan = update.plan
-    paths = [p for p in plan.jurisdiction.path.strip("/").split("/") if p]
-    prefixes = ["/" + "/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
-    users = list(
-        User.objects.filter(
-            is_active=True,
-            jurisdiction_roles__role=JurisdictionRole.Role.COORDINATOR,
-            jurisdiction_roles__jurisdiction__path__in=prefixes,
-        ).distinct()[:20]
-    )
-    title = _("A progress report awaits review: %(plan)s") % {"plan": plan.title}
-    url = update.get_absolute_url()
-    for user in users:
-        transaction.on_commit(lambda u=user: notification_send(recipient=u, title=title, url=url))  # type: ignore[misc]
+    report_submitted(update=update)
 
 
 def _recompute_action_progress(action_id: int) -> None:
@@ -934,12 +922,9 @@ def progress_update_return(
         _recompute_action_progress(update.action_id)
     audit_record(actor=actor, action="update.return", target=update, reason=note)
     if update.created_by_id:
-        from core.services import notification_send
+        from actionplans.notifications import report_returned
 
-        creator = update.created_by
-        title = _("Your progress report was returned: %(subject)s") % {"subject": str(update)}
-        url = update.get_absolute_url()
-        transaction.on_commit(lambda: notification_send(recipient=creator, title=title, url=url))  # type: ignore[arg-type]
+        report_returned(update=update)
     return update
 
 

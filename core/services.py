@@ -220,13 +220,16 @@ def invitation_send(*, user: User, invited_by: User | None, base_url: str) -> st
 
     from core.notifications import send_once
     from core.notifications.core_kinds import ACCOUNT_INVITATION
+    from core.notifications.delivery import site_url
 
     def message(message_id: str) -> EmailMessage:
         path = reverse(
             "account_reset_password_from_key",
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
-        context = {"user": user, "invited_by": invited_by, "link": base_url.rstrip("/") + path}
+        # The configured address (SITE_URL), as every e-mail link; the request's only without one.
+        base = site_url() or base_url.rstrip("/")
+        context = {"user": user, "invited_by": invited_by, "link": base + path}
         return EmailMessage(
             subject=render_to_string("core/email/invitation_subject.txt", context).strip(),
             body=render_to_string("core/email/invitation.txt", context),

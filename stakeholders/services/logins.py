@@ -48,7 +48,10 @@ def person_login_invite(*, actor: User, person: Person, base_url: str) -> LoginL
         expires_at=now + timedelta(days=LoginLinkInvitation.VALID_FOR_DAYS),
     )
     audit_record(actor=actor, action="person.login_invite", target=person)
-    link = base_url.rstrip("/") + reverse("stakeholders:login-link-accept", args=[token])
+    from core.notifications.delivery import site_url
+
+    # The configured address (SITE_URL), as every e-mail link; the request's only without one.
+    link = (site_url() or base_url.rstrip("/")) + reverse("stakeholders:login-link-accept", args=[token])
     transaction.on_commit(lambda: _login_invitation_send(invitation, link))
     return invitation
 

@@ -252,5 +252,6 @@ def use_broker():  # type: ignore[no-untyped-def]
     forget_connections()
 
 
+from tests.actionplans.conftest import pw  # noqa: E402,F401 - the action-plan personas
 from tests.coordination.conftest import committed, cw  # noqa: E402,F401 - the committee personas
 from tests.infosharing.conftest import sw  # noqa: E402,F401 - the sharing personas
