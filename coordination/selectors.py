@@ -132,7 +132,12 @@ def committee_meetings(committee: Committee, *, upcoming: bool, limit: int = 10)
 
 
 def committee_backlog(committee: Committee) -> QuerySet[AgendaItem]:
-    return committee.agenda_items.filter(meeting__isnull=True).select_related("proposed_by").order_by("created_at")
+    return (
+        committee.agenda_items.filter(meeting__isnull=True)
+        .select_related("proposed_by")
+        .prefetch_related("paper_files")
+        .order_by("created_at")
+    )
 
 
 def committees_for_forms(user: AnyUser) -> QuerySet[Committee]:
