@@ -12,7 +12,8 @@ two agenda items a meeting and one outcome a past meeting. Then prints p50/p95 (
 of queries of: the committee list's first page, the meeting API's first page (cursor pagination), a
 committee page, a meeting page and the calendar month, each through the selectors and through the
 test client, for a district coordinator, a national liaison, a member of three committees and an
-outsider. ``--explain`` prints EXPLAIN ANALYZE of the slowest query of each row.
+outsider; the calendar month and a day's list also for a national coordinator (all 5,000
+committees: ``--only calendar``). ``--explain`` prints EXPLAIN ANALYZE of the slowest query of each row.
 """
 
 from __future__ import annotations
@@ -396,13 +397,28 @@ def main() -> None:
         "committee page 404, client, outsider",
         get_ok(client_for(users["outsider"]), f"/coordination/committees/{own.pk}/", 404),
     )
-    for key in ("member", "coordinator"):
+    # The month grid (issue 12): a national coordinator sees all 5,000 committees' meetings.
+    national, created = User.objects.get_or_create(
+        email="bench2-national@example.org", defaults={"full_name": "national", "password": make_password("bench")}
+    )
+    if created:
+        root = Jurisdiction.objects.get(code=ROOT_CODE)
+        JurisdictionRole.objects.create(user=national, jurisdiction=root, role="coordinator")
+    users["national"] = national
+    first = month.replace(day=1)
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = grid_start + timedelta(days=41)
+    for key in ("member", "coordinator", "national"):
         user = users[key]
         add(
             f"calendar month, selector, {key}",
-            functools.partial(selectors.meetings_in_month, user, month.year, month.month),
+            functools.partial(selectors.calendar_month, user, grid_start, grid_end),
         )
         add(f"calendar month, client, {key}", get_ok(client_for(user), "/coordination/calendar/"))
+    add(
+        "calendar day list, client, national",
+        get_ok(client_for(national), f"/coordination/calendar/?day={first + timedelta(days=9):%Y-%m-%d}"),
+    )
 
     print(f"{'':<42} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for label, fn in rows:

@@ -8,6 +8,7 @@ docs/adr/0004-decisions-as-actions.md.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Jurisdiction, Organisation, Person, Sector
+
+# The longest a meeting may last (``Meeting.clean``): so a date range is a bounded scan of the
+# ``starts_at`` index (a meeting running into a range started at most this long before it).
+MAX_MEETING_LENGTH = timedelta(days=7)
 
 
 class Committee(models.Model):
@@ -305,6 +310,10 @@ class Meeting(models.Model):
 
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > MAX_MEETING_LENGTH:
+            raise ValidationError(
+                {"ends_at": _("A meeting lasts at most %(days)d days.") % {"days": MAX_MEETING_LENGTH.days}}
+            )
 
     @property
     def is_draft(self) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coordination import permissions
 from coordination.models import (
+    MAX_MEETING_LENGTH,
     AgendaItem,
     Attendance,
     Committee,
@@ -132,7 +133,12 @@ def committee_meetings(committee: Committee, *, upcoming: bool, limit: int = 10)
 
 
 def committee_backlog(committee: Committee) -> QuerySet[AgendaItem]:
-    return committee.agenda_items.filter(meeting__isnull=True).select_related("proposed_by").order_by("created_at")
+    return (
+        committee.agenda_items.filter(meeting__isnull=True)
+        .select_related("proposed_by")
+        .prefetch_related("paper_files")
+        .order_by("created_at")
+    )
 
 
 def committees_for_forms(user: AnyUser) -> QuerySet[Committee]:
@@ -239,7 +245,8 @@ def meeting_list_visible_to(
     if committee is not None:
         qs = qs.filter(committee=committee)
     if start is not None:
-        qs = qs.filter(ends_at__gte=start)
+        # Bounded by the longest a meeting may last, so the scan of the start index is the range's.
+        qs = qs.filter(ends_at__gte=start, starts_at__gte=start - MAX_MEETING_LENGTH)
     if end is not None:
         qs = qs.filter(starts_at__lt=end)
     if status:
@@ -398,6 +405,79 @@ def meetings_in_month(user: AnyUser, year: int, month: int, *, committee: Commit
     start = timezone.make_aware(datetime(year, month, 1))
     end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
     return list(meeting_list_visible_to(user, committee=committee, start=start, end=end))
+
+
+CALENDAR_PER_DAY = 4
+CALENDAR_DAY_LIST = 100
+
+
+@dataclass
+class CalendarMonth:
+    """The month grid's data: per day (in the reader's zone) its first ``per_day`` meetings and how
+    many there are in all, so a broad scope costs one bounded query, not a row per meeting."""
+
+    meetings: dict[date, list[Meeting]]
+    counts: dict[date, int]
+
+
+def _calendar_scope(user: AnyUser, first_day: date, last_day: date, committee: Committee | None) -> QuerySet[Meeting]:
+    """Meetings starting between two days (inclusive, in the current time zone): a range of the
+    ``starts_at`` index, narrowed to what the user may see."""
+    from datetime import time, timedelta
+
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(first_day, time.min), zone)
+    end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min), zone)
+    qs = permissions.meetings_visible(user).filter(starts_at__gte=start, starts_at__lt=end)
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    return qs
+
+
+def calendar_month(
+    user: AnyUser,
+    first_day: date,
+    last_day: date,
+    *,
+    committee: Committee | None = None,
+    per_day: int = CALENDAR_PER_DAY,
+) -> CalendarMonth:
+    """The grid from ``first_day`` to ``last_day``: one query whatever the number of meetings (the
+    first ``per_day`` of each day and the day's total, by windows over the day)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber, TruncDate
+
+    zone = timezone.get_current_timezone()
+    day = TruncDate("starts_at", tzinfo=zone)
+    rows = (
+        _calendar_scope(user, first_day, last_day, committee)
+        .select_related("committee")
+        .only("id", "title", "starts_at", "ends_at", "status", "committee__id", "committee__name")
+        .annotate(
+            day=day,
+            day_total=Window(Count("pk"), partition_by=[day]),
+            place=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("id").asc()]),
+        )
+        .filter(place__lte=per_day)
+        .order_by("starts_at", "id")
+    )
+    meetings: dict[date, list[Meeting]] = {}
+    counts: dict[date, int] = {}
+    for m in rows:
+        meetings.setdefault(m.day, []).append(m)
+        counts[m.day] = m.day_total
+    return CalendarMonth(meetings=meetings, counts=counts)
+
+
+def calendar_day(user: AnyUser, day: date, *, committee: Committee | None = None) -> tuple[list[Meeting], bool]:
+    """One day's meetings (the "+N more" of the grid), at most ``CALENDAR_DAY_LIST``, and whether
+    there are more (then the committee filter narrows them)."""
+    rows = list(
+        _calendar_scope(user, day, day, committee)
+        .select_related("committee")
+        .order_by("starts_at", "id")[: CALENDAR_DAY_LIST + 1]
+    )
+    return rows[:CALENDAR_DAY_LIST], len(rows) > CALENDAR_DAY_LIST
 
 
 def meetings_for_feed(user: AnyUser) -> QuerySet[Meeting]:

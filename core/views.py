@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import services
 from core.dashboard import dashboard_panels
@@ -151,6 +151,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 @never_cache
 def pick(request: HttpRequest, kind: str) -> HttpResponse:
     """The type-ahead pickers' search (core/pickers.py): at most 20 matches of what the user may see,

@@ -19,45 +19,66 @@ from coordination import ical, mailing, selectors, services
 from coordination.forms import (
     MonthForm,
 )
-from coordination.models import AgendaItem, Meeting
+from coordination.models import AgendaItem
 from coordination.views._common import _htmx
 from core.http import request_user
 
 
 @login_required
 def calendar_month(request: HttpRequest) -> HttpResponse:
+    """The month grid, bounded whatever the scope: per day its first few meetings and "+N more",
+    which opens that day's list; the committee filter is a type-ahead picker."""
     user = request_user(request)
     form = MonthForm(request.GET or None, user=user)
     data = form.cleaned_data if form.is_valid() else {}
     first: date = data.get("month") or timezone.localdate().replace(day=1)
     committee = data.get("committee")
-    meetings = selectors.meetings_in_month(user, first.year, first.month, committee=committee)
-    days: dict[date, list[Meeting]] = {}
-    for m in meetings:
-        days.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     # The month grid: whole weeks from Monday, days outside the month shown greyed.
     start = first - timedelta(days=first.weekday())
+    end = following + timedelta(days=(7 - following.weekday()) % 7) - timedelta(days=1)
+    grid = selectors.calendar_month(user, start, end, committee=committee)
     weeks = []
     day = start
-    while day < following or day.weekday() != 0:
+    while day <= end:
         week = []
         for _n in range(7):
-            week.append({"date": day, "in_month": day.month == first.month, "meetings": days.get(day, [])})
+            shown = grid.meetings.get(day, [])
+            for m in shown:  # formatted once here: a template filter per meeting costs more
+                local = timezone.localtime(m.starts_at)
+                m.local_time, m.local_iso = local.strftime("%H:%M"), local.isoformat()  # type: ignore[attr-defined]
+            week.append(
+                {
+                    "date": day,
+                    "iso": day.isoformat(),
+                    "in_month": day.month == first.month,
+                    "meetings": shown,
+                    "more": grid.counts.get(day, 0) - len(shown),
+                }
+            )
             day += timedelta(days=1)
         weeks.append(week)
+    selected_day = data.get("day")
+    day_meetings, day_truncated = (
+        selectors.calendar_day(user, selected_day, committee=committee) if selected_day else ([], False)
+    )
+    for m in day_meetings:
+        local = timezone.localtime(m.starts_at)
+        m.local_time, m.local_iso = local.strftime("%H:%M"), local.isoformat()  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "form": form,
         "month": first,
         "weeks": weeks,
         "weekdays": [start + timedelta(days=i) for i in range(7)],
         "today": timezone.localdate(),
-        "days": sorted(days.items()),
         "previous": previous,
         "following": following,
         "committee": committee,
-        "meeting_count": len(meetings),
+        "meeting_count": sum(n for d, n in grid.counts.items() if d.month == first.month and d.year == first.year),
+        "selected_day": selected_day,
+        "day_meetings": day_meetings,
+        "day_truncated": day_truncated,
     }
     template = "coordination/partials/calendar_month.html" if _htmx(request) else "coordination/calendar.html"
     return render(request, template, context)

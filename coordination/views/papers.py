@@ -45,6 +45,14 @@ def _paper_upload(request: HttpRequest, back: str, **target: Any) -> HttpRespons
 @login_required
 @require_POST
 def paper_upload_item(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """A paper for an agenda item: on a meeting's agenda (its managers) or still in the committee's
+    backlog (the committee's managers), back to where the item is shown."""
+    user = request_user(request)
+    item = selectors.agenda_item_get_for_user(user, item_pk)
+    if item.meeting_id is None:
+        if not permissions.can_manage_committee(user, item.committee):
+            raise PermissionDenied
+        return _paper_upload(request, f"{item.committee.get_absolute_url()}#backlog-item-{item.pk}", agenda_item=item)
     user, item, meeting = _item_for(request, item_pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied

@@ -54,3 +54,57 @@ def test_the_month_grid_places_meetings_on_their_day(cw, client_for, django_asse
     assert '<time datetime="2027-03-02">2</time>' in text and "Meeting 0" in text
     assert '<time datetime="2027-04-04">4</time>' in text  # the last week runs to Sunday 4 April
     assert "Meeting 0" not in client_for(cw.charlie).get(reverse("coordination:calendar"), {"month": "2027-03"}).text
+
+
+@pytest.mark.parametrize("per_day", [3, 30])
+def test_a_busy_day_shows_four_meetings_and_how_many_more_at_a_fixed_cost(
+    cw, client_for, django_assert_max_num_queries, per_day
+):
+    start = timezone.make_aware(datetime(2027, 3, 9, 8, 0))
+    for n in range(per_day):
+        MeetingFactory(committee=cw.committee, title=f"Busy {n:02d}", starts_at=start + timedelta(minutes=10 * n))
+    client = client_for(cw.alice)
+    with django_assert_max_num_queries(12):  # the same at 3 and 30 meetings a day
+        text = client.get(reverse("coordination:calendar"), {"month": "2027-03"}).text
+    shown = min(per_day, 4)
+    assert [f"Busy {n:02d}" in text for n in range(per_day)] == [n < shown for n in range(per_day)]
+    if per_day > 4:
+        assert f"+{per_day - 4} more" in text and "day=2027-03-09" in text
+    else:
+        assert "more</a>" not in text.replace("more<span", "")
+    assert f"{per_day} meetings this month" in text
+    # "+N more" opens the day's whole list (bounded too).
+    with django_assert_max_num_queries(13):
+        day = client.get(reverse("coordination:calendar"), {"month": "2027-03", "day": "2027-03-09"}).text
+    assert all(f"Busy {n:02d}" in day for n in range(per_day))
+
+
+def test_the_month_filters_by_committee_through_the_picker(cw, client_for):
+    from tests.coordination.factories import CommitteeFactory
+
+    other = CommitteeFactory(name="Harbour Sports Board", jurisdiction=cw.city)
+    start = timezone.make_aware(datetime(2027, 3, 9, 8, 0))
+    MeetingFactory(committee=cw.committee, title="Coordination day", starts_at=start)
+    MeetingFactory(committee=other, title="Sports day", starts_at=start)
+    client = client_for(cw.alice)
+    text = client.get(reverse("coordination:calendar"), {"month": "2027-03", "committee": other.pk}).text
+    assert "Sports day" in text and "Coordination day" not in text
+    assert 'role="combobox"' in text and 'value="Harbour Sports Board"' in text
+    assert "<option" not in text.split('id="calendar-month"')[0]  # no list of committees
+    # A committee the user may not see filters nothing in and names nothing.
+    text = client.get(reverse("coordination:calendar"), {"month": "2027-03", "committee": cw.south.pk}).text
+    assert "South Forum" not in text
+
+
+def test_a_meeting_may_last_at_most_a_week(cw):
+    from django.core.exceptions import ValidationError
+
+    from coordination.models import MAX_MEETING_LENGTH
+
+    start = timezone.make_aware(datetime(2027, 3, 9, 8, 0))
+    meeting = MeetingFactory.build(committee=cw.committee, starts_at=start, ends_at=start + MAX_MEETING_LENGTH)
+    meeting.clean()
+    meeting.ends_at = start + MAX_MEETING_LENGTH + timedelta(minutes=1)
+    with pytest.raises(ValidationError) as err:
+        meeting.clean()
+    assert "ends_at" in err.value.message_dict

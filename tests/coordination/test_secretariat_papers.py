@@ -170,3 +170,20 @@ def test_removing_a_paper_never_redirects_off_site(cw, client_for):
         with TestCase.captureOnCommitCallbacks(execute=True):
             response = client_for(cw.sam).post(remove, {"next": target})
         assert response.status_code == 302 and response["Location"] == "/", target
+
+
+def test_a_paper_is_attached_to_a_backlog_item_through_its_route(cw, client_for):
+    item = services.agenda_item_propose(actor=cw.mike, committee=cw.committee, title="Youth centre budget")
+    url = reverse("coordination:paper-upload-item", args=[item.pk])
+    upload = SimpleUploadedFile("budget.pdf", PDF, content_type="application/pdf")
+    # A member may propose, not attach; the outsider does not see the item.
+    assert client_for(cw.mike).post(url, {"file": upload}).status_code == 403
+    assert client_for(cw.charlie).post(url, {"file": upload}).status_code == 404
+    upload = SimpleUploadedFile("budget.pdf", PDF, content_type="application/pdf")
+    response = client_for(cw.alice).post(url, {"title": "Budget", "file": upload})
+    assert response.status_code == 302 and response["Location"].endswith(f"#backlog-item-{item.pk}")
+    paper = Paper.objects.get(agenda_item=item)
+    page = client_for(cw.mike).get(cw.committee.get_absolute_url()).text
+    assert reverse("coordination:paper-download", args=[paper.pk]) in page and "Budget" in page
+    assert client_for(cw.mike).get(reverse("coordination:paper-download", args=[paper.pk])).status_code == 200
+    assert client_for(cw.charlie).get(reverse("coordination:paper-download", args=[paper.pk])).status_code == 404

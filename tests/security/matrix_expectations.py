@@ -951,6 +951,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("search", "POST"): page(200),
     # The type-ahead pickers' search: every signed-in user, over what each may see (JSON).
     ("pick", "GET"): page(200),
+    ("pick", "POST"): page(405),
     ("stakeholders:import", "GET"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
     ("stakeholders:import", "POST"): page(403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200),
     ("stakeholders:import-discard", "GET"): page(405),
