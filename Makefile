@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages chromium migrate demo worker lint typecheck check lock clean
+.PHONY: run test install messages chromium migrate demo worker lint typecheck check lock clean bench
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,3 +80,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) var
+
+## The hot lists at scale, filtered against unfiltered, served by gunicorn (bench/scale.py; PostgreSQL).
+bench: install
+	$(PY) bench/scale.py $(BENCH_ARGS)

@@ -40,7 +40,7 @@ from core import grants, roles
 from core.models import GranteeKind, User
 from core.permissions import AnyUser, allows, in_force_q, is_active_user, register, rule_q, subtree_q, visible
 from stakeholders.models import Jurisdiction
-from stakeholders.permissions import jurisdictions_manageable, scopes_for
+from stakeholders.permissions import jurisdictions_manageable, scopes_for, subtree_ids_q
 
 NOTHING = Q(pk__in=[])
 
@@ -124,13 +124,17 @@ def person_contact_fellow_members(user: User) -> Q:
 # --- Committees --------------------------------------------------------------------------------
 
 
-def _in_subtrees(paths: tuple[str, ...]) -> Q:
+def _in_subtrees(paths: tuple[str, ...], user: AnyUser | None = None) -> Q:
     """Committees whose jurisdiction lies in one of the subtrees ``paths``: ``jurisdiction_id IN
     (jurisdictions by path prefix)``. Unlike a join on the jurisdiction's path, the subquery lets an
     OR with ``pk IN (memberships)`` be checked on the committee row alone, so a list ordered by
-    name reads the committees in index order and stops at the page."""
+    name reads the committees in index order and stops at the page. For the user's small subtrees
+    the ids are a literal list (read with the roles), so the planner expects the few committees a
+    district holds, not a fraction of all of them (ADR 0014)."""
     if not paths:
         return NOTHING
+    if user is not None:
+        return subtree_ids_q("jurisdiction", user, paths)
     return Q(jurisdiction__in=Jurisdiction.objects.filter(subtree_q("path", paths)).values("pk"))
 
 
@@ -140,7 +144,7 @@ def committee_view_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return _in_subtrees(scopes.read_paths) | Q(pk__in=_member_committee_ids(user))
+    return _in_subtrees(scopes.read_paths, user) | Q(pk__in=_member_committee_ids(user))
 
 
 @register(Committee, "grantee")
@@ -155,7 +159,7 @@ def committee_manage_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return _in_subtrees(scopes.coordinator_paths) | Q(pk__in=_managing_committee_ids(user))
+    return _in_subtrees(scopes.coordinator_paths, user) | Q(pk__in=_managing_committee_ids(user))
 
 
 @register(Committee, "change")
@@ -164,7 +168,7 @@ def committee_change_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return _in_subtrees(scopes.coordinator_paths)
+    return _in_subtrees(scopes.coordinator_paths, user)
 
 
 def committees_visible_q(user: AnyUser) -> Q | None:
@@ -337,7 +341,7 @@ def minutes_readable_q(user: AnyUser, prefix: str = "") -> Q:
         return not_confidential | attended
     entitled = _member_during_q(user, prefix) | Q(**{f"{prefix}pk__in": _invited_meeting_ids(user)})
     if scopes.read_paths:
-        in_scope = Committee.objects.filter(_in_subtrees(scopes.read_paths)).values("pk")
+        in_scope = Committee.objects.filter(_in_subtrees(scopes.read_paths, user)).values("pk")
         entitled |= Q(**{f"{prefix}committee__in": in_scope})
     return (not_confidential & entitled) | attended
 

@@ -9,3 +9,6 @@ class StakeholdersConfig(AppConfig):
     def ready(self) -> None:
         # Registers the registry's rules, role provider, principals and grantee kind.
         from stakeholders import permissions  # noqa: F401
+        from stakeholders.directory import connect_signals
+
+        connect_signals()  # the people directory's stored visibility follows positions (ADR 0014)

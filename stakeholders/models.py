@@ -315,6 +315,10 @@ class Person(models.Model):
     demographics_consent_at = models.DateTimeField(
         _("consent to record gender and age group given"), null=True, blank=True
     )
+    #: Stored public-directory visibility (a current position in an active organisation), kept in
+    #: step by ``stakeholders.directory``; never edited by hand.
+    in_directory = models.BooleanField(default=False, editable=False)
+    listed_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -322,6 +326,10 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            # The people list's order: its first page is read from this index.
+            models.Index(fields=["full_name", "id"], name="stakeholders_person_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -43,6 +43,7 @@ from core.permissions import (
     subtree_q,
     visible,
 )
+from stakeholders.directory import directory_listed_q
 from stakeholders.models import (
     ImportBatch,
     Jurisdiction,
@@ -75,6 +76,9 @@ class Scopes:
     liaison_paths: tuple[str, ...] = ()
     admin_organisation_ids: frozenset[int] = frozenset()
     member_organisation_ids: frozenset[int] = frozenset()
+    #: The jurisdiction ids of each read path's subtree, when the subtree is small (ADR 0014): rules
+    #: pass them as a literal ``IN (...)`` so the planner knows how few rows they select.
+    subtree_ids: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
     #: The rows themselves (with their jurisdiction or organisation), for pages that list the roles.
     jurisdiction_roles: tuple[JurisdictionRole, ...] = field(default=(), compare=False)
     memberships: tuple[OrganisationMembership, ...] = field(default=(), compare=False)
@@ -125,6 +129,7 @@ def _scopes(
             membership.organisation_id
         )
     return Scopes(
+        subtree_ids=_small_subtrees(tuple(coordinator + liaison)),
         jurisdiction_roles=jurisdiction_roles,
         memberships=memberships,
         is_platform_admin=is_platform_admin(user),
@@ -133,6 +138,44 @@ def _scopes(
         admin_organisation_ids=frozenset(admin_ids),
         member_organisation_ids=frozenset(member_ids),
     )
+
+
+#: A subtree of more jurisdictions than this is left to a subquery (a literal list that long costs
+#: the planner more than it saves).
+SMALL_SUBTREE = 500
+
+
+def _small_subtrees(paths: tuple[str, ...]) -> dict[str, frozenset[int]]:
+    """The jurisdiction ids under each of ``paths``, for the subtrees of at most ``SMALL_SUBTREE``."""
+    if not paths:
+        return {}
+    limit = SMALL_SUBTREE * len(paths)
+    rows = list(Jurisdiction.objects.filter(subtree_q("path", paths)).values_list("pk", "path")[: limit + 1])
+    if len(rows) > limit:
+        return {}
+    result: dict[str, frozenset[int]] = {}
+    for root in paths:
+        ids = frozenset(pk for pk, path in rows if path.startswith(root))
+        if len(ids) <= SMALL_SUBTREE:
+            result[root] = ids
+    return result
+
+
+def subtree_ids_q(field: str, user: AnyUser, paths: tuple[str, ...]) -> Q:
+    """``<field> IN (jurisdictions under paths)``: a literal id list for the user's small subtrees
+    (read once with the roles), a path-prefix subquery for the others."""
+    known = scopes_for(user).subtree_ids
+    ids: set[int] = set()
+    rest: list[str] = []
+    for path in paths:
+        if path in known:
+            ids |= known[path]
+        else:
+            rest.append(path)
+    q = Q(**{f"{field}__in": sorted(ids)}) if ids else NOTHING
+    if rest:
+        q |= Q(**{f"{field}__in": Jurisdiction.objects.filter(subtree_q("path", rest)).values("pk")})
+    return q
 
 
 @roles.principal_provider("organisation")
@@ -291,8 +334,9 @@ def person_view_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    public = Position.objects.filter(current_positions_q(), organisation__is_active=True)
-    q = _people_holding(public) | Q(user=user)
+    # The public directory, as stored (``stakeholders.directory``, ADR 0014): an indexed
+    # column instead of a semi-join over every current position and active organisation.
+    q = directory_listed_q() | Q(user=user)
     if scopes.read_paths:
         q |= subtree_q("jurisdiction__path", scopes.read_paths)
         q |= _people_holding(Position.objects.filter(subtree_q("organisation__jurisdiction__path", scopes.read_paths)))
@@ -385,10 +429,18 @@ def user_grantee_rule(user: User) -> Q | None:
 @register(Position, "view")
 def position_view_rule(user: User) -> Q | None:
     """Positions of visible people in visible organisations; an outsider sees only current positions."""
+    if scopes_for(user).is_platform_admin:
+        return None
+    return Q(person__in=visible(user, Person).values("pk")) & positions_of_visible_people_q(user)
+
+
+def positions_of_visible_people_q(user: AnyUser) -> Q:
+    """The Position "view" rule for people already known to be visible (a list prefetching the
+    positions of its page): the same rule without re-filtering the people (ADR 0014)."""
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
-        return None
-    q = Q(person__in=visible(user, Person).values("pk"), organisation__in=visible(user, Organisation).values("pk"))
+        return Q()
+    q = Q(organisation__in=visible(user, Organisation).values("pk"))
     if not (scopes.read_paths or scopes.organisation_ids):
         q &= current_positions_q() | Q(person__user=user)
     return q

@@ -214,8 +214,11 @@ def person_list_visible_to(
     ).prefetch_related(
         Prefetch(
             "positions",
+            # The people of the page are visible already: the prefetch does not filter them again.
             queryset=annotate(
-                permissions.positions_visible(user).select_related("organisation", "organisation__jurisdiction"),
+                Position.objects.filter(permissions.positions_of_visible_people_q(user)).select_related(
+                    "organisation", "organisation__jurisdiction"
+                ),
                 user,
                 "manage",
             ).order_by("-start_date", "id"),

@@ -346,6 +346,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every registered reminder of every app, the sweep and the digests (core/notifications).
     "send-notifications": {"task": "core.tasks.send_notifications_task", "schedule": 300.0},
     "purge-stale-imports": {"task": "stakeholders.tasks.purge_stale_imports_task", "schedule": 3600.0},
+    "refresh-people-directory": {"task": "stakeholders.tasks.directory_refresh_due_task", "schedule": 3600.0},
     "expire-information-items": {"task": "infosharing.tasks.expire_information_items_task", "schedule": 3600.0},
     "propose-overdue-actions": {"task": "actionplans.tasks.propose_overdue_actions_task", "schedule": 3600.0 * 6},
 }

@@ -13,6 +13,7 @@ from core.models import User
 from core.permissions import require
 from core.services import audit_record
 from stakeholders import importing, permissions
+from stakeholders.directory import directory_refresh
 from stakeholders.models import (
     ImportBatch,
     Organisation,
@@ -88,6 +89,7 @@ def import_batch_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
             position.person = person
             positions.append(position)
         Position.objects.bulk_create(positions, batch_size=1000)
+        directory_refresh([person.pk for person in people])  # bulk_create sends no signals
         created = len(people)
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()

@@ -37,6 +37,7 @@ def jurisdiction_create(*, actor: User, **data: Unpack[JurisdictionData]) -> Jur
     jurisdiction.depth = parent.depth + 1 if parent else 0
     jurisdiction.save(update_fields=["path", "depth"])
     audit_record(actor=actor, action="jurisdiction.create", target=jurisdiction)
+    permissions.scopes_forget(actor)  # the roles hold the ids of the actor's subtrees
     return jurisdiction
 
 
