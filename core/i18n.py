@@ -520,7 +520,7 @@ def compile_catalogue(po: Path) -> Path:
 
 def format_errors(po: Path) -> str:
     """GNU msgfmt's check of placeholders (``%(name)s``, ``{name}``) when msgfmt is installed, else ''."""
-    import subprocess  # nosec B404: a fixed argument list, no shell
+    import subprocess  # nosec B404
 
     msgfmt = shutil.which("msgfmt")
     if not msgfmt:

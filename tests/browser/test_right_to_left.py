@@ -105,6 +105,17 @@ RANGES = """() => [...document.querySelectorAll('bdi.rt-time-range')].map(b => {
 })"""
 
 
+COLUMNS_MIRRORED = """(selector) => {
+  const cells = [...document.querySelectorAll(selector)];
+  const left = (cell) => cell.getBoundingClientRect().left;
+  return cells.length > 1 && left(cells[0]) > left(cells[cells.length - 1]);
+}"""
+CHART_MIRRORED = """(id) => {
+  const chart = Chart.getChart(document.getElementById(id));
+  return chart ? [chart.options.scales.x.reverse, chart.options.scales.y.position] : null;
+}"""
+
+
 @pytest.mark.parametrize("code", ["ar", "ur"])
 def test_main_pages_read_right_to_left_in_arabic_and_urdu(live_server, page: Page, harbour, pw, login, axe, code):  # noqa: F811
     user = harbour.alice
@@ -133,6 +144,8 @@ def test_main_pages_read_right_to_left_in_arabic_and_urdu(live_server, page: Pag
             "headingFromRight": True,
         }, (name, layout)
         assert axe() == [], name
+        if name == "action plan":
+            assert page.evaluate(CHART_MIRRORED, "plan-chart") == [True, "right"], "bars grow from the right"
         if name in ("meeting", "dashboard"):
             ranges = page.evaluate(RANGES)
             assert ranges, f"the {name} page shows a meeting's time range"
@@ -142,4 +155,9 @@ def test_main_pages_read_right_to_left_in_arabic_and_urdu(live_server, page: Pag
         left = english_left(page.inner_text("body"), allowed)
         if left:
             english[name] = left
+    # The power/interest grid and the sector heatmap: the first column sits on the right.
+    for view in ("grid", "heatmap"):
+        page.goto(f"{live_server.url}/registry/mapping/{harbour.district.pk}/{view}/")
+        assert page.evaluate(COLUMNS_MIRRORED, "thead th[scope=col]"), view
+        assert axe() == [], view
     assert english == {}, f"English words on {code} pages (untranslated strings): {english}"
