@@ -505,12 +505,12 @@ def compile_catalogue(po: Path) -> Path:
     data_at = translations_at + 8 * count
     offsets: list[int] = []
     blob = b""
-    for key, _value in pairs:
-        offsets += [len(key), data_at + len(blob)]
-        blob += key + b"\x00"
-    for _key, value in pairs:
-        offsets += [len(value), data_at + len(blob)]
-        blob += value + b"\x00"
+    for original, _translation in pairs:
+        offsets += [len(original), data_at + len(blob)]
+        blob += original + b"\x00"
+    for _original, translation in pairs:
+        offsets += [len(translation), data_at + len(blob)]
+        blob += translation + b"\x00"
     out = struct.pack("<7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
     out += struct.pack(f"<{4 * count}I", *offsets) + blob
     mo = po.with_suffix(".mo")
@@ -520,7 +520,7 @@ def compile_catalogue(po: Path) -> Path:
 
 def format_errors(po: Path) -> str:
     """GNU msgfmt's check of placeholders (``%(name)s``, ``{name}``) when msgfmt is installed, else ''."""
-    import subprocess  # nosec B404: a fixed argument list, no shell
+    import subprocess  # nosec B404
 
     msgfmt = shutil.which("msgfmt")
     if not msgfmt:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import timezone, translation
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from core import i18n
@@ -181,8 +182,24 @@ def test_a_form_error_comes_in_the_users_language(client, code):
     response = client.post("/profile/notifications/preferences/", {"time_zone": "Mars/Olympus", "language": code})
     english = "This is not a known time zone. Write it like Europe/Skopje."
     text = response.content.decode()
-    assert msgstr(code, english) in text
-    assert english not in text
+    assert escape(msgstr(code, english)) in text
+    assert escape(english) not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", SHIPPED)
+def test_an_api_error_comes_in_the_language_of_accept_language(client, code):
+    from tests.factories import JurisdictionFactory
+
+    client.force_login(UserFactory(language=""))
+    response = client.post(
+        "/api/v1/committees/",
+        {"name": "Kumanovo LPN", "kind": "lpn", "jurisdiction": JurisdictionFactory().pk},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=code,
+    )
+    assert response.status_code == 403 and response["Content-Language"] == code
+    assert response.json()["detail"] == msgstr(code, "You may not create committees.")
 
 
 @pytest.mark.django_db

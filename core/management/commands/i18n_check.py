@@ -4,6 +4,7 @@ source first, ``--compile`` (re)builds the .mo files; ``make install`` runs ``--
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Compiled {len(codes)} catalogues.")
             if options["compile"]:
                 return
+        if not shutil.which("xgettext"):
+            raise CommandError("GNU gettext (xgettext) is needed to compare the catalogues with the source.")
         limit = options["limit"]
         failures: list[str] = []
         source = i18n.source_msgids()
