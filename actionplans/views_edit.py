@@ -355,15 +355,21 @@ def action_unshare(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse
     require(allows(user, action, Perm.MANAGE), _("You may not share this action."))
     grant = get_or_404(user, ActionGrant.objects.filter(target=action, revoked_at__isnull=True), pk=grant_pk)
     form = f.ReasonForm(request.POST)
+    error = None
     if form.is_valid():
         try:
             services.action_unshare(actor=user, grant=grant, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The share is withdrawn."))
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            error = " ".join(exc.messages)
     else:
-        messages.error(request, _("Say why access is withdrawn."))
+        error = _("Say why access is withdrawn.")
+    if getattr(request, "htmx", False):  # the list of shares, in place
+        context = {"action": action, "grants": selectors.action_grants(user, action), "grant_error": error}
+        return render(request, "actionplans/edit/_grants.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The share is withdrawn."))
     return redirect("actionplans:action-share", pk=action.pk)
 
 

@@ -501,3 +501,16 @@ def test_write_pages_query_budgets_do_not_grow_with_rows(  # type: ignore[no-unt
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(40):
         client_for(pw.alice).get(url)
+
+
+def test_progress_over_100_on_the_report_page_is_refused_and_nothing_saved(pw, client_for) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import ProgressUpdate
+
+    url = reverse("actionplans:update-create", args=[pw.a1.pk])
+    start, end = pw.period
+    response = client_for(pw.mona).post(
+        url, {"period_start": _d(start), "period_end": _d(end), "progress": "101", "narrative": "All done"}
+    )
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 100." in response.content.decode()
+    assert not ProgressUpdate.objects.filter(action=pw.a1).exists()

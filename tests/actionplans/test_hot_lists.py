@@ -28,16 +28,15 @@ def test_a_filter_by_an_invisible_organisation_answers_like_a_missing_one(pw, ap
 
 
 def test_unfiltered_first_page_builds_no_visible_set_per_filter(pw, api_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from core.api import filters
+    from core.permissions import visible as original
 
     built: list[str] = []
-    original = filters.visible
 
     def spy(user, model, action="view"):  # type: ignore[no-untyped-def]
         built.append(model.__name__)
         return original(user, model, action)
 
-    monkeypatch.setattr(filters, "visible", spy)
+    monkeypatch.setattr("core.api.filters.visible", spy)
     assert api_for(pw.alice).get(reverse("api:action-list")).status_code == 200
     assert "Organisation" not in built and "Objective" not in built, built
     built.clear()

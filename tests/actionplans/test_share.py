@@ -113,3 +113,18 @@ def test_api_share_list_and_withdraw(pw, api_for) -> None:  # type: ignore[no-un
     assert done.status_code == 200 and done.json()[0]["revoked_at"]
     assert api_for(pw.mona).get(reverse("api:action-detail", args=[pw.a2.pk])).status_code == 404
     assert api_for(pw.alice).post(withdraw, {"reason": "again"}, format="json").status_code == 404
+
+
+def test_withdrawing_with_htmx_answers_the_list_in_place(pw, client_for) -> None:  # type: ignore[no-untyped-def]
+    from actionplans import services
+
+    grant = services.action_share(
+        actor=pw.alice, action=pw.a2, grantee_kind="organisation", grantee_id=pw.org.pk, permission="view", reason="r"
+    )
+    url = reverse("actionplans:action-unshare", args=[pw.a2.pk, grant.pk])
+    missing = client_for(pw.alice).post(url, {"reason": ""}, HTTP_HX_REQUEST="true")
+    assert missing.status_code == 200 and "Say why access is withdrawn." in missing.content.decode()
+    assert "<html" not in missing.content.decode()
+    done = client_for(pw.alice).post(url, {"reason": "Over"}, HTTP_HX_REQUEST="true")
+    page = done.content.decode()
+    assert done.status_code == 200 and 'id="grants"' in page and "withdrawn" in page and "<html" not in page

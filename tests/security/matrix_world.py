@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -102,7 +103,7 @@ def _action_plans(cw: SimpleNamespace) -> dict[str, object]:
     tranche = services.tranche_plan(actor=cw.alice, allocation=allocation, amount=50, planned_on=today)
     checkpoint = services.evaluation_create(actor=cw.alice, plan=plan, kind="mid_term", due_on=today)
     lesson = services.lesson_record(actor=cw.alice, plan=plan, text="Plan by school term", checkpoint=checkpoint)
-    partner = OrganisationFactory(name="Harbour Sports Club", sector=cw.civil, jurisdiction=cw.city)
+    partner: Any = OrganisationFactory(name="Harbour Sports Club", sector=cw.civil, jurisdiction=cw.city)
     action_grant = services.action_share(
         actor=cw.alice,
         action=action,
