@@ -24,6 +24,7 @@ from coordination.views._common import _flash_errors, _htmx
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.selectors import audit_list_for
+from core.widgets import near_first
 
 
 @login_required
@@ -132,6 +133,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_committee(user, committee):
         raise PermissionDenied
     form = MembershipForm(request.POST or None, user=user)
+    near_first(form, committee.jurisdiction.path)  # the committee's own district's people first
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(actor=user, committee=committee, **form.cleaned_data)

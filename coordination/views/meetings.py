@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +28,7 @@ from coordination.views._common import _flash_errors, _htmx
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
+from core.widgets import near_first
 from stakeholders.permissions import organisations_visible
 
 
@@ -70,7 +73,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "page": page,
             "agenda_form": AgendaItemForm(),
-            "invite_form": InviteForm(user=user) if page.can_manage else None,
+            "invite_form": _near(InviteForm(user=user), meeting) if page.can_manage else None,
             # A summoned official sees the meeting, not the committee: no link to a page that is 404.
             "committee_visible": permissions.committees_visible(user).filter(pk=meeting.committee_id).exists(),
         },
@@ -206,13 +209,19 @@ def meeting_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
+def _near(form: Any, meeting: Meeting) -> Any:
+    """The form's pickers offer the committee's own jurisdiction first."""
+    near_first(form, meeting.committee.jurisdiction.path)
+    return form
+
+
 @login_required
 @require_POST
 def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
-    form = InviteForm(request.POST, user=user)
+    form = _near(InviteForm(request.POST, user=user), meeting)
     if form.is_valid():
         try:
             invitation = services.invitation_add(actor=user, meeting=meeting, **form.cleaned_data)
@@ -272,6 +281,7 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         organisations=organisations_visible(user),
         actor=user,
     )
+    _near(form, meeting)
     if data is not None and "mark_all_present" not in data and form.is_valid():
         try:
             services.meeting_workspace_save(
