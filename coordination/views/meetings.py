@@ -28,8 +28,24 @@ from coordination.views._common import _flash_errors, _htmx
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
+from core.timezones import zone
 from core.widgets import near_first
 from stakeholders.permissions import organisations_visible
+
+
+def _zones(user: User, meeting: Meeting) -> dict[str, str]:
+    """The meeting's zone, and the reader's own where it differs (their account's, else the site's)."""
+    from django.conf import settings
+
+    meeting_zone = meeting.committee.jurisdiction.effective_time_zone()
+    reader_zone = getattr(user, "time_zone", "") or settings.TIME_ZONE
+    return {"meeting_zone": meeting_zone, "reader_zone": reader_zone if reader_zone != meeting_zone else ""}
+
+
+def _zone_help(form: Any) -> None:
+    form.fields["starts_at"].help_text = _("In the committee's time zone, %(zone)s.") % {
+        "zone": timezone.get_current_timezone_name()
+    }
 
 
 @login_required
@@ -38,27 +54,30 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get_for_user(user, pk)
     if not permissions.can_manage_committee(user, committee):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, initial={"title": _("%(name)s meeting") % {"name": committee.name}})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
-            )
-            return redirect(meeting)
-    return render(
-        request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
-            "cancel_url": committee.get_absolute_url(),
-        },
-    )
+    # Times are entered and shown in the committee's zone (its jurisdiction's, inherited).
+    with timezone.override(zone(committee.jurisdiction.effective_time_zone())):
+        form = MeetingForm(request.POST or None, initial={"title": _("%(name)s meeting") % {"name": committee.name}})
+        _zone_help(form)
+        if request.method == "POST" and form.is_valid():
+            try:
+                meeting = services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
+                )
+                return redirect(meeting)
+        return render(
+            request,
+            "coordination/form.html",
+            {
+                "form": form,
+                "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
+                "cancel_url": committee.get_absolute_url(),
+            },
+        )
 
 
 @login_required
@@ -72,6 +91,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "page": page,
+            **_zones(user, meeting),
             "agenda_form": AgendaItemForm(),
             "invite_form": _near(InviteForm(user=user), meeting) if page.can_manage else None,
             # A summoned official sees the meeting, not the committee: no link to a page that is 404.
@@ -127,24 +147,26 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, instance=meeting, with_recurrence=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting saved."))
-            return redirect(meeting)
-    return render(
-        request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(title)s") % {"title": meeting.title},
-            "cancel_url": meeting.get_absolute_url(),
-        },
-    )
+    with timezone.override(zone(meeting.committee.jurisdiction.effective_time_zone())):
+        form = MeetingForm(request.POST or None, instance=meeting, with_recurrence=False)
+        _zone_help(form)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Meeting saved."))
+                return redirect(meeting)
+        return render(
+            request,
+            "coordination/form.html",
+            {
+                "form": form,
+                "title": _("Edit %(title)s") % {"title": meeting.title},
+                "cancel_url": meeting.get_absolute_url(),
+            },
+        )
 
 
 def _meeting_post(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
