@@ -20,6 +20,7 @@ register(
         queryset=selectors.people_for_forms,
         fields=PERSON_SEARCH_FIELDS,
         label=lambda p: p.full_name,
+        near_field="jurisdiction__path",
     )
 )
 register(
@@ -30,5 +31,6 @@ register(
         label=_committee_label,
         hint=lambda c: c.jurisdiction.name,
         related=("jurisdiction",),
+        near_field="jurisdiction__path",
     )
 )

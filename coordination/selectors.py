@@ -401,12 +401,6 @@ def attendance_list_visible_to(user: AnyUser, meeting: Meeting) -> QuerySet[Atte
 # --- Calendar ----------------------------------------------------------------------------------
 
 
-def meetings_in_month(user: AnyUser, year: int, month: int, *, committee: Committee | None = None) -> list[Meeting]:
-    start = timezone.make_aware(datetime(year, month, 1))
-    end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
-    return list(meeting_list_visible_to(user, committee=committee, start=start, end=end))
-
-
 CALENDAR_PER_DAY = 4
 CALENDAR_DAY_LIST = 100
 

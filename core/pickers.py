@@ -24,7 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from core.permissions import AnyUser
 from core.search import terms, text_filter
@@ -41,6 +41,8 @@ class Picker:
     hint: Callable[[Any], str] = field(default=lambda obj: "")
     # Extra narrowing by a request parameter (e.g. ``committee`` for the committee's own people first).
     related: tuple[str, ...] = ()
+    # The jurisdiction path of a row (``jurisdiction__path``): with ``near``, rows there come first.
+    near_field: str = ""
 
 
 _PICKERS: dict[str, Picker] = {}
@@ -70,14 +72,20 @@ def get(key: str) -> Picker | None:
     return _PICKERS.get(key)
 
 
-def matches(user: AnyUser, key: str, q: str, *, limit: int = LIMIT) -> list[dict[str, Any]]:
+def matches(user: AnyUser, key: str, q: str, *, near: str = "", limit: int = LIMIT) -> list[dict[str, Any]]:
     """Up to ``limit`` rows of the picker ``key`` that the user may see and whose fields match every
-    word of ``q`` (``core.search.text_filter``: full text on PostgreSQL): one query."""
+    word of ``q`` (``core.search.text_filter``: full text on PostgreSQL), those within the
+    jurisdiction path ``near`` first: one query."""
     picker = get(key)
     if picker is None or not terms(q):
         return []
     qs = picker.queryset(user)
     if picker.related:
         qs = qs.select_related(*picker.related)
-    rows = text_filter(qs, q, picker.fields)[:limit]
+    rows = text_filter(qs, q, picker.fields)
+    if near and picker.near_field:
+        rows = rows.annotate(
+            near_first=Case(When(**{f"{picker.near_field}__startswith": near}, then=0), default=1)
+        ).order_by("near_first", *rows.query.order_by)
+    rows = rows[:limit]
     return [{"id": row.pk, "label": picker.label(row), "hint": picker.hint(row)} for row in rows]

@@ -163,4 +163,5 @@ def pick(request: HttpRequest, kind: str) -> HttpResponse:
     if pickers.get(kind) is None:
         raise Http404
     q = (request.GET.get("q") or "").strip()[:100]
-    return JsonResponse({"results": pickers.matches(request_user(request), kind, q)})
+    near = (request.GET.get("near") or "")[:200]
+    return JsonResponse({"results": pickers.matches(request_user(request), kind, q, near=near)})

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.http import urlencode
 
 
 class TypeaheadSelect(forms.Widget):
@@ -24,12 +25,14 @@ class TypeaheadSelect(forms.Widget):
         super().__init__(attrs)
         self.picker = picker
         self.queryset = queryset  # where the chosen row's label is read, for fields without choices
+        self.near = ""  # a jurisdiction path whose rows are offered first (``near_first``)
         self.choices: Any = []
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TypeaheadSelect:
         obj = super().__deepcopy__(memo)
         obj.choices = self.choices
         obj.queryset = self.queryset
+        obj.near = self.near
         return obj
 
     def format_value(self, value: Any) -> str:
@@ -60,7 +63,8 @@ class TypeaheadSelect(forms.Widget):
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         widget["label"] = self.chosen_label(widget["value"])
-        widget["url"] = reverse("pick", kwargs={"kind": self.picker})
+        url = reverse("pick", kwargs={"kind": self.picker})
+        widget["url"] = f"{url}?{urlencode({'near': self.near})}" if self.near else url
         widget["required"] = widget["attrs"].pop("required", False) or self.is_required
         return context
 
@@ -69,3 +73,11 @@ class TypeaheadSelect(forms.Widget):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name)
+
+
+def near_first(form: forms.BaseForm, path: str) -> None:
+    """Every picker of ``form`` offers the rows of the jurisdiction ``path`` (and below) first, e.g.
+    a committee's own district's people before the rest of what the user may see."""
+    for field in form.fields.values():
+        if isinstance(field.widget, TypeaheadSelect):
+            field.widget.near = path

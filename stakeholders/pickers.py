@@ -23,6 +23,7 @@ register(
         label=_org_label,
         hint=lambda o: o.jurisdiction.name,
         related=("jurisdiction",),
+        near_field="jurisdiction__path",
     )
 )
 register(
@@ -35,6 +36,7 @@ register(
         label=_org_label,
         hint=lambda o: o.jurisdiction.name,
         related=("jurisdiction",),
+        near_field="jurisdiction__path",
     )
 )
 register(
@@ -43,5 +45,6 @@ register(
         queryset=lambda user: permissions.people_visible(user).only("id", "full_name"),
         fields=PERSON_SEARCH_FIELDS,
         label=lambda p: p.full_name,
+        near_field="jurisdiction__path",
     )
 )

@@ -25,6 +25,7 @@ from coordination.views.meetings import _meeting_post
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
+from core.widgets import near_first
 
 
 @login_required
@@ -158,6 +159,7 @@ def item_minutes(request: HttpRequest, item_pk: int) -> HttpResponse:
     )
     adding = "add_decision" in request.POST
     decision_form = DecisionForm(request.POST if adding else None, user=user, prefix="decision")
+    near_first(decision_form, meeting.committee.jurisdiction.path)
     valid = (not minutes_bound or minutes_form.is_valid()) and (not adding or decision_form.is_valid())
     if (minutes_bound or adding) and valid:
         try:
@@ -194,6 +196,7 @@ def decision_edit(request: HttpRequest, decision_pk: int) -> HttpResponse:
     if not permissions.can_update_decision_progress(user, decision):
         raise PermissionDenied
     form = DecisionProgressForm(request.POST or None, instance=decision, user=user)
+    near_first(form, decision.committee.jurisdiction.path)
     if request.method == "POST" and form.is_valid():
         done = _attempt(
             request,

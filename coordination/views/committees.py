@@ -23,6 +23,7 @@ from coordination.views._common import _attempt, _htmx
 from core.http import request_user
 from core.pagination import keyset_page
 from core.selectors import audit_list_for
+from core.widgets import near_first
 
 
 @login_required
@@ -135,6 +136,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_committee(user, committee):
         raise PermissionDenied
     form = MembershipForm(request.POST or None, user=user)
+    near_first(form, committee.jurisdiction.path)  # the committee's own district's people first
     if request.method == "POST" and form.is_valid():
         done = _attempt(
             request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +28,24 @@ from coordination.views._common import _attempt, _htmx
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import User
+from core.timezones import zone
+from core.widgets import near_first
 from stakeholders.permissions import organisations_visible
+
+
+def _zones(user: User, meeting: Meeting) -> dict[str, str]:
+    """The meeting's zone, and the reader's own where it differs (their account's, else the site's)."""
+    from django.conf import settings
+
+    meeting_zone = meeting.committee.jurisdiction.effective_time_zone()
+    reader_zone = getattr(user, "time_zone", "") or settings.TIME_ZONE
+    return {"meeting_zone": meeting_zone, "reader_zone": reader_zone if reader_zone != meeting_zone else ""}
+
+
+def _zone_help(form: Any) -> None:
+    form.fields["starts_at"].help_text = _("In the committee's time zone, %(zone)s.") % {
+        "zone": timezone.get_current_timezone_name()
+    }
 
 
 @login_required
@@ -35,25 +54,28 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get_for_user(user, pk)
     if not permissions.can_manage_committee(user, committee):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, initial={"title": _("%(name)s meeting") % {"name": committee.name}})
-    if request.method == "POST" and form.is_valid():
-        done = _attempt(
+    # Times are entered and shown in the committee's zone (its jurisdiction's, inherited).
+    with timezone.override(zone(committee.jurisdiction.effective_time_zone())):
+        form = MeetingForm(request.POST or None, initial={"title": _("%(name)s meeting") % {"name": committee.name}})
+        _zone_help(form)
+        if request.method == "POST" and form.is_valid():
+            done = _attempt(
+                request,
+                lambda: services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data),
+                form=form,
+                success=_("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
+            )
+            if done:
+                return redirect(done.value)
+        return render(
             request,
-            lambda: services.meeting_schedule(actor=user, committee=committee, **form.cleaned_data),
-            form=form,
-            success=_("Meeting scheduled as a draft. Add its agenda, then publish it to send the invitations."),
+            "coordination/form.html",
+            {
+                "form": form,
+                "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
+                "cancel_url": committee.get_absolute_url(),
+            },
         )
-        if done:
-            return redirect(done.value)
-    return render(
-        request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "title": _("Schedule a meeting of %(name)s") % {"name": committee.name},
-            "cancel_url": committee.get_absolute_url(),
-        },
-    )
 
 
 @login_required
@@ -67,8 +89,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "page": page,
+            **_zones(user, meeting),
             "agenda_form": AgendaItemForm(),
-            "invite_form": InviteForm(user=user) if page.can_manage else None,
+            "invite_form": _near(InviteForm(user=user), meeting) if page.can_manage else None,
             # A summoned official sees the meeting, not the committee: no link to a page that is 404.
             "committee_visible": permissions.committees_visible(user).filter(pk=meeting.committee_id).exists(),
         },
@@ -124,25 +147,27 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
-    form = MeetingForm(request.POST or None, instance=meeting, with_recurrence=False)
-    if request.method == "POST" and form.is_valid():
-        done = _attempt(
+    with timezone.override(zone(meeting.committee.jurisdiction.effective_time_zone())):
+        form = MeetingForm(request.POST or None, instance=meeting, with_recurrence=False)
+        _zone_help(form)
+        if request.method == "POST" and form.is_valid():
+            done = _attempt(
+                request,
+                lambda: services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data),
+                form=form,
+                success=_("Meeting saved."),
+            )
+            if done:
+                return redirect(meeting)
+        return render(
             request,
-            lambda: services.meeting_update(actor=user, meeting=meeting, **form.cleaned_data),
-            form=form,
-            success=_("Meeting saved."),
+            "coordination/form.html",
+            {
+                "form": form,
+                "title": _("Edit %(title)s") % {"title": meeting.title},
+                "cancel_url": meeting.get_absolute_url(),
+            },
         )
-        if done:
-            return redirect(meeting)
-    return render(
-        request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(title)s") % {"title": meeting.title},
-            "cancel_url": meeting.get_absolute_url(),
-        },
-    )
 
 
 def _meeting_post(request: HttpRequest, pk: int) -> tuple[User, Meeting]:
@@ -205,13 +230,19 @@ def meeting_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
+def _near(form: Any, meeting: Meeting) -> Any:
+    """The form's pickers offer the committee's own jurisdiction first."""
+    near_first(form, meeting.committee.jurisdiction.path)
+    return form
+
+
 @login_required
 @require_POST
 def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = _meeting_post(request, pk)
     if not permissions.can_manage_meeting(user, meeting):
         raise PermissionDenied
-    form = InviteForm(request.POST, user=user)
+    form = _near(InviteForm(request.POST, user=user), meeting)
     if form.is_valid():
         _attempt(
             request,
@@ -271,6 +302,7 @@ def meeting_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         organisations=organisations_visible(user),
         actor=user,
     )
+    _near(form, meeting)
     if data is not None and "mark_all_present" not in data and form.is_valid():
         try:
             services.meeting_workspace_save(

@@ -92,7 +92,8 @@
       p.status.textContent = q.length ? p.box.getAttribute("data-text-short") : "";
       return;
     }
-    var url = p.box.getAttribute("data-url") + "?q=" + encodeURIComponent(q);
+    var base = p.box.getAttribute("data-url");
+    var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q);
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { results: [] }; })
       .then(function (data) { if (p.input.value.trim() === q) render(p, data.results || []); })
@@ -106,6 +107,9 @@
       p.value.value = "";
       p.value.dispatchEvent(new Event("change", { bubbles: true }));
     }
+    // The matches shown are for the text before this keystroke: drop them until the new ones come.
+    p.list.textContent = "";
+    close(p);
     clearTimeout(timers.get(e.target));
     timers.set(e.target, setTimeout(function () { search(p); }, 200));
   });

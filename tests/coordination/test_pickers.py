@@ -82,3 +82,17 @@ def test_invite_form_lists_nobody_and_refuses_an_invisible_id_as_a_missing_one(c
     # A visible person goes through the same form.
     client.post(url, {"person": cw.olly_person.pk, "kind": "guest"})
     assert meeting.invitations.filter(person=cw.olly_person).exists()
+
+
+def test_the_committees_own_jurisdiction_comes_first(cw, client_for):  # type: ignore[no-untyped-def]
+    """The membership form's pickers name the committee's jurisdiction; its people come first."""
+    far = PersonFactory(full_name="Amina Far", jurisdiction=cw.other_district)
+    near = PersonFactory(full_name="Amina Near", jurisdiction=cw.city)
+    client = client_for(cw.admin)
+    page = client.get(reverse("coordination:membership-add", args=[cw.committee.pk])).text
+    assert f"near={cw.city.path.replace('/', '%2F')}" in page
+    url = reverse("pick", kwargs={"kind": "committee-people"})
+    for order in ({"q": "Amina", "near": cw.city.path}, {"q": "Amina", "near": cw.other_district.path}):
+        ids = [r["id"] for r in client.get(url, order).json()["results"]]
+        first = near if order["near"] == cw.city.path else far
+        assert ids[0] == first.pk and set(ids) == {near.pk, far.pk}
