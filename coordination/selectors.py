@@ -223,7 +223,7 @@ def committee_composition(committee: Committee, members: list[CommitteeMembershi
             comp.women += person.gender == Person.Gender.WOMAN
             comp.youth += bool(person.is_youth)
     comp.by_sector = [
-        {"name": sector_rows[sid].name, "count": n, "is_security": sector_rows[sid].is_security}
+        {"name": sector_rows[sid].display_name, "count": n, "is_security": sector_rows[sid].is_security}
         for sid, n in sorted(sectors.items(), key=lambda kv: (-kv[1], sector_rows[kv[0]].name))
     ]
     comp.missing_sectors = [s for s in committee.expected_sectors.all() if s.pk not in sectors]

@@ -38,7 +38,7 @@ TEMPLATE_DIRS = ("templates", *(f"{app}/templates" for app in SOURCE_APPS))
 ALLOWED_TEXT = re.compile(
     r"^(?:TLP:(?:RED|AMBER\+STRICT|AMBER|GREEN|CLEAR)|RED|AMBER\+STRICT|AMBER|GREEN|CLEAR|"
     r"Roundtable|API|CSV|XLSX|PDF|ICS|iCal|IATI|JSON|TOTP|URL|SMTP|htmx|OK|"
-    r"[A-Z][a-z]+/[A-Za-z_]+|/\S*|https?://\S*|[A-Z]{1,3}\d*|[\W\d_]*)$"
+    r"[A-Z][a-z]+/[A-Za-z_]+|/\S*|https?://\S*|[\W\d_]*)$"
 )
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 # Python literals that look like text but are not shown to anyone (codes, technical examples).
