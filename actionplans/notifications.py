@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actionplans.models import Action, ActionPartner, ActionPlan, ProgressUpdate
+from actionplans.models import Action, ActionPartner, ActionPlan, EvaluationCheckpoint, ProgressUpdate
 from actionplans.selectors import quarter_start
 from core.models import Delivery, User
 from core.notifications import Content, Due, notify, register_kind, reminder
@@ -201,6 +201,47 @@ def reports_escalated(now: datetime) -> Iterator[Due]:
         for u in chairs.get(a.plan.owning_committee_id or 0, []):
             recipients.setdefault(u.pk, u)
         yield Due(subject=a, recipients=list(recipients.values()), due_key=start.isoformat())
+
+
+# --- evaluations due (the plan's reviews) --------------------------------------------------------------
+
+EVALUATION_NOTICE = timedelta(days=14)
+
+
+def _evaluation_content(plan: ActionPlan, user: User, row: Delivery) -> Content:
+    from django.urls import reverse
+
+    due = row.due_key.rsplit(":", 1)[-1]
+    title = _("An evaluation of \u201c%(plan)s\u201d is due on %(date)s") % {"plan": plan.title, "date": due}
+    url = reverse("actionplans:plan-evaluation", args=[plan.pk])
+    body = _("Record the evaluation and its ratings here: %(link)s") % {"link": absolute(url)}
+    return Content(title=title, body=f"{title}.\n\n{body}\n", url=url)
+
+
+@reminder(
+    kind="actionplans.evaluation_due",
+    label=gettext_lazy("Plan evaluations due"),
+    model=ActionPlan,
+    build=_evaluation_content,
+)
+def evaluations_due(now: datetime) -> Iterator[Due]:
+    """Evaluation checkpoints not held, due within 14 days or overdue, of active plans: the plan's
+    coordinators and its owning committee's chairs, once per checkpoint and due date."""
+    today = timezone.localdate(now)
+    checkpoints = list(
+        EvaluationCheckpoint.objects.filter(
+            held_on__isnull=True, due_on__lte=today + EVALUATION_NOTICE, plan__status=ActionPlan.Status.ACTIVE
+        )
+        .select_related("plan__jurisdiction")
+        .order_by("id")[:5000]
+    )
+    coordinators = _coordinators_of({c.plan.jurisdiction.path for c in checkpoints})
+    chairs = _chairs_of({c.plan.owning_committee_id for c in checkpoints if c.plan.owning_committee_id})
+    for c in checkpoints:
+        recipients = {u.pk: u for u in coordinators.get(c.plan.jurisdiction.path, [])}
+        for u in chairs.get(c.plan.owning_committee_id or 0, []):
+            recipients.setdefault(u.pk, u)
+        yield Due(subject=c.plan, recipients=list(recipients.values()), due_key=f"{c.pk}:{c.due_on.isoformat()}")
 
 
 # --- events: progress reports ------------------------------------------------------------------------

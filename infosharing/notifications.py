@@ -158,9 +158,7 @@ def items_retention_ending(now: datetime) -> Iterator[Due]:
     users = _users(i.originator_id for i in items)
     for item in items:
         originator = users.get(item.originator_id)
-        yield Due(
-            subject=item, recipients=[originator] if originator else [], due_key=item.retention_until.isoformat()
-        )
+        yield Due(subject=item, recipients=[originator] if originator else [], due_key=item.retention_until.isoformat())
 
 
 # --- access that expires ------------------------------------------------------------------------

@@ -52,20 +52,35 @@ def person_login_invite(*, actor: User, person: Person, base_url: str) -> LoginL
 
     # The configured address (SITE_URL), as every e-mail link; the request's only without one.
     link = (site_url() or base_url.rstrip("/")) + reverse("stakeholders:login-link-accept", args=[token])
-    transaction.on_commit(lambda: _login_invitation_send(invitation, link))
+    transaction.on_commit(lambda: _login_invitation_send(invitation, link), robust=True)
     return invitation
 
 
 def _login_invitation_send(invitation: LoginLinkInvitation, link: str) -> None:
-    from django.core.mail import send_mail
+    """Sent once under the delivery guarantee (ADR 0012): recorded, a refused or malformed address
+    is a failed delivery on the operations page, never an error for the person who invited."""
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
 
+    from core.notifications import send_once
+
     context = {"invitation": invitation, "person": invitation.person, "link": link}
-    send_mail(
-        subject=render_to_string("stakeholders/email/login_link_subject.txt", context).strip(),
-        message=render_to_string("stakeholders/email/login_link.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+
+    def message(message_id: str) -> EmailMessage:
+        return EmailMessage(
+            subject=render_to_string("stakeholders/email/login_link_subject.txt", context).strip(),
+            body=render_to_string("stakeholders/email/login_link.txt", context),
+            to=[invitation.email],
+            headers={"Message-ID": message_id},
+        )
+
+    send_once(
+        kind="stakeholders.login_link",
+        subject=invitation,
+        recipient_key=f"email:{invitation.email}",
+        address=invitation.email,
+        due_key="invite",
+        make_message=message,
     )
 
 

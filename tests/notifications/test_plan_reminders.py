@@ -103,6 +103,17 @@ def test_report_submitted_and_returned_go_through_preferences(plans, django_capt
     assert f"{SITE}{update.get_absolute_url()}" in returned[0].body
 
 
+def test_an_evaluation_due_reaches_the_plans_coordinator_once(plans):
+    services.evaluation_create(
+        actor=plans.alice, plan=plans.plan, kind="mid_term", due_on=timezone.localdate() + timedelta(days=5)
+    )
+    run()
+    run()
+    emails = [m for m in mail.outbox if m.to == ["alice@example.org"] and "evaluation" in m.subject]
+    assert len(emails) == 1 and plans.plan.title in emails[0].subject
+    assert f"{SITE}/plans/{plans.plan.pk}/evaluation/" in emails[0].body
+
+
 @pytest.mark.parametrize("n", [2, 8])
 def test_the_plan_scans_do_not_grow_with_the_actions(plans, n, django_assert_max_num_queries):
     for i in range(n):
@@ -116,7 +127,12 @@ def test_the_plan_scans_do_not_grow_with_the_actions(plans, n, django_assert_max
             planned_end=timezone.localdate() - timedelta(days=1),
         )
     later = timezone.now() + timedelta(days=120)
-    for name in ("actionplans.action_overdue", "actionplans.report_due", "actionplans.report_escalation"):
+    for i in range(n):
+        services.evaluation_create(
+            actor=plans.alice, plan=plans.plan, kind="ad_hoc", due_on=timezone.localdate() + timedelta(days=i)
+        )
+    names = ("action_overdue", "report_due", "report_escalation", "evaluation_due")
+    for name in (f"actionplans.{short}" for short in names):
         kind = get_kind(name)
         assert kind is not None and kind.scan is not None
         with django_assert_max_num_queries(8):
