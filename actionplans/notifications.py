@@ -44,7 +44,7 @@ def _members_of(org_ids: set[int]) -> dict[int, list[User]]:
 def _overdue_content(action: Action, user: User, row: Delivery) -> Content:
     title = _("Action overdue: %(title)s") % {"title": action.title}
     body = _(
-        "The action \u201c%(title)s\u201d of the plan \u201c%(plan)s\u201d was due on %(due)s and is not complete.\n\n"
+        "The action “%(title)s” of the plan “%(plan)s” was due on %(due)s and is not complete.\n\n"
         "Report its progress or ask the coordinator to change its dates: %(link)s"
     ) % {
         "title": action.title,
@@ -81,8 +81,7 @@ def actions_overdue(now: datetime) -> Iterator[Due]:
 def _report_content(action: Action, user: User, row: Delivery) -> Content:
     title = _("Progress report due: %(title)s") % {"title": action.title}
     body = _(
-        "No progress report on \u201c%(title)s\u201d (%(plan)s) covers the last quarter yet.\n\n"
-        "Report it here: %(link)s"
+        "No progress report on “%(title)s” (%(plan)s) covers the last quarter yet.\n\nReport it here: %(link)s"
     ) % {
         "title": action.title,
         "plan": action.plan.title,
@@ -142,7 +141,7 @@ def _escalation_content(action: Action, user: User, row: Delivery) -> Content:
         "title": action.title,
     }
     body = _(
-        "No progress report on \u201c%(title)s\u201d (%(plan)s) covers the quarter from %(start)s, long after it "
+        "No progress report on “%(title)s” (%(plan)s) covers the quarter from %(start)s, long after it "
         "ended. Follow it up with the lead organisation: %(link)s"
     ) % {
         "title": action.title,
@@ -212,7 +211,7 @@ def _evaluation_content(plan: ActionPlan, user: User, row: Delivery) -> Content:
     from django.urls import reverse
 
     due = row.due_key.rsplit(":", 1)[-1]
-    title = _("An evaluation of \u201c%(plan)s\u201d is due on %(date)s") % {"plan": plan.title, "date": due}
+    title = _("An evaluation of “%(plan)s” is due on %(date)s") % {"plan": plan.title, "date": due}
     url = reverse("actionplans:plan-evaluation", args=[plan.pk])
     body = _("Record the evaluation and its ratings here: %(link)s") % {"link": absolute(url)}
     return Content(title=title, body=f"{title}.\n\n{body}\n", url=url)

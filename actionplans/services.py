@@ -1185,8 +1185,7 @@ def agenda_proposals_make(*, today: date | None = None) -> int:
                 committee=committee,
                 title=(_("Action %(state)s: %(title)s") % {"state": state, "title": action.title})[:300],
                 description=_(
-                    "From the plan \u201c%(plan)s\u201d, due %(due)s, progress %(progress)s %%. "
-                    "Keep it on the agenda or drop it."
+                    "From the plan “%(plan)s”, due %(due)s, progress %(progress)s %%. Keep it on the agenda or drop it."
                 )
                 % {"plan": plan.title, "due": action.planned_end.isoformat(), "progress": action.progress},
             )

@@ -73,7 +73,7 @@ def _neutral_item_content(item: InformationItem, user: User, row: Delivery) -> C
 
 
 def _agreement_content(agreement: SharingAgreement, user: User, row: Delivery) -> Content:
-    title = _("The sharing agreement \u201c%(title)s\u201d is due for review on %(date)s") % {
+    title = _("The sharing agreement “%(title)s” is due for review on %(date)s") % {
         "title": agreement.title,
         "date": row.due_key,
     }

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -267,7 +268,7 @@ class ActionViewSet(_Base):
         more organisation, committee or person: only the plan's managers, never with themselves or an
         organisation or committee of their own, audited. Not an edit of the action: no ``If-Match``."""
         item = self.get_object()
-        require(allows(self.actor, item, Perm.MANAGE), "You may not share this action.")
+        require(allows(self.actor, item, Perm.MANAGE), _("You may not share this action."))
         if request.method == "POST":
             body = ShareSerializer(data=request.data)
             body.is_valid(raise_exception=True)
@@ -280,7 +281,7 @@ class ActionViewSet(_Base):
     def withdraw_share(self, request: Request, pk: str | None = None, grant_pk: str | None = None) -> Response:
         """Withdraw one share of the action, with the reason (audited)."""
         item = self.get_object()
-        require(allows(self.actor, item, Perm.MANAGE), "You may not share this action.")
+        require(allows(self.actor, item, Perm.MANAGE), _("You may not share this action."))
         grant = get_object_or_404(
             restrict(ActionGrant.objects.filter(target=item, revoked_at__isnull=True), self.actor), pk=grant_pk
         )
