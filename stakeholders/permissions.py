@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from core import grants, roles
 from core.models import User
@@ -440,7 +440,9 @@ def positions_of_visible_people_q(user: AnyUser) -> Q:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return Q()
-    q = Q(organisation__in=visible(user, Organisation).values("pk"))
+    # Correlated on the position's organisation: ``organisation IN (every visible organisation)``
+    # hashed the whole public directory for each page of people.
+    q = Q(Exists(visible(user, Organisation).filter(pk=OuterRef("organisation_id"))))
     if not (scopes.read_paths or scopes.organisation_ids):
         q &= current_positions_q() | Q(person__user=user)
     return q
