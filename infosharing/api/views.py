@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.views import ActorMixin
-from core.permissions import allows, get_or_404
+from core.permissions import allows, get_or_404, require
 from infosharing import permissions as perms
 from infosharing import selectors, services
 from infosharing.api.serializers import (
@@ -59,12 +60,22 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
     def _agreement(self, pk: Any) -> SharingAgreement:
         return selectors.agreement_get_for_user(self.actor, pk)
 
+    def _managed(self, pk: Any) -> SharingAgreement:
+        """The agreement for a change: not visible, 404; visible but not managed, 403 (before the
+        input is read, so the answer does not depend on it)."""
+        agreement = self._agreement(pk)
+        require(
+            allows(self.actor, agreement, perms.Action.MANAGE),
+            _("Only the parties' sharing admins manage this agreement."),
+        )
+        return agreement
+
     def _done(self, agreement: SharingAgreement) -> Response:
         return Response(SharingAgreementSerializer(self._agreement(agreement.pk)).data)
 
     @extend_schema(request=AgreementUpdateSerializer, responses=SharingAgreementSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
-        agreement = self._agreement(pk)
+        agreement = self._managed(pk)
         s = AgreementUpdateSerializer(data=request.data, context={"request": request, "agreement": agreement})
         s.is_valid(raise_exception=True)
         agreement = services.agreement_update(
@@ -80,7 +91,7 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=SignSerializer, responses=SharingAgreementSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
-        agreement = self._agreement(pk)
+        agreement = self._managed(pk)
         s = SignSerializer(data=request.data, context={"agreement": agreement})
         s.is_valid(raise_exception=True)
         services.agreement_sign(actor=self.actor, agreement=agreement, **s.validated_data)
@@ -89,13 +100,13 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=None, responses=SharingAgreementSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
-        agreement = services.agreement_activate(actor=self.actor, agreement=self._agreement(pk))
+        agreement = services.agreement_activate(actor=self.actor, agreement=self._managed(pk))
         return self._done(agreement)
 
     @extend_schema(request=ReasonSerializer, responses=SharingAgreementSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str | None = None) -> Response:
-        agreement = self._agreement(pk)
+        agreement = self._managed(pk)
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._done(services.agreement_suspend(actor=self.actor, agreement=agreement, **s.validated_data))
@@ -103,7 +114,7 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=ReasonSerializer, responses=SharingAgreementSerializer)
     @action(detail=True, methods=["post"])
     def expire(self, request: Request, pk: str | None = None) -> Response:
-        agreement = self._agreement(pk)
+        agreement = self._managed(pk)
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._done(services.agreement_expire(actor=self.actor, agreement=agreement, **s.validated_data))
@@ -111,7 +122,7 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
     @extend_schema(request=ReasonSerializer, responses=SharingAgreementSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
-        agreement = self._agreement(pk)
+        agreement = self._managed(pk)
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._done(

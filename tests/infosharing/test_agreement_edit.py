@@ -229,6 +229,7 @@ def test_api_answers_404_to_outsiders_and_403_to_party_members(sw, api_for):
         assert r.status_code == 404, route
     mona = api_for(sw.mona)
     assert mona.post(f"{API}{a.pk}/suspend/", {"reason": "x"}).status_code == 403
+    assert mona.post(f"{API}{a.pk}/sign/", {}).status_code == 403  # refused before the input is read
     updated = mona.get(f"{API}{a.pk}/").json()["updated_at"]
     assert mona.patch(f"{API}{a.pk}/", {"version": updated, "title": "x", "reason": "r"}).status_code == 403
     a.refresh_from_db()

@@ -466,7 +466,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
         404, platform_admin=400, organisation_admin=403, organisation_member=403
     ),
     ("api:sharing-agreement-activate", "POST"): api(
-        404, platform_admin=400, organisation_admin=403, organisation_member=403
+        404, platform_admin=200, organisation_admin=403, organisation_member=403
     ),
     ("api:sharing-agreement-expire", "POST"): api(
         404, platform_admin=400, organisation_admin=403, organisation_member=403
