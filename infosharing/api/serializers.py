@@ -158,7 +158,7 @@ class AgreementUpdateSerializer(serializers.Serializer):
         found = (organisations_visible(user) | Organisation.objects.filter(pk__in=list(roles))).filter(pk__in=value)
         orgs = {o.pk: o for o in found.distinct()}
         if len(orgs) != len(set(value)):
-            raise serializers.ValidationError("Invalid pk - object does not exist.")
+            raise serializers.ValidationError(_("Invalid pk - object does not exist."))
         return [(orgs[pk], roles.get(pk, AgreementParty.Role.BOTH)) for pk in value]
 
     def validate_client_committees(self, value: list[int]) -> list[Any]:
@@ -171,7 +171,7 @@ class AgreementUpdateSerializer(serializers.Serializer):
         found = (committees_visible(user) | Committee.objects.filter(pk__in=current)).filter(pk__in=value).distinct()
         committees = list(found)
         if len(committees) != len(set(value)):
-            raise serializers.ValidationError("Invalid pk - object does not exist.")
+            raise serializers.ValidationError(_("Invalid pk - object does not exist."))
         return committees
 
     def changes(self) -> dict[str, Any]:
@@ -188,7 +188,7 @@ class SignSerializer(serializers.Serializer):
         agreement: SharingAgreement = self.context["agreement"]
         org = Organisation.objects.filter(pk=value, sharing_parties__agreement=agreement).first()
         if org is None:
-            raise serializers.ValidationError("Only a party to the agreement signs it.")
+            raise serializers.ValidationError(_("Only a party to the agreement signs it."))
         return org
 
 
