@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ObjectGrant
 from stakeholders.models import Jurisdiction, Organisation, Person, Sector
 
 # The longest a meeting may last (``Meeting.clean``): so a date range is a bounded scan of the
@@ -655,3 +656,51 @@ class Paper(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("coordination:paper-download", args=[self.pk])
+
+
+class CommitteeGrant(ObjectGrant):
+    """An explicit grant on one committee (see ``core.models.ObjectGrant``): ``view`` lets the grantee
+    see the committee, its members and its meetings (minutes follow their own rule). Written only
+    through ``coordination.services.committee_grant`` / ``committee_revoke``."""
+
+    VIEW = "view"
+    PERMISSIONS = (VIEW,)
+
+    target = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="grants")
+
+    class Meta:
+        verbose_name = _("committee grant")
+        verbose_name_plural = _("committee grants")
+        indexes = [
+            models.Index(
+                fields=["grantee_kind", "grantee_id", "permission", "target"],
+                include=["expires_at"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="coordination_cttgrant_idx",
+            ),
+        ]
+
+
+class MeetingGrant(ObjectGrant):
+    """An explicit grant on one meeting: ``view`` (the meeting and its agenda) or ``read_minutes``
+    (also its minutes, for a meeting that is not confidential: a safe space's minutes reach its
+    attendees only, ADR 0003, and no grant overrides that). Written only through
+    ``coordination.services.meeting_grant`` / ``meeting_revoke``."""
+
+    VIEW = "view"
+    READ_MINUTES = "read_minutes"
+    PERMISSIONS = (VIEW, READ_MINUTES)
+
+    target = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="grants")
+
+    class Meta:
+        verbose_name = _("meeting grant")
+        verbose_name_plural = _("meeting grants")
+        indexes = [
+            models.Index(
+                fields=["grantee_kind", "grantee_id", "permission", "target"],
+                include=["expires_at"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="coordination_mtggrant_idx",
+            ),
+        ]

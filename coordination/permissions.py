@@ -30,10 +30,12 @@ from coordination.models import (
     Attendance,
     CalendarFeedToken,
     Committee,
+    CommitteeGrant,
     CommitteeMembership,
     Decision,
     Invitation,
     Meeting,
+    MeetingGrant,
     MeetingSeries,
 )
 from core import grants, roles
@@ -140,11 +142,16 @@ def _in_subtrees(paths: tuple[str, ...], user: AnyUser | None = None) -> Q:
 
 @register(Committee, "view")
 def committee_view_rule(user: User) -> Q | None:
-    """Platform admin; coordinators and liaisons of the subtree; current members."""
+    """Platform admin; coordinators and liaisons of the subtree; current members; grantees
+    (``CommitteeGrant``)."""
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return _in_subtrees(scopes.read_paths, user) | Q(pk__in=_member_committee_ids(user))
+    return (
+        _in_subtrees(scopes.read_paths, user)
+        | Q(pk__in=_member_committee_ids(user))
+        | grants.granted_q(user, CommitteeGrant, CommitteeGrant.VIEW)
+    )
 
 
 @register(Committee, "grantee")
@@ -241,17 +248,22 @@ def _invited_meeting_ids(user: AnyUser) -> QuerySet[Any]:
 
 @register(Meeting, "view")
 def meeting_view_rule(user: User) -> QuerySet[Meeting] | None:
-    """Meetings of visible committees, and meetings the user is invited to (a summoned official)."""
+    """Meetings of visible committees, meetings the user is invited to (a summoned official), and
+    meetings granted to them (``MeetingGrant``, view or read_minutes)."""
     q = rule_q(user, Committee, "view")
     if q is None:
         return None
     invited = _invited_meeting_ids(user).order_by()
+    granted = grants.grants_held(user, MeetingGrant, MeetingGrant.PERMISSIONS).order_by().values("target_id")
     if not scopes_for(user).read_paths:
-        # Members and invitees see a few meetings: one IN over the union of both sets lets the
+        # Members and invitees see a few meetings: one IN over the union of the sets lets the
         # planner fetch them by index instead of walking every meeting in date order.
-        ids = Meeting.objects.filter(committee__in=_member_committee_ids(user)).order_by().values("pk")
-        return Meeting.objects.filter(pk__in=ids.union(invited))
-    return Meeting.objects.filter(Q(committee__in=Committee.objects.filter(q)) | Q(pk__in=invited))
+        committees = Q(committee__in=_member_committee_ids(user)) | Q(
+            committee__in=grants.grants_held(user, CommitteeGrant, CommitteeGrant.VIEW).values("target_id")
+        )
+        ids = Meeting.objects.filter(committees).order_by().values("pk")
+        return Meeting.objects.filter(pk__in=ids.union(invited, granted))
+    return Meeting.objects.filter(Q(committee__in=Committee.objects.filter(q)) | Q(pk__in=invited) | Q(pk__in=granted))
 
 
 @register(Meeting, "manage")
@@ -328,7 +340,8 @@ def minutes_readable_q(user: AnyUser, prefix: str = "") -> Q:
     """On a meeting the user can see: whether its minutes are readable.
 
     * not confidential: platform admins; coordinators and liaisons of the committee's jurisdiction;
-      members whose membership covers the meeting's date; those invited to it;
+      members whose membership covers the meeting's date; those invited to it; grantees of
+      ``read_minutes`` (``MeetingGrant``);
     * confidential or not: those who attended it (:func:`attended_meeting_ids`). No role overrides
       the confidentiality rule, platform admins included: a safe space stays safe.
     """
@@ -343,6 +356,8 @@ def minutes_readable_q(user: AnyUser, prefix: str = "") -> Q:
     if scopes.read_paths:
         in_scope = Committee.objects.filter(_in_subtrees(scopes.read_paths, user)).values("pk")
         entitled |= Q(**{f"{prefix}committee__in": in_scope})
+    granted = grants.grants_held(user, MeetingGrant, MeetingGrant.READ_MINUTES).values("target_id")
+    entitled |= Q(**{f"{prefix}pk__in": granted})
     return (not_confidential & entitled) | attended
 
 

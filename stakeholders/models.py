@@ -272,6 +272,29 @@ class OrganisationGrant(ObjectGrant):
         ]
 
 
+class PersonGrant(ObjectGrant):
+    """An explicit grant on one directory entry (see ``core.models.ObjectGrant``): ``view`` lets the
+    grantee see that the person exists (name, positions; never contact details, which follow their
+    own rule). Written only through ``stakeholders.services.person_grant`` / ``person_revoke``."""
+
+    VIEW = "view"
+    PERMISSIONS = (VIEW,)
+
+    target = models.ForeignKey("stakeholders.Person", on_delete=models.CASCADE, related_name="grants")
+
+    class Meta:
+        verbose_name = _("person grant")
+        verbose_name_plural = _("person grants")
+        indexes = [
+            models.Index(
+                fields=["grantee_kind", "grantee_id", "permission", "target"],
+                include=["expires_at"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="stakeholders_persongrant_idx",
+            ),
+        ]
+
+
 class Person(models.Model):
     """Someone who matters to the network, with or without a login.
 

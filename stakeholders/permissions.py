@@ -53,6 +53,7 @@ from stakeholders.models import (
     OrganisationMembership,
     Partnership,
     Person,
+    PersonGrant,
     Position,
     ResourceOffer,
     Sector,
@@ -329,7 +330,8 @@ def person_view_rule(user: User) -> Q | None:
     * coordinators and liaisons: people registered in, or holding a position in an organisation of,
       their jurisdictions;
     * organisation admins and members: the people of their organisations, past and present;
-    * everyone: their own record; platform admins: all.
+    * everyone: their own record, and people granted to them (``PersonGrant``, to the user or an
+      organisation or committee they currently belong to); platform admins: all.
     """
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
@@ -342,7 +344,7 @@ def person_view_rule(user: User) -> Q | None:
         q |= _people_holding(Position.objects.filter(subtree_q("organisation__jurisdiction__path", scopes.read_paths)))
     if scopes.organisation_ids:
         q |= _people_holding(Position.objects.filter(organisation_id__in=scopes.organisation_ids))
-    return q
+    return q | grants.granted_q(user, PersonGrant, PersonGrant.VIEW)
 
 
 @register(Person, "contact")

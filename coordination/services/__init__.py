@@ -27,6 +27,7 @@ from coordination.services.agenda import (
 from coordination.services.calendar_feed import calendar_feed_token_get, calendar_feed_token_reset
 from coordination.services.committees import committee_create, committee_update
 from coordination.services.emails import INVITATION_KIND, invitation_preview, invitations_send
+from coordination.services.grants import committee_grant, committee_revoke, meeting_grant, meeting_revoke
 from coordination.services.meetings import (
     invitation_add,
     invitation_respond,
@@ -77,6 +78,8 @@ __all__ = [
     "calendar_feed_token_reset",
     "can_reopen_minutes",
     "committee_create",
+    "committee_grant",
+    "committee_revoke",
     "committee_update",
     "decision_record",
     "decision_update",
@@ -85,7 +88,9 @@ __all__ = [
     "invitation_respond",
     "invitations_send",
     "meeting_cancel",
+    "meeting_grant",
     "meeting_publish",
+    "meeting_revoke",
     "meeting_schedule",
     "meeting_update",
     "meeting_workspace_save",

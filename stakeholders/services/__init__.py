@@ -36,6 +36,8 @@ from stakeholders.services.organisations import (
     organisation_membership_set,
     organisation_revoke,
     organisation_update,
+    person_grant,
+    person_revoke,
     require_visible_organisation,
 )
 from stakeholders.services.partnerships import PARTNERSHIP_FIELDS, partnership_create, partnership_update
@@ -83,6 +85,8 @@ __all__ = [
     "organisation_membership_remove",
     "organisation_membership_set",
     "organisation_revoke",
+    "person_grant",
+    "person_revoke",
     "organisation_update",
     "partnership_create",
     "partnership_update",

@@ -19,6 +19,8 @@ from stakeholders.models import (
     Organisation,
     OrganisationGrant,
     OrganisationMembership,
+    Person,
+    PersonGrant,
 )
 from stakeholders.services.fields import OrganisationData
 
@@ -140,3 +142,42 @@ def organisation_revoke(*, actor: User, grant: OrganisationGrant, reason: str) -
 def require_visible_organisation(actor: User, organisation: Organisation | None, field: str) -> None:
     """Input naming an organisation the actor may not see is refused as if it did not exist."""
     require_visible(actor, "view", **{field: organisation})
+
+
+@transaction.atomic
+def person_grant(
+    *,
+    actor: User,
+    person: Person,
+    grantee_kind: str,
+    grantee_id: int,
+    reason: str,
+    permission: str = PersonGrant.VIEW,
+    expires_at: datetime | None = None,
+) -> PersonGrant:
+    """Let a user, an organisation or a committee (their current members) see one directory entry
+    (never its contact details), with why and until when; by those who may change the record."""
+    require(permissions.can_change_person(actor, person), _("You may not grant access to this person."))
+    if permission not in PersonGrant.PERMISSIONS:
+        raise ValidationError({"permission": _("Choose view.")})
+    grant = grants.grant_create(
+        actor=actor,
+        grant_model=PersonGrant,
+        target=person,
+        permission=permission,
+        grantee_kind=grantee_kind,
+        grantee_id=grantee_id,
+        reason=reason,
+        expires_at=expires_at,
+    )
+    forget(actor)
+    return grant
+
+
+@transaction.atomic
+def person_revoke(*, actor: User, grant: PersonGrant, reason: str) -> PersonGrant:
+    require(permissions.can_change_person(actor, grant.target), _("You may not revoke access to this person."))
+    revoked = grants.grant_revoke(actor=actor, grant=grant, reason=reason)
+    forget(actor)
+    assert isinstance(revoked, PersonGrant)
+    return revoked

@@ -459,9 +459,11 @@ def test_committee_page_query_budget(client_for, cw, django_assert_max_num_queri
 def test_meeting_page_query_budget(client_for, cw, django_assert_max_num_queries, n):
     meeting = _grow(cw, n)
     c = client_for(cw.sam)
-    with django_assert_max_num_queries(15):  # + the items' papers, whether the committee is visible
+    # + the items' papers, whether the committee is visible, the user's seats (core.roles: what
+    # explicit grants reach them, read once for the request)
+    with django_assert_max_num_queries(16):
         assert c.get(meeting.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(13):  # + the items' papers
+    with django_assert_max_num_queries(14):  # + the items' papers, the user's seats
         assert c.get(reverse("coordination:meeting-print", args=[meeting.pk])).status_code == 200
 
 

@@ -16,10 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from coordination.models import Committee, CommitteeMembership, Meeting
+from coordination.models import Committee, CommitteeGrant, CommitteeMembership, Meeting, MeetingGrant
 from core.models import GranteeKind, User
 from core.permissions import visible
-from stakeholders.models import JurisdictionRole, Organisation, OrganisationGrant, OrganisationMembership, Person
+from stakeholders.models import (
+    JurisdictionRole,
+    Organisation,
+    OrganisationGrant,
+    OrganisationMembership,
+    Person,
+    PersonGrant,
+)
 from tests.coordination.factories import AttendanceFactory, CommitteeMembershipFactory, MeetingFactory
 from tests.factories import (
     JurisdictionRoleFactory,
@@ -47,8 +54,10 @@ roles = st.fixed_dictionaries(
         "membership_ended": st.booleans(),
         "attended_past_meeting": st.booleans(),
         "has_position": st.booleans(),
-        # An explicit grant on the dormant organisation (hidden from the public directory): to the
+        # An explicit grant of one kind (the dormant organisation, a person outside the public
+        # directory, the other committee, one of its meetings, or that meeting's minutes): to the
         # user, to an organisation or a committee (their current members), live, revoked or expired.
+        "grant_on": st.sampled_from(["organisation", "person", "committee", "meeting", "minutes"]),
         "grant_to": st.sampled_from([None, "user", "org", "other_org", "committee", "south"]),
         "grant_state": st.sampled_from(["live", "revoked", "expired"]),
     }
@@ -80,6 +89,16 @@ def scene(cw):  # type: ignore[no-untyped-def]
         name="Dormant Trust", sector=cw.other_org.sector, jurisdiction=cw.other_district, is_active=False
     )
     PositionFactory(person=PersonFactory(full_name="South Officer"), organisation=cw.other_org)
+    hidden = PersonFactory(full_name="Unlisted Person", jurisdiction=cw.other_district)
+    south_meeting = cw.south.meetings.filter(is_confidential=False).first()
+    # what a grant of each kind is on: (grant model, target, permission)
+    cw.grant_targets = {
+        "organisation": (OrganisationGrant, cw.dormant, OrganisationGrant.VIEW),
+        "person": (PersonGrant, hidden, PersonGrant.VIEW),
+        "committee": (CommitteeGrant, cw.south, CommitteeGrant.VIEW),
+        "meeting": (MeetingGrant, south_meeting, MeetingGrant.VIEW),
+        "minutes": (MeetingGrant, south_meeting, MeetingGrant.READ_MINUTES),
+    }
     return cw
 
 
@@ -114,9 +133,10 @@ def _make_user(scene: Any, r: dict[str, Any]) -> User:
             )
         )
         now = timezone.now()
-        OrganisationGrant.objects.create(
-            target=scene.dormant,
-            permission=OrganisationGrant.VIEW,
+        grant_model, target, permission = scene.grant_targets[r["grant_on"]]
+        grant_model.objects.create(
+            target=target,
+            permission=permission,
             grantee_kind=kind,
             grantee_id=grantee_id,
             reason="property test",
@@ -158,12 +178,44 @@ def test_listed_equals_openable_equals_the_rule(scene, kind):
                 pk for pk in model.objects.values_list("pk", flat=True) if api.get(f"{url}{pk}/").status_code == 200
             }
             rule = set(visible(User.objects.get(pk=user.pk), model).values_list("pk", flat=True))
+            expected = _expected_from_the_grant(scene, r, model, "view", rule)
             transaction.set_rollback(True)
         assert listed == openable == rule, (r, listed, openable, rule)
+        assert rule == expected, (r, rule, expected)
         if model is Organisation:
             assert (scene.dormant.pk in rule) == _dormant_expected(r), r
 
     check()
+
+
+def _expected_from_the_grant(scene: Any, r: dict[str, Any], model: Any, action: str, rule: set[int]) -> set[int]:
+    """What the user sees of ``model`` worked out from the grant's own terms: what they see with the
+    grant withdrawn (the rows' other reasons), plus the grant's target if the grant reaches them. A
+    meeting grant of either kind shows the meeting; only ``read_minutes`` opens its minutes."""
+    if not r["grant_to"]:
+        return rule
+    grant_model, target, permission = scene.grant_targets[r["grant_on"]]
+    grant_model.objects.filter(target=target).delete()
+    fresh = User.objects.get(pk=User.objects.get(email="prop@example.org").pk)
+    without = visible(fresh, model, action)
+    if action == "read_minutes":
+        without = without.filter(pk__in=visible(fresh, Meeting).values("pk"))
+    expected = set(without.values_list("pk", flat=True))
+    reaches = type(target) is model and _grant_reaches(r) and (action == "view" or permission == action)
+    if reaches and not (action == "read_minutes" and target.is_confidential):
+        expected.add(target.pk)
+    return expected
+
+
+def _grant_reaches(r: dict[str, Any]) -> bool:
+    """Whether the random grant holds for the user: live, and to them or a principal they hold now."""
+    if r["grant_to"] is None or r["grant_state"] != "live":
+        return False
+    if r["grant_to"] == "user":
+        return True
+    if r["grant_to"] in ("org", "other_org"):
+        return r["organisation"] == r["grant_to"]
+    return r["committee"] == r["grant_to"] and not r["membership_ended"]
 
 
 def _dormant_expected(r: dict[str, Any]) -> bool:
@@ -171,7 +223,7 @@ def _dormant_expected(r: dict[str, Any]) -> bool:
     its jurisdiction's subtree, or through a live grant to one of the user's current principals."""
     if r["jurisdiction"] == "other_district":
         return True
-    if r["grant_to"] is None or r["grant_state"] != "live":
+    if r["grant_on"] != "organisation" or r["grant_to"] is None or r["grant_state"] != "live":
         return False
     if r["grant_to"] == "user":
         return True
@@ -200,7 +252,9 @@ def test_minutes_the_api_opens_equal_the_rule(scene):
                 .filter(pk__in=visible(fresh, Meeting).values("pk"))
                 .values_list("pk", flat=True)
             )
+            expected = _expected_from_the_grant(scene, r, Meeting, "read_minutes", rule)
             transaction.set_rollback(True)
         assert readable == rule, (r, readable, rule)
+        assert rule == expected, (r, rule, expected)
 
     check()
