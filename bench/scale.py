@@ -223,9 +223,9 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
-def measure(cookies: dict[str, str], rounds: int) -> dict[tuple[str, str], list[float]]:
+def measure(cookies: dict[str, str], rounds: int, lists: list[tuple[str, str]]) -> dict[tuple[str, str], list[float]]:
     times: dict[tuple[str, str], list[float]] = {}
-    asks = [(label, path, kind) for label, path in LISTS for kind in ("superuser", *KINDS)]
+    asks = [(label, path, kind) for label, path in lists for kind in ("superuser", *KINDS)]
     for _label, path, kind in asks:  # warm every worker's caches once
         for _ in range(3):
             get(path, cookies[kind])
@@ -275,17 +275,28 @@ def serve(url: str) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start")
 
 
-def report(scale: float, rounds: int, seconds: float) -> None:
+def chosen(names: list[str] | None) -> list[tuple[str, str]]:
+    """The lists whose label contains one of ``names`` (all of them without ``--list``)."""
+    if not names:
+        return LISTS
+    lists = [(label, path) for label, path in LISTS if any(n.lower() in label.lower() for n in names)]
+    if not lists:
+        raise SystemExit(f"no list matches {names}: {', '.join(label for label, _ in LISTS)}")
+    return lists
+
+
+def report(scale: float, rounds: int, seconds: float, names: list[str] | None = None) -> None:
+    lists = chosen(names)
     url = build(scale)
     cookies = sessions(url)
     server = serve(url)
     try:
         load = os.getloadavg()
-        times = measure(cookies, rounds)
+        times = measure(cookies, rounds, lists)
         print(f"\n## scale {scale}: {rounds} interleaved rounds, load average before {load[0]:.1f}")
         print("| list | user | p50 ms | p95 ms | superuser p50 | superuser p95 | ratio p50 |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
-        for label, _path in LISTS:
+        for label, _path in lists:
             su = times[(label, "superuser")]
             for kind in KINDS:
                 t = times[(label, kind)]
@@ -296,7 +307,7 @@ def report(scale: float, rounds: int, seconds: float) -> None:
                 )
         print("\n| throughput at 8 connections (req/s) | typical | superuser | ratio |")
         print("| --- | --- | --- | --- |")
-        for label, path in LISTS[:2]:
+        for label, path in [item for item in LISTS[:2] if item in lists]:
             typical = throughput(path, cookies["typical"], seconds)
             superuser = throughput(path, cookies["superuser"], seconds)
             print(f"| {label} | {typical:.0f} | {superuser:.0f} | {typical / superuser:.2f} |")
@@ -311,13 +322,17 @@ def main() -> None:
     parser.add_argument("--scale", type=float, action="append", help="1 = the issue's scale (repeatable)")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each throughput run")
+    parser.add_argument(
+        "--list", action="append", dest="lists", help="measure only the lists whose label contains this (repeatable)"
+    )
     args = parser.parse_args()
     scales = args.scale or [0.1, 1.0]
     if len(scales) == 1:
-        report(scales[0], args.rounds, args.seconds)
+        report(scales[0], args.rounds, args.seconds, args.lists)
         return
     for scale in scales:  # one process per scale: Django's settings name one database
         cmd = [sys.executable, __file__, "--scale", str(scale), "--rounds", str(args.rounds)]
+        cmd += [f"--list={name}" for name in args.lists or []]
         subprocess.run([*cmd, "--seconds", str(args.seconds)], check=True)
 
 

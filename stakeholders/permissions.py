@@ -27,8 +27,10 @@ Registered here (model: actions):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from core import grants, roles
 from core.models import User
@@ -208,6 +210,23 @@ def _people_holding(positions: QuerySet[Position]) -> Q:
     return Q(pk__in=positions.values("person_id"))
 
 
+def _probe(qs: QuerySet[Any], **refs: str) -> Q:
+    """Whether ``qs`` has a row matching the outer row on ``refs`` (field of ``qs`` = outer field): a
+    scalar subquery with ``LIMIT 1``, one index probe per row the outer query reads (the page's rows
+    of a list), where ``pk IN (every matching row)`` or an ``EXISTS`` PostgreSQL turns into one is
+    hashed in full for each page (ADR 0014). The same rows either way: a filter, an exclusion or a
+    flag (``NULL`` is read as false)."""
+    hit = qs.filter(**{f: OuterRef(ref) for f, ref in refs.items()}).values(
+        flag=Value(True, output_field=BooleanField())
+    )
+    return Q(Coalesce(Subquery(hit.order_by()[:1]), Value(False), output_field=BooleanField()))
+
+
+def _holding(positions: QuerySet[Position]) -> Q:
+    """People holding one of ``positions``, probed row by row (the contact and edit flags of a list)."""
+    return _probe(positions, person_id="pk")
+
+
 # --- Jurisdictions ----------------------------------------------------------------------------
 
 
@@ -367,13 +386,9 @@ def person_contact_rule(user: User) -> Q | None:
     q = Q(user=user)
     if scopes.coordinator_paths:
         q |= subtree_q("jurisdiction__path", scopes.coordinator_paths)
-        q |= _people_holding(
-            Position.objects.filter(subtree_q("organisation__jurisdiction__path", scopes.coordinator_paths))
-        )
+        q |= _holding(Position.objects.filter(subtree_q("organisation__jurisdiction__path", scopes.coordinator_paths)))
     if scopes.organisation_ids:
-        q |= _people_holding(
-            Position.objects.filter(current_positions_q(), organisation_id__in=scopes.organisation_ids)
-        )
+        q |= _holding(Position.objects.filter(current_positions_q(), organisation_id__in=scopes.organisation_ids))
     return q | roles.contributions_q(user, PERSON_CONTACT_POINT)
 
 
@@ -388,15 +403,13 @@ def person_change_rule(user: User) -> Q | None:
     q = Q(user=user)
     if scopes.coordinator_paths:
         q |= subtree_q("jurisdiction__path", scopes.coordinator_paths)
-        q |= _people_holding(
+        q |= _holding(
             Position.objects.filter(
                 current_positions_q(), subtree_q("organisation__jurisdiction__path", scopes.coordinator_paths)
             )
         )
     if scopes.admin_organisation_ids:
-        q |= _people_holding(
-            Position.objects.filter(current_positions_q(), organisation_id__in=scopes.admin_organisation_ids)
-        )
+        q |= _holding(Position.objects.filter(current_positions_q(), organisation_id__in=scopes.admin_organisation_ids))
     return q
 
 
@@ -442,9 +455,9 @@ def positions_of_visible_people_q(user: AnyUser) -> Q:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return Q()
-    # Correlated on the position's organisation: ``organisation IN (every visible organisation)``
-    # hashed the whole public directory for each page of people.
-    q = Q(Exists(visible(user, Organisation).filter(pk=OuterRef("organisation_id"))))
+    # Probed for the position's organisation: ``organisation IN (every visible organisation)``, and
+    # an ``EXISTS`` (pulled up into a semi-join), hashed the whole public directory for each page.
+    q = _probe(visible(user, Organisation), pk="organisation_id")
     if not (scopes.read_paths or scopes.organisation_ids):
         q &= current_positions_q() | Q(person__user=user)
     return q
@@ -459,10 +472,12 @@ def position_manage_rule(user: User) -> Q | None:
     if org_q is None and person_q is None:
         return None
     q = Q()
+    # Probed for the position's organisation and person: the positions of a page of people each ask
+    # about their own two rows, not about every organisation and person the user may change.
     if org_q is not None:
-        q &= Q(organisation__in=Organisation.objects.filter(org_q).values("pk"))
+        q &= _probe(Organisation.objects.filter(org_q), pk="organisation_id")
     if person_q is not None:
-        q &= Q(person__in=Person.objects.filter(person_q).values("pk"))
+        q &= _probe(Person.objects.filter(person_q), pk="person_id")
     return q
 
 
