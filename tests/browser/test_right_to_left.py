@@ -40,6 +40,8 @@ CODES = [
     "IATI",
     "JSON",
     "Popolo",
+    "RAG",  # the red/amber/green rating, kept as the standard's letters
+    "UTC",  # IANA time-zone names are identifiers (a meeting shows its committee's zone)
 ]
 DATA_APPS = ("core", "stakeholders", "coordination", "actionplans", "infosharing")
 NOT_NAMES = {("stakeholders", "sector")}  # reference data: shown translated
