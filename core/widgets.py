@@ -25,11 +25,14 @@ class TypeaheadSelect(forms.Widget):
         self.picker = picker
         self.queryset = queryset  # where the chosen row's label is read, for fields without choices
         self.choices: Any = []
+        # The chosen rows' labels by id, read once for many widgets (a formset's rows); else one query.
+        self.labels: dict[str, str] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TypeaheadSelect:
         obj = super().__deepcopy__(memo)
         obj.choices = self.choices
         obj.queryset = self.queryset
+        obj.labels = self.labels
         return obj
 
     def format_value(self, value: Any) -> str:
@@ -42,6 +45,8 @@ class TypeaheadSelect(forms.Widget):
         no name and fails validation)."""
         from core import pickers
 
+        if self.labels is not None:
+            return self.labels.get(value, "") if value else ""
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             queryset = self.queryset
