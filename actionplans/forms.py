@@ -269,7 +269,9 @@ def partner_formset(data: Any = None, *, user: Any, initial: list[dict[str, Any]
     except (ValueError, TypeError):
         labels = {}
     for form in rows:
-        form.fields["organisation"].widget.labels = labels  # type: ignore[attr-defined]
+        widget = form.fields["organisation"].widget
+        assert isinstance(widget, TypeaheadSelect)
+        widget.labels = labels
     return formset
 
 

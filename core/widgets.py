@@ -91,8 +91,9 @@ class TypeaheadSelectMultiple(TypeaheadSelect):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TypeaheadSelectMultiple:
         obj = super().__deepcopy__(memo)
+        assert isinstance(obj, TypeaheadSelectMultiple)
         obj.extra = self.extra
-        return obj  # type: ignore[return-value]
+        return obj
 
     def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
         if value is None or value == "":

@@ -104,7 +104,9 @@ def test_picked_ids_save_and_an_invisible_one_fails_as_a_missing_one(pw, client_
 
 
 def test_grantee_pickers_offer_only_who_may_be_named(pw, client_for) -> None:  # type: ignore[no-untyped-def]
-    hidden = OrganisationFactory(name="Dormant Harbour Trust", jurisdiction=pw.other_district, is_active=False)
+    hidden = cast(
+        Organisation, OrganisationFactory(name="Dormant Harbour Trust", jurisdiction=pw.other_district, is_active=False)
+    )
     found = client_for(pw.alice).get(reverse("pick", kwargs={"kind": "grantee-organisations"}), {"q": "Harbour"})
     ids = [r["id"] for r in found.json()["results"]]
     assert hidden.pk not in ids

@@ -4,6 +4,8 @@ the picked ids, and refuses an id the user may not see exactly as one that does 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -58,7 +60,9 @@ def test_agreement_page_lists_no_organisation_and_costs_the_same_for_many(sw, cl
 def test_picked_parties_save_and_an_invisible_one_fails_as_a_missing_one(sw, client_for):  # type: ignore[no-untyped-def]
     url = reverse("infosharing:agreement-edit", args=[sw.agreement.pk])
     sana = client_for(sw.sana)
-    hidden = OrganisationFactory(name="Dormant Trust", jurisdiction=sw.world.other_district, is_active=False)
+    hidden = cast(
+        Organisation, OrganisationFactory(name="Dormant Trust", jurisdiction=sw.world.other_district, is_active=False)
+    )
     assert not visible(sw.sana, Organisation).filter(pk=hidden.pk).exists()
     base = [sw.police.pk, sw.world.org.pk]
     errors = []
