@@ -114,3 +114,44 @@ def test_grantee_pickers_offer_only_who_may_be_named(pw, client_for) -> None:  #
     assert [r["id"] for r in admin_ids.json()["results"]] == [hidden.pk]
     committees = client_for(pw.alice).get(reverse("pick", kwargs={"kind": "grantee-committees"}), {"q": "Prevention"})
     assert pw.committee.pk in [r["id"] for r in committees.json()["results"]]
+
+
+def test_allocation_edit_page_saves_audited_version_checked_and_never_below_disbursed(pw, client_for) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from actionplans import services
+    from core.models import AuditEvent
+
+    allocation = services.allocation_create(
+        actor=pw.alice,
+        plan=pw.plan,
+        title="Edited grant",
+        action=pw.a1,
+        funder=pw.org,
+        recipient=pw.other_org,
+        amount=Decimal(1000),
+        currency="KES",
+        status="committed",
+    )
+    tranche = services.tranche_plan(actor=pw.alice, allocation=allocation, amount=Decimal(600), planned_on=pw.today)
+    services.tranche_disburse(actor=pw.alice, tranche=tranche)
+    url = reverse("actionplans:allocation-edit", args=[allocation.pk])
+    client = client_for(pw.alice)
+    page = client.get(url).content.decode()
+    assert 'value="Edited grant"' in page and 'role="combobox"' in page
+    data = {"title": "Edited grant", "action": pw.a1.pk, "funder": pw.other_org.pk, "recipient": pw.org.pk}
+    data |= {"amount": "500", "currency": "KES", "status": "committed", "version": allocation.version}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "already disbursed" in refused.content.decode()
+    assert client.post(url, {**data, "amount": "1200", "status": "indicative"}).status_code == 200
+    allocation.refresh_from_db()
+    assert (allocation.amount, allocation.funder, allocation.status) == (Decimal(1000), pw.org, "committed")
+    assert client.post(url, {**data, "amount": "1200"}).status_code == 302
+    allocation.refresh_from_db()
+    assert (allocation.amount, allocation.funder, allocation.version) == (Decimal(1200), pw.other_org, 2)
+    assert AuditEvent.objects.filter(action="funding.update").count() == 1
+    stale = client.post(url, {**data, "amount": "1300", "version": 1})
+    assert stale.status_code == 409
+    allocation.refresh_from_db()
+    assert allocation.amount == Decimal(1200)
+    assert client_for(pw.mike).get(url).status_code in (403, 404)
