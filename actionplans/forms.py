@@ -18,6 +18,7 @@ from actionplans.models import (
 )
 from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
 from core.models import GranteeKind, User
+from core.widgets import TypeaheadSelect
 from stakeholders.models import Organisation
 
 
@@ -147,7 +148,7 @@ class PlanForm(_WriteForm):
             "local_only",
             "iati_identifier",
         ]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "owning_committee": TypeaheadSelect("committees")}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -226,6 +227,8 @@ class ActionForm(_WriteForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "rag_override_reason": forms.Textarea(attrs={"rows": 2}),
+            "lead_organisation": TypeaheadSelect("organisations"),
+            "owner": TypeaheadSelect("people"),
         }
 
     def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
@@ -243,21 +246,32 @@ class PartnerForm(VisibleChoicesMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ActionPartner
         fields = ["organisation", "role"]
+        widgets = {"organisation": TypeaheadSelect("organisations")}
 
 
 PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, max_num=50, validate_max=True)
 
 
 def partner_formset(data: Any = None, *, user: Any, initial: list[dict[str, Any]] | None = None) -> Any:
-    """The partner rows; their organisation choices are read once for every row (not once a row)."""
+    """The partner rows; each organisation is a type-ahead picker, so a row reads only its chosen
+    organisation (never a list of them all), and the chosen ones are read once for every row."""
+    from core import pickers
+
     formset = PartnerFormSet(data, prefix="partners", initial=initial, form_kwargs={"user": user})
-    choices: list[tuple[Any, str]] | None = None
-    for form in [*formset.forms, formset.empty_form]:
-        field = form.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        if choices is None:
-            choices = list(field.choices)  # type: ignore[arg-type]
-        field.widget.choices = choices
+    rows = [*formset.forms, formset.empty_form]
+    chosen = {str(v) for form in rows if (v := form["organisation"].value()) not in (None, "")}
+    field = rows[0].fields["organisation"]
+    assert isinstance(field, forms.ModelChoiceField)
+    picker = pickers.get("organisations")
+    label = picker.label if picker is not None else str
+    try:
+        labels = {str(o.pk): label(o) for o in field.queryset.filter(pk__in=chosen)} if chosen else {}  # type: ignore[union-attr]
+    except (ValueError, TypeError):
+        labels = {}
+    for form in rows:
+        widget = form.fields["organisation"].widget
+        assert isinstance(widget, TypeaheadSelect)
+        widget.labels = labels
     return formset
 
 
@@ -331,6 +345,7 @@ class AllocationForm(_WriteForm):
             "next_tranche_needs_accepted_report",
             "local_only",
         ]
+        widgets = {"funder": TypeaheadSelect("organisations"), "recipient": TypeaheadSelect("organisations")}
 
     def __init__(self, *args: Any, user: Any, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -400,8 +415,18 @@ class ShareForm(StyledFormMixin, forms.Form):
     """Share one action with an organisation, a committee or a person (by their sign-in e-mail)."""
 
     grantee_kind = forms.ChoiceField(label=_("Share with"), choices=GranteeKind.choices)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Organisation.objects.none())
-    committee = forms.ModelChoiceField(label=_("Committee"), required=False, queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=TypeaheadSelect("grantee-organisations"),
+    )
+    committee = forms.ModelChoiceField(
+        label=_("Committee"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=TypeaheadSelect("grantee-committees"),
+    )
     person = forms.EmailField(label=_("Person (their sign-in e-mail)"), required=False)
     permission = forms.ChoiceField(
         label=_("Access"),

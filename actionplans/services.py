@@ -990,6 +990,58 @@ def allocation_create(*, actor: User, plan: ActionPlan, **data: Any) -> FundingA
     return allocation
 
 
+ALLOCATION_FIELDS = (
+    "action",
+    "title",
+    "funder",
+    "recipient",
+    "amount",
+    "currency",
+    "status",
+    "next_tranche_needs_accepted_report",
+    "local_only",
+)
+
+
+@transaction.atomic
+def allocation_update(
+    *, actor: User, allocation: FundingAllocation, expected_version: int | None = None, **data: Any
+) -> FundingAllocation:
+    """Change an allocation after it is recorded: what is disbursed never exceeds the amount, the
+    tranches planned never add up to more, and once money is paid out the allocation stays committed
+    in its currency. Version-checked and audited."""
+    require(allows(actor, allocation, Perm.MANAGE), _("You may not change this allocation."))
+    allocation = _locked(allocation, expected_version)
+    changing = {k: v for k, v in data.items() if getattr(allocation, k, None) != v}
+    _fk(actor, changing, "funder", "recipient", "action")
+    if changing.get("action") is not None and changing["action"].plan_id != allocation.plan_id:
+        raise ValidationError({"action": _("Choose an action of this plan.")})
+    changes = _assign(allocation, data, ALLOCATION_FIELDS)
+    allocation.full_clean()
+    disbursed = _disbursed(allocation)
+    errors: dict[str, Any] = {}
+    if disbursed:
+        if allocation.amount < disbursed:
+            errors["amount"] = _("%(amount)s %(currency)s is already disbursed: the amount cannot be less.") % {
+                "amount": disbursed,
+                "currency": allocation.currency,
+            }
+        if "currency" in changes:
+            errors["currency"] = _("Money is already disbursed in this currency.")
+        if allocation.status != FundingAllocation.Status.COMMITTED:
+            errors["status"] = _("Money is already disbursed: the allocation stays committed.")
+    planned = allocation.tranches.exclude(status=Tranche.Status.CANCELLED).aggregate(total=Sum("amount"))["total"]
+    if "amount" not in errors and planned and allocation.amount < planned:
+        errors["amount"] = _("The tranches add up to %(total)s: the amount cannot be less.") % {"total": planned}
+    if errors:
+        raise ValidationError(errors)
+    if changes:
+        _bump(allocation)
+        allocation.save()
+        audit_record(actor=actor, action="funding.update", target=allocation.plan, changes=changes)
+    return allocation
+
+
 def _disbursed(allocation: FundingAllocation, exclude: int | None = None) -> Decimal:
     qs = allocation.tranches.filter(status=Tranche.Status.DISBURSED)
     if exclude:

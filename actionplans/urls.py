@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/indicators/new/", views_edit.indicator_create, name="indicator-create"),
     path("indicators/<int:pk>/edit/", views_edit.indicator_edit, name="indicator-edit"),
     path("<int:pk>/funding/new/", views_edit.allocation_create, name="allocation-create"),
+    path("funding/<int:pk>/edit/", views_edit.allocation_update, name="allocation-edit"),
     path("funding/<int:pk>/tranches/new/", views_edit.tranche_create, name="tranche-create"),
     path("tranches/<int:pk>/disburse/", views_edit.tranche_disburse, name="tranche-disburse"),
     path("tranches/<int:pk>/cancel/", views_edit.tranche_cancel, name="tranche-cancel"),

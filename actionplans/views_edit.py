@@ -484,6 +484,30 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def allocation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    allocation = _allocation(user, pk)
+    plan = allocation.plan
+    form = f.AllocationForm(_post(request), instance=allocation, user=user, plan=plan)
+    back = _evaluation_url(plan)
+    return _page(
+        request,
+        form=form,
+        save=lambda: (
+            services.allocation_update(
+                actor=user,
+                allocation=allocation,
+                expected_version=_int(form.cleaned_data.get("version")),
+                **form.service_data(),
+            )
+            and None
+        ),
+        context={"title": _("Edit the funding allocation"), "plan": plan, "back_url": back, "next_url": back},
+        done=_("The allocation is saved."),
+    )
+
+
 def _allocation(user: Any, pk: int) -> FundingAllocation:
     allocation = get_or_404(user, FundingAllocation.objects.select_related("plan"), pk=pk)
     require(allows(user, allocation, Perm.MANAGE), _("You may not change this allocation."))

@@ -27,12 +27,15 @@ class TypeaheadSelect(forms.Widget):
         self.queryset = queryset  # where the chosen row's label is read, for fields without choices
         self.near = ""  # a jurisdiction path whose rows are offered first (``near_first``)
         self.choices: Any = []
+        # The chosen rows' labels by id, read once for many widgets (a formset's rows); else one query.
+        self.labels: dict[str, str] | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TypeaheadSelect:
         obj = super().__deepcopy__(memo)
         obj.choices = self.choices
         obj.queryset = self.queryset
         obj.near = self.near
+        obj.labels = self.labels
         return obj
 
     def format_value(self, value: Any) -> str:
@@ -45,6 +48,8 @@ class TypeaheadSelect(forms.Widget):
         no name and fails validation)."""
         from core import pickers
 
+        if self.labels is not None:
+            return self.labels.get(value, "") if value else ""
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             queryset = self.queryset
@@ -81,3 +86,69 @@ def near_first(form: forms.BaseForm, path: str) -> None:
     for field in form.fields.values():
         if isinstance(field.widget, TypeaheadSelect):
             field.widget.near = path
+
+
+class TypeaheadSelectMultiple(TypeaheadSelect):
+    """Several picks of one picker: a type-ahead box per chosen row plus ``extra`` empty ones, all
+    under the field's name (so the form receives the list). The chosen rows are read in one query.
+
+    Use it on a ``ModelMultipleChoiceField`` whose queryset is the picker's."""
+
+    template_name = "core/widgets/typeahead_multiple.html"
+    allow_multiple_selected = True
+
+    def __init__(self, picker: str, attrs: dict[str, Any] | None = None, queryset: Any = None, extra: int = 3) -> None:
+        super().__init__(picker, attrs, queryset)
+        self.extra = extra
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TypeaheadSelectMultiple:
+        obj = super().__deepcopy__(memo)
+        assert isinstance(obj, TypeaheadSelectMultiple)
+        obj.extra = self.extra
+        return obj
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        if value is None or value == "":
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(getattr(v, "pk", v)) for v in values if v not in (None, "")]
+
+    def _labels(self, values: list[str]) -> dict[str, str]:
+        from core import pickers
+
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            queryset = self.queryset
+        if not values or queryset is None:
+            return {}
+        picker = pickers.get(self.picker)
+        label = picker.label if picker is not None else str
+        try:
+            return {str(row.pk): label(row) for row in queryset.filter(pk__in=values)}
+        except (ValueError, TypeError):
+            return {}
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        values = widget["value"]
+        labels = self._labels(values)
+        base_id = widget["attrs"].get("id") or f"id_{name}"
+        url = reverse("pick", kwargs={"kind": self.picker})
+        boxes = []
+        for n, v in enumerate([*values, *[""] * self.extra]):
+            attrs_n = {k: val for k, val in widget["attrs"].items() if k not in ("id", "required")}
+            attrs_n["id"] = base_id if n == 0 else f"{base_id}_{n}"
+            boxes.append({"name": name, "value": v, "label": labels.get(v, ""), "url": url, "attrs": attrs_n})
+        widget["boxes"] = boxes
+        widget["required"] = widget["attrs"].pop("required", False) or self.is_required
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        values = getter(name) if getter else data.get(name)
+        if values is None:
+            return None
+        if not isinstance(values, list | tuple):
+            values = [values]
+        return [v for v in values if v not in (None, "")]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from coordination.permissions import committees_visible
 from core.forms import StyledFormMixin
 from core.models import GranteeKind, User
+from core.widgets import TypeaheadSelect, TypeaheadSelectMultiple
 from infosharing import selectors
 from infosharing.models import TLP, AgreementParty, SharingAgreement, Template
 from stakeholders.models import Organisation
@@ -176,7 +177,7 @@ class AgreementForm(StyledFormMixin, forms.ModelForm):
         label=_("Categories of information"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line.")
     )
     party_organisations = forms.ModelMultipleChoiceField(
-        label=_("Parties"), queryset=Organisation.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Parties"), queryset=Organisation.objects.none(), widget=TypeaheadSelectMultiple("organisations")
     )
 
     class Meta:
@@ -203,7 +204,7 @@ class AgreementForm(StyledFormMixin, forms.ModelForm):
             "next_review",
             "ends_on",
         ]
-        widgets = {"next_review": DATE, "ends_on": DATE}
+        widgets = {"next_review": DATE, "ends_on": DATE, "client_committees": TypeaheadSelectMultiple("committees")}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,7 +265,12 @@ class TrainingForm(StyledFormMixin, forms.Form):
 
 
 class OversightForm(StyledFormMixin, forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        widget=TypeaheadSelect("organisations"),
+    )
     email = forms.EmailField(label=_("or person (sign-in e-mail)"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

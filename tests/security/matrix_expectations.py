@@ -138,6 +138,12 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("actionplans:tranche-cancel", "POST"): page(
         403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
     ),
+    ("actionplans:allocation-edit", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
+    ("actionplans:allocation-edit", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
+    ),
     ("actionplans:tranche-create", "GET"): page(
         403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
     ),
