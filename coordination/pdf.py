@@ -25,8 +25,14 @@ from core.pdf import UnicodePDF
 class _Document(UnicodePDF):
     def __init__(self, *, title: str, rtl: bool) -> None:
         super().__init__(title=title, rtl=rtl)
+        # An agenda or minutes is written in the reader's language: every paragraph takes its
+        # direction (a line that starts with a Latin name stays right-to-left in Arabic).
+        self.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
         self.footer_text = ""
         self.add_page()
+
+    def align_for(self, text: str) -> str:
+        return self.align
 
     def footer(self) -> None:
         self.set_y(-12)

@@ -40,6 +40,8 @@ def msgstr(code: str, msgid: str) -> str:
 
 def _pdf_text(body: bytes) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    # pypdf reads a reordered Bengali vowel sign back with a stray control character: drop those.
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
     return unicodedata.normalize("NFKC", text)  # Arabic presentation forms back to letters
 
 

@@ -35,7 +35,7 @@ def test_language_switch_and_right_to_left(client_for, world):
     assert 'dir="rtl"' in page.text
     assert 'lang="ar"' in page.text
     assert "bootstrap.rtl.min.css" in page.text
-    assert "لوحة المتابعة" in page.text  # "Dashboard", from the Arabic catalogue
+    assert "لوحة المعلومات" in page.text  # "Dashboard", from the Arabic catalogue
 
 
 def test_base_layout_has_landmarks_and_skip_link(client_for, world):
