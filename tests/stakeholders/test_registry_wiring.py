@@ -59,6 +59,7 @@ def test_every_registry_model_has_a_view_rule():
             "stakeholders.JurisdictionRole",
             "stakeholders.OrganisationMembership",
             "stakeholders.OrganisationGrant",
+            "stakeholders.PersonGrant",
             "stakeholders.LoginLinkInvitation",
         ):
             continue  # read only through the pages of those who manage access
