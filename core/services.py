@@ -181,8 +181,12 @@ def worker_heartbeat_record(*, name: str) -> None:
 
 
 @transaction.atomic
-def user_get_or_invite(*, actor: User, email: str, full_name: str = "", base_url: str) -> tuple[User, bool]:
+def user_get_or_invite(
+    *, actor: User, email: str, full_name: str = "", base_url: str, time_zone: str = ""
+) -> tuple[User, bool]:
     """The account for ``email``, opened (and invited by e-mail to set a password) if there is none.
+    A new account starts in ``time_zone`` (the zone of the jurisdiction it is given a place in); its
+    holder may change it on their profile.
 
     There is no public sign-up: accounts are opened by whoever gives someone a role. Callers check
     that ``actor`` may give that role *before* calling this.
@@ -198,7 +202,10 @@ def user_get_or_invite(*, actor: User, email: str, full_name: str = "", base_url
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False
-    user = User(email=email, full_name=full_name.strip()[:200])
+    # The site's zone is stored as blank: the account then follows the site's setting.
+    user = User(
+        email=email, full_name=full_name.strip()[:200], time_zone="" if time_zone == settings.TIME_ZONE else time_zone
+    )
     user.set_unusable_password()
     user.save()
     audit_record(actor=actor, action="user.invite", target=user)

@@ -34,7 +34,13 @@ def jurisdiction_access_grant(
 
     require(permissions.can_grant_roles_in(actor, jurisdiction), _("You may not grant roles in this jurisdiction."))
     _require_reason(reason)
-    user, _created = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
+    user, _created = user_get_or_invite(
+        actor=actor,
+        email=email,
+        full_name=full_name,
+        base_url=base_url,
+        time_zone=jurisdiction.effective_time_zone(),
+    )
     return jurisdiction_role_grant(actor=actor, user=user, jurisdiction=jurisdiction, role=role, reason=reason)
 
 
@@ -46,7 +52,13 @@ def organisation_member_invite(
 
     require(permissions.can_change_organisation(actor, organisation), _("You may not manage this organisation."))
     _require_reason(reason)
-    user, _created = user_get_or_invite(actor=actor, email=email, full_name=full_name, base_url=base_url)
+    user, _created = user_get_or_invite(
+        actor=actor,
+        email=email,
+        full_name=full_name,
+        base_url=base_url,
+        time_zone=organisation.jurisdiction.effective_time_zone(),
+    )
     return organisation_membership_set(actor=actor, organisation=organisation, user=user, role=role, reason=reason)
 
 

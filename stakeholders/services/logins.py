@@ -124,7 +124,9 @@ def person_login_accept_with_new_account(*, invitation: LoginLinkInvitation, pas
 
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(_("An account with this e-mail address exists: sign in to accept."))
-    user = User(email=invitation.email, full_name=invitation.person.full_name[:200])
+    person = invitation.person
+    zone = person.jurisdiction.effective_time_zone() if person.jurisdiction is not None else ""
+    user = User(email=invitation.email, full_name=person.full_name[:200], time_zone=zone)
     try:
         validate_password(password, user)
     except ValidationError as exc:

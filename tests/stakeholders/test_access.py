@@ -142,3 +142,23 @@ def test_detail_pages_link_to_access_management_only_for_those_who_manage(client
     place = reverse("stakeholders:jurisdiction-detail", args=[world.city.pk])
     assert _access(world) in client_for(world.alice).get(place).text
     assert _access(world) not in client_for(world.bob).get(place).text
+
+
+def test_a_new_account_starts_in_the_zone_of_the_place_it_is_given(client_for, world):
+    """Times are shown to each reader in their own zone: a coordinator invited for a district in
+    UTC+6 starts there (inherited from the jurisdiction above), not in the site's zone."""
+    world.city.time_zone = "Asia/Dhaka"
+    world.city.save()
+    response = client_for(world.alice).post(
+        _access(world),
+        {"email": "rahim@example.org", "full_name": "Rahim", "role": "coordinator", "reason": "Ward coordinator"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="rahim@example.org").time_zone == "Asia/Dhaka"
+    world.city.time_zone = ""
+    world.city.save()
+    client_for(world.alice).post(
+        _access(world),
+        {"email": "site@example.org", "full_name": "Site", "role": "coordinator", "reason": "Ward coordinator"},
+    )
+    assert User.objects.get(email="site@example.org").time_zone == ""  # follows the site's zone
