@@ -203,7 +203,7 @@ class DisburseSerializer(serializers.Serializer):
     disbursed_on = serializers.DateField(required=False)
 
 
-class ShareSerializer(serializers.Serializer):
+class ActionShareSerializer(serializers.Serializer):
     """Share one action with an organisation, a committee or a person (``grantee_kind`` and id)."""
 
     grantee_kind = serializers.ChoiceField(choices=["organisation", "committee", "user"])

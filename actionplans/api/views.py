@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from actionplans import selectors, services
 from actionplans.api.serializers import (
     ActionSerializer,
+    ActionShareSerializer,
     DisburseSerializer,
     EvidenceOutSerializer,
     EvidenceUploadSerializer,
@@ -31,7 +32,6 @@ from actionplans.api.serializers import (
     PlanSerializer,
     ProgressUpdateSerializer,
     ReviewSerializer,
-    ShareSerializer,
     SubmitSerializer,
     WithdrawSerializer,
 )
@@ -261,8 +261,8 @@ class ActionViewSet(_Base):
         return GrantOutSerializer(rows, many=True).data  # type: ignore[return-value]
 
     @extend_schema(methods=["GET"], responses={200: GrantOutSerializer(many=True)})
-    @extend_schema(methods=["POST"], request=ShareSerializer, responses={201: GrantOutSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["POST"], request=ActionShareSerializer, responses={201: GrantOutSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def shares(self, request: Request, pk: str | None = None) -> Response:
         """Who the action is explicitly shared with (its managers see this); POST shares it with one
         more organisation, committee or person: only the plan's managers, never with themselves or an
@@ -270,14 +270,20 @@ class ActionViewSet(_Base):
         item = self.get_object()
         require(allows(self.actor, item, Perm.MANAGE), _("You may not share this action."))
         if request.method == "POST":
-            body = ShareSerializer(data=request.data)
+            body = ActionShareSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             services.action_share(actor=self.actor, action=item, **body.validated_data)
             return Response(self._grants_out(item), status=status.HTTP_201_CREATED)
         return Response(self._grants_out(item))
 
     @extend_schema(request=WithdrawSerializer, responses={200: GrantOutSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path=r"shares/(?P<grant_pk>[0-9]+)/withdraw", url_name="withdraw-share")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"shares/(?P<grant_pk>[0-9]+)/withdraw",
+        url_name="withdraw-share",
+        pagination_class=None,
+    )
     def withdraw_share(self, request: Request, pk: str | None = None, grant_pk: str | None = None) -> Response:
         """Withdraw one share of the action, with the reason (audited)."""
         item = self.get_object()

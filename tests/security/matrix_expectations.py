@@ -1143,6 +1143,7 @@ SEGMENT_OBJECTS = {
     "lessons": "lesson",
     "share/grant_pk": "action_grant",
     "shares/grant_pk": "action_grant",
+    "shares": "action_grant",
     "updates": "progress_update",
     "progress-updates": "progress_update",
     "evidence": "evidence",
