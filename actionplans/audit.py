@@ -27,6 +27,7 @@ LABELS = {
     "update.return": _("Progress report returned"),
     "update.evidence": _("Evidence added"),
     "funding.allocate": _("Funding allocated"),
+    "funding.update": _("Funding allocation changed"),
     "funding.tranche": _("Tranche planned"),
     "funding.disburse": _("Tranche disbursed"),
     "funding.cancel": _("Tranche cancelled"),

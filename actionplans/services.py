@@ -47,7 +47,7 @@ from actionplans.permissions import Perm
 from core import grants
 from core.models import User
 from core.permissions import NOT_FOUND_MESSAGE, allows, require, require_visible
-from core.services import audit_record, changed_fields
+from core.services import assign_fields, audit_record
 
 PLAN_FIELDS = (
     "title",
@@ -141,14 +141,6 @@ class StaleVersion(Exception):
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _assign(instance: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    data = {k: v for k, v in data.items() if k in fields}
-    changes = changed_fields(instance, data) if instance.pk else {}
-    for name, value in data.items():
-        setattr(instance, name, value)
-    return changes
-
-
 def _locked(instance: Any, expected_version: int | None) -> Any:
     """The row, locked for the rest of the transaction, after checking the caller's version."""
     fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
@@ -213,7 +205,7 @@ def plan_create(*, actor: User, **data: Any) -> ActionPlan:
     require(_can_create_plan_in(actor, jurisdiction), _("You may not create plans in this jurisdiction."))
     _fk(actor, data, "owning_committee", "parent", "framework")
     plan = ActionPlan(created_by=actor)
-    _assign(plan, data, PLAN_FIELDS)
+    assign_fields(plan, data, PLAN_FIELDS)
     plan.full_clean()
     plan.save()
     audit_record(actor=actor, action="plan.create", target=plan)
@@ -229,7 +221,7 @@ def plan_update(*, actor: User, plan: ActionPlan, expected_version: int | None =
     _fk(actor, data, "owning_committee", "parent", "framework")
     if data.get("parent") is not None and data["parent"].pk == plan.pk:
         raise ValidationError({"parent": _("A plan cannot be its own parent.")})
-    changes = _assign(plan, data, PLAN_FIELDS)
+    changes = assign_fields(plan, data, PLAN_FIELDS)
     plan.full_clean()
     if changes:
         _bump(plan)
@@ -388,7 +380,7 @@ def objective_create(*, actor: User, plan: ActionPlan, pillars: list[Pillar] | N
     _require_manage(actor, plan)
     _check_pillars(plan, pillars)
     objective = Objective(plan=plan)
-    _assign(objective, data, OBJECTIVE_FIELDS)
+    assign_fields(objective, data, OBJECTIVE_FIELDS)
     objective.full_clean()
     objective.save()
     if pillars:
@@ -409,7 +401,7 @@ def objective_update(
     _require_manage(actor, objective.plan)
     objective = _locked(objective, expected_version)
     _check_pillars(objective.plan, pillars)
-    changes = _assign(objective, data, OBJECTIVE_FIELDS)
+    changes = assign_fields(objective, data, OBJECTIVE_FIELDS)
     objective.full_clean()
     _bump(objective)
     objective.save()
@@ -454,9 +446,7 @@ def action_create(
     _check_objective(plan, data.get("objective"))
     _fk(actor, data, "lead_organisation", "owner", "decision")
     action = Action(plan=plan, created_by=actor)
-    _assign(action, data, ACTION_FIELDS)
-    if "decision" in data:
-        action.decision = data["decision"]
+    assign_fields(action, data, (*ACTION_FIELDS, "decision"))  # the decision only when created
     action.full_clean()
     action.save()
     if partners:
@@ -502,7 +492,7 @@ def action_update(
     _fk(actor, changing, "lead_organisation", "owner")
     if data.get("rag_override") == "":
         data.setdefault("rag_override_reason", "")
-    changes = _assign(action, data, ACTION_FIELDS)
+    changes = assign_fields(action, data, ACTION_FIELDS)
     if action.status == Action.Status.COMPLETED and action.actual_end is None:
         action.actual_end = timezone.localdate()
     action.full_clean()
@@ -635,7 +625,8 @@ def capacity_session_record(
     if action.kind != Action.Kind.CAPACITY_BUILDING:
         raise ValidationError({"action": _("Sessions are recorded for capacity-building actions.")})
     session = CapacitySession(action=action)
-    _assign(session, data, ("title", "held_on", "participants", "demographics_consented", "women", "men", "youth"))
+    fields = ("title", "held_on", "participants", "demographics_consented", "women", "men", "youth")
+    assign_fields(session, data, fields)
     session.full_clean()
     session.save()
     total = 0
@@ -675,7 +666,7 @@ def indicator_create(
     _fk(actor, data, "parent", "objective", "action")
     _check_indicator_links(plan, data)
     indicator = Indicator(plan=plan)
-    _assign(indicator, data, INDICATOR_FIELDS)
+    assign_fields(indicator, data, INDICATOR_FIELDS)
     indicator.full_clean()
     indicator.save()
     for start, end, value in targets or []:
@@ -702,7 +693,7 @@ def indicator_update(
     _check_indicator_links(indicator.plan, changing)
     if "measure" in changing and indicator.updates.exists():
         raise ValidationError({"measure": _("The measure cannot change once values are reported.")})
-    changes = _assign(indicator, data, INDICATOR_FIELDS)
+    changes = assign_fields(indicator, data, INDICATOR_FIELDS)
     indicator.full_clean()
     for start, end, value in targets or []:
         target = indicator_target_set(actor=actor, indicator=indicator, period_start=start, period_end=end, value=value)
@@ -790,7 +781,7 @@ def progress_update_create(
         created_by=actor,
         organisation=_reporting_organisation(actor, action or (indicator.action if indicator else None)),
     )
-    _assign(update, data, UPDATE_FIELDS)
+    assign_fields(update, data, UPDATE_FIELDS)
     update.full_clean()
     _require_open_period(update)
     update.save()
@@ -810,7 +801,7 @@ def progress_update_edit(
     update = _locked(update, expected_version)
     if not update.is_editable:
         raise ValidationError(_("This update can no longer be changed."))
-    changes = _assign(update, data, UPDATE_FIELDS)
+    changes = assign_fields(update, data, UPDATE_FIELDS)
     update.full_clean()
     _require_open_period(update)
     if changes:
@@ -829,7 +820,7 @@ def progress_update_submit(
     update = _locked(update, expected_version)
     if not update.is_editable:
         raise ValidationError(_("Only a draft or a returned update can be submitted."))
-    _assign(update, data, UPDATE_FIELDS)
+    assign_fields(update, data, UPDATE_FIELDS)
     update.status = ProgressUpdate.Status.SUBMITTED
     update.submitted_at = timezone.now()
     update.full_clean()
@@ -964,7 +955,7 @@ def allocation_create(*, actor: User, plan: ActionPlan, **data: Any) -> FundingA
     if data.get("action") is not None and data["action"].plan_id != plan.pk:
         raise ValidationError({"action": _("Choose an action of this plan.")})
     allocation = FundingAllocation(plan=plan)
-    _assign(
+    assign_fields(
         allocation,
         data,
         (
@@ -1016,7 +1007,7 @@ def allocation_update(
     _fk(actor, changing, "funder", "recipient", "action")
     if changing.get("action") is not None and changing["action"].plan_id != allocation.plan_id:
         raise ValidationError({"action": _("Choose an action of this plan.")})
-    changes = _assign(allocation, data, ALLOCATION_FIELDS)
+    changes = assign_fields(allocation, data, ALLOCATION_FIELDS)
     allocation.full_clean()
     disbursed = _disbursed(allocation)
     errors: dict[str, Any] = {}
@@ -1155,7 +1146,7 @@ def offer_take_up(
 def evaluation_create(*, actor: User, plan: ActionPlan, **data: Any) -> EvaluationCheckpoint:
     _require_manage(actor, plan)
     checkpoint = EvaluationCheckpoint(plan=plan)
-    _assign(checkpoint, data, EVALUATION_FIELDS)
+    assign_fields(checkpoint, data, EVALUATION_FIELDS)
     checkpoint.full_clean()
     checkpoint.save()
     audit_record(actor=actor, action="evaluation.create", target=plan, changes={"kind": checkpoint.kind})
@@ -1168,7 +1159,7 @@ def evaluation_update(
 ) -> EvaluationCheckpoint:
     _require_manage(actor, checkpoint.plan)
     checkpoint = _locked(checkpoint, expected_version)
-    changes = _assign(checkpoint, data, EVALUATION_FIELDS)
+    changes = assign_fields(checkpoint, data, EVALUATION_FIELDS)
     checkpoint.full_clean()
     if changes:
         _bump(checkpoint)
