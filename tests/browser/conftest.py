@@ -98,7 +98,8 @@ def pick(page, label: str, text: str, option: str) -> None:  # type: ignore[no-u
     ``text``, arrow down through the list box until ``option`` is the active one, press Enter."""
     from playwright.sync_api import expect
 
-    box = page.get_by_role("combobox", name=label)
+    # ``label`` is the picker's accessible name, or "#<id>" for one box of a multi-pick field.
+    box = page.locator(label) if label.startswith("#") else page.get_by_role("combobox", name=label)
     box.fill("")
     box.press_sequentially(text, delay=20)
     listbox = page.locator(f"#{box.get_attribute('id')}_listbox")
