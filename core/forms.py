@@ -13,8 +13,12 @@ class StyledFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from core.widgets import TypeaheadSelectMultiple
+
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, TypeaheadSelectMultiple):
+                widget.field_label = field.label or ""  # names its second and later boxes
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -100,11 +100,15 @@ class TypeaheadSelectMultiple(TypeaheadSelect):
     def __init__(self, picker: str, attrs: dict[str, Any] | None = None, queryset: Any = None, extra: int = 3) -> None:
         super().__init__(picker, attrs, queryset)
         self.extra = extra
+        #: The field's label, which names the second and later boxes ("Parties, choice 2") for screen
+        #: readers; the first box has the field's own <label>. Set by ``StyledFormMixin``.
+        self.field_label: object = ""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TypeaheadSelectMultiple:
         obj = super().__deepcopy__(memo)
         assert isinstance(obj, TypeaheadSelectMultiple)
         obj.extra = self.extra
+        obj.field_label = self.field_label
         return obj
 
     def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
@@ -141,6 +145,7 @@ class TypeaheadSelectMultiple(TypeaheadSelect):
             attrs_n["id"] = base_id if n == 0 else f"{base_id}_{n}"
             boxes.append({"name": name, "value": v, "label": labels.get(v, ""), "url": url, "attrs": attrs_n})
         widget["boxes"] = boxes
+        widget["field_label"] = self.field_label
         widget["required"] = widget["attrs"].pop("required", False) or self.is_required
         return context
 

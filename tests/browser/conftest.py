@@ -7,6 +7,7 @@ relaxed for these tests (and only these: they live in their own folder).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -98,8 +99,10 @@ def pick(page, label: str, text: str, option: str) -> None:  # type: ignore[no-u
     ``text``, arrow down through the list box until ``option`` is the active one, press Enter."""
     from playwright.sync_api import expect
 
-    # ``label`` is the picker's accessible name, or "#<id>" for one box of a multi-pick field.
-    box = page.locator(label) if label.startswith("#") else page.get_by_role("combobox", name=label)
+    # ``label`` is the picker's accessible name, "(required)" aside (a multi-pick field's later boxes
+    # are "<label>, choice <n>"), or "#<id>".
+    name = re.compile(rf"^{re.escape(label)}( \(required\))?$")
+    box = page.locator(label) if label.startswith("#") else page.get_by_role("combobox", name=name)
     box.fill("")
     box.press_sequentially(text, delay=20)
     listbox = page.locator(f"#{box.get_attribute('id')}_listbox")
