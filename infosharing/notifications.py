@@ -229,7 +229,12 @@ def item_reviews_escalated(now: datetime) -> Iterator[Due]:
     grants only, like everyone), once per review date."""
     today = timezone.localdate(now)
     items = list(
-        InformationItem.objects.filter(_live_items(), review_on__isnull=False, review_on__lt=today - escalate_after())
+        InformationItem.objects.filter(
+            _live_items(),
+            retention_until__gte=today,  # past its retention nobody may open it; the job erases it
+            review_on__isnull=False,
+            review_on__lt=today - escalate_after(),
+        )
         .only("pk", "review_on", "organisation_id", "label")
         .order_by("id")[:5000]
     )
