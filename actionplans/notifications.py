@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +21,9 @@ from django.utils.translation import gettext_lazy
 from actionplans.models import Action, ActionPartner, ActionPlan, EvaluationCheckpoint, ProgressUpdate
 from actionplans.selectors import quarter_start
 from core.models import Delivery, User
-from core.notifications import Content, Due, notify, register_kind, reminder
+from core.notifications import Content, Due, escalate_after, notify, register_kind, reminder
 from core.notifications.delivery import absolute
 from stakeholders.models import JurisdictionRole, OrganisationMembership
-
-
-def escalate_after() -> timedelta:
-    return timedelta(days=getattr(settings, "NOTIFY_ESCALATE_AFTER_DAYS", 14))
 
 
 def _members_of(org_ids: set[int]) -> dict[int, list[User]]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from coordination import permissions
 from coordination.models import Committee, CommitteeMembership, Decision, Invitation, Meeting
 from core.models import Delivery, User
-from core.notifications import Content, Due, notify, register_kind, reminder, sweeper
+from core.notifications import Content, Due, escalate_after, notify, register_kind, reminder, sweeper
 from core.notifications.delivery import site_url
 from core.timezones import zone
 from stakeholders.models import JurisdictionRole
@@ -36,10 +36,6 @@ def minutes_due_after() -> timedelta:
 
 def approval_due_after() -> timedelta:
     return timedelta(days=getattr(settings, "NOTIFY_MINUTES_APPROVAL_AFTER_DAYS", 14))
-
-
-def escalate_after() -> timedelta:
-    return timedelta(days=getattr(settings, "NOTIFY_ESCALATE_AFTER_DAYS", 14))
 
 
 def meeting_zone(meeting: Meeting) -> Any:

@@ -4,6 +4,10 @@
 Reminders: agreements due for review (to the parties' sharing admins, 30 days ahead or once
 overdue), items due for review (to the originator), items whose retention ends soon (to the
 originator, before the content is erased), and access that expires soon (to those who lose it).
+Escalations, ``NOTIFY_ESCALATE_AFTER_DAYS`` after a review date passed unrecorded: an agreement
+to the chairs of its client committees and the platform admins, an item to its originating
+organisation's sharing admins; only to those the rule registry lets open it, so an escalation
+that nobody may read is recorded as reaching nobody (the operations page shows it).
 Events: an item shared with someone, an access request waiting for a decision.
 
 Every message about an item is neutral: it says what kind of thing is waiting, never the item's
@@ -28,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from coordination.models import CommitteeMembership
 from coordination.permissions import current_memberships_q
 from core.models import Delivery, GranteeKind, User
-from core.notifications import Content, Due, notify, register_kind, reminder
+from core.notifications import Content, Due, escalate_after, notify, register_kind, reminder, who_may_view
 from core.notifications.delivery import absolute
 from infosharing.models import (
     AccessRequest,
@@ -108,6 +112,76 @@ def agreements_due_for_review(now: datetime) -> Iterator[Due]:
         yield Due(subject=agreement, recipients=list(recipients.values()), due_key=agreement.next_review.isoformat())
 
 
+AGREEMENT_ESCALATION = "infosharing.agreement_review_escalation"
+
+
+def _agreement_escalation_content(agreement: SharingAgreement, user: User, row: Delivery) -> Content:
+    title = _("Overdue: the review of the sharing agreement “%(title)s” was due on %(date)s") % {
+        "title": agreement.title,
+        "date": row.due_key,
+    }
+    body = render_to_string(
+        "infosharing/email/agreement_review_escalation.txt",
+        {"agreement": agreement, "user": user, "date": row.due_key, "link": absolute(agreement.get_absolute_url())},
+    )
+    return Content(title=title, body=body, url=agreement.get_absolute_url())
+
+
+def _chairs_of(committee_ids: set[int]) -> dict[int, list[User]]:
+    out: dict[int, list[User]] = defaultdict(list)
+    for m in CommitteeMembership.objects.filter(
+        current_memberships_q(),
+        committee_id__in=committee_ids,
+        role__in=CommitteeMembership.CHAIR_ROLES,
+        person__user__isnull=False,
+    ).select_related("person__user"):
+        assert m.person.user is not None
+        out[m.committee_id].append(m.person.user)
+    return out
+
+
+@reminder(
+    kind=AGREEMENT_ESCALATION,
+    label=gettext_lazy("Sharing agreement reviews overdue (escalated to client committee chairs and platform admins)"),
+    model=SharingAgreement,
+    build=_agreement_escalation_content,
+)
+def agreement_reviews_escalated(now: datetime) -> Iterator[Due]:
+    """An active agreement whose review is overdue by ``NOTIFY_ESCALATE_AFTER_DAYS``: the chairs and
+    co-chairs of its client committees and the platform admins (who configure agreements), those
+    of them the rule registry lets open it, once per review date."""
+    today = timezone.localdate(now)
+    agreements = list(
+        SharingAgreement.objects.filter(
+            status=SharingAgreement.Status.ACTIVE, next_review__lt=today - escalate_after()
+        ).order_by("id")[:5000]
+    )
+    if not agreements:
+        return
+    clients: dict[int, set[int]] = defaultdict(set)
+    through = SharingAgreement.client_committees.through
+    for agreement_id, committee_id in through.objects.filter(
+        sharingagreement_id__in=[a.pk for a in agreements]
+    ).values_list("sharingagreement_id", "committee_id"):
+        clients[agreement_id].add(committee_id)
+    chairs = _chairs_of({c for ids in clients.values() for c in ids})
+    admins = list(User.objects.filter(is_superuser=True, is_active=True).order_by("id"))
+    candidates: dict[int, dict[int, User]] = {}
+    for a in agreements:
+        people = {u.pk: u for c in sorted(clients[a.pk]) for u in chairs.get(c, [])}
+        for u in admins:
+            people.setdefault(u.pk, u)
+        candidates[a.pk] = people
+    allowed = who_may_view(AGREEMENT_ESCALATION, [(u, a) for a in agreements for u in candidates[a.pk].values()])
+    for a in agreements:
+        yield Due(
+            subject=a,
+            recipients=[u for u in candidates[a.pk].values() if (u.pk, a.pk) in allowed],
+            due_key=a.next_review.isoformat(),
+            nobody="nobody to tell: no client committee chair or platform admin may open the agreement",
+        )
+
+
 # --- items: review and retention -------------------------------------------------------------------
 
 
@@ -136,6 +210,50 @@ def items_due_for_review(now: datetime) -> Iterator[Due]:
         assert item.review_on is not None
         originator = users.get(item.originator_id)
         yield Due(subject=item, recipients=[originator] if originator else [], due_key=item.review_on.isoformat())
+
+
+ITEM_ESCALATION = "infosharing.item_review_escalation"
+
+
+@reminder(
+    kind=ITEM_ESCALATION,
+    label=gettext_lazy("Information item reviews overdue (escalated to sharing admins)"),
+    model=InformationItem,
+    build=_neutral_item_content,
+    neutral=True,
+    neutral_title=marked(gettext_lazy("An information item is overdue for review")),
+)
+def item_reviews_escalated(now: datetime) -> Iterator[Due]:
+    """Items whose review is overdue by ``NOTIFY_ESCALATE_AFTER_DAYS``: the originating
+    organisation's sharing admins who may open the item (a sharing admin reads content through
+    grants only, like everyone), once per review date."""
+    today = timezone.localdate(now)
+    items = list(
+        InformationItem.objects.filter(
+            _live_items(),
+            retention_until__gte=today,  # past its retention nobody may open it; the job erases it
+            review_on__isnull=False,
+            review_on__lt=today - escalate_after(),
+        )
+        .only("pk", "review_on", "organisation_id", "label")
+        .order_by("id")[:5000]
+    )
+    if not items:
+        return
+    admins: dict[int, list[User]] = defaultdict(list)
+    for admin in SharingAdmin.objects.filter(organisation_id__in={i.organisation_id for i in items}).select_related(
+        "user"
+    ):
+        admins[admin.organisation_id].append(admin.user)
+    allowed = who_may_view(ITEM_ESCALATION, [(u, i) for i in items for u in admins.get(i.organisation_id, [])])
+    for item in items:
+        assert item.review_on is not None
+        yield Due(
+            subject=item,
+            recipients=[u for u in admins.get(item.organisation_id, []) if (u.pk, item.pk) in allowed],
+            due_key=item.review_on.isoformat(),
+            nobody="nobody to tell: no sharing admin of the originating organisation may open the item",
+        )
 
 
 @reminder(

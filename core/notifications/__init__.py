@@ -14,12 +14,13 @@ An app registers a reminder in its ``notifications.py`` (imported by its ``AppCo
 and an event (something that happened, not something due) with ``register_kind`` + ``notify``.
 """
 
-from core.notifications.delivery import deliver_pending, notify, record, send_once, sweep
+from core.notifications.delivery import deliver_pending, notify, record, send_once, sweep, who_may_view
 from core.notifications.registry import (
     Content,
     Due,
     Kind,
     configurable_kinds,
+    escalate_after,
     get_kind,
     kinds,
     register_kind,
@@ -34,6 +35,7 @@ __all__ = [
     "Kind",
     "configurable_kinds",
     "deliver_pending",
+    "escalate_after",
     "get_kind",
     "kinds",
     "notify",
@@ -44,4 +46,5 @@ __all__ = [
     "send_once",
     "sweep",
     "sweeper",
+    "who_may_view",
 ]

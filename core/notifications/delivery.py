@@ -155,7 +155,7 @@ def record(kind: Kind, dues: Iterable[Due]) -> dict[str, int]:
                     last_error=(
                         "nobody to tell: no recipient with an account that has signed in"
                         if due.recipients
-                        else "nobody to tell: no recipient"
+                        else due.nobody or "nobody to tell: no recipient"
                     ),
                 )
             )
@@ -231,6 +231,19 @@ def _may_view_all(pairs: list[tuple[Kind, User, models.Model]]) -> set[tuple[int
             for row in manager.filter(pk__in=subject_ids[model]).annotate(**chunk).values("pk", *chunk):
                 allowed.update((int(n[4:]), label, row["pk"]) for n in chunk if row[n])
     return allowed
+
+
+def who_may_view(kind: str, pairs: Iterable[tuple[User, models.Model]]) -> set[tuple[int, int]]:
+    """The (user id, subject id) of ``pairs`` whose user may open the subject, asked of the rule
+    registry for all of them at once, exactly as the send-time check asks it (a fixed number of
+    queries, one more per 50 distinct users). A scan that escalates keeps only these recipients,
+    so a due item that nobody may open is recorded as reaching nobody (and shown on the operations
+    page) instead of being dropped silently at send time."""
+    spec = get_kind(kind)
+    if spec is None:
+        raise LookupError(f"No notification kind {kind}")
+    allowed = _may_view_all([(spec, user, subject) for user, subject in pairs])
+    return {(user_id, subject_id) for user_id, _label, subject_id in allowed}
 
 
 def _neutral_content(kind: Kind, subject: Any, url: str) -> Content:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
@@ -30,6 +31,9 @@ class Due:
     subject: models.Model
     recipients: Sequence[User]
     due_key: str
+    #: Why nobody is told, when ``recipients`` is empty because the scan kept only those who may
+    #: open the subject (shown on the operations page instead of the generic "no recipient").
+    nobody: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,12 @@ class Kind:
 
     def is_neutral(self, subject: Any) -> bool:
         return self.neutral(subject) if callable(self.neutral) else bool(self.neutral)
+
+
+def escalate_after() -> timedelta:
+    """How long a review, a report or a decision may be overdue before it is escalated (the one
+    setting ``NOTIFY_ESCALATE_AFTER_DAYS``, 14 days by default)."""
+    return timedelta(days=getattr(settings, "NOTIFY_ESCALATE_AFTER_DAYS", 14))
 
 
 _kinds: dict[str, Kind] = {}

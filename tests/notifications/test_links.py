@@ -105,6 +105,20 @@ def test_information_sharing_e_mails(sw):
     assert_only_absolute_links(mail.outbox)
 
 
+def test_information_sharing_escalation_e_mails(sw):
+    from infosharing.models import TLP, InformationItem, SharingAgreement
+
+    mail.outbox.clear()
+    long_ago = timezone.localdate() - timedelta(days=60)
+    SharingAgreement.objects.filter(pk=sw.agreement.pk).update(next_review=long_ago)
+    InformationItem.objects.filter(pk=sw.items[TLP.CLEAR].pk).update(review_on=long_ago)
+    run()
+    subjects = {m.subject for m in mail.outbox}
+    assert any(s.startswith("Overdue: the review of the sharing agreement") for s in subjects), subjects
+    assert any(s.endswith("] An information item is overdue for review") for s in subjects), subjects
+    assert_only_absolute_links(mail.outbox)
+
+
 def test_action_plan_e_mails(pw, django_capture_on_commit_callbacks):
     from actionplans import services
     from actionplans.models import Action, ActionPlan
