@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
@@ -929,11 +929,11 @@ def evidence_add(*, actor: User, update: ProgressUpdate, name: str, stream: Any,
         update=update,
         original_name=checked.safe_name,
         content_type=checked.content_type,
-        size=len(checked.content),
+        size=checked.size,
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    item.file.save(checked.safe_name, ContentFile(checked.content), save=False)
+    item.file.save(checked.safe_name, File(stream), save=False)
     name_on_disk = str(item.file.name)
     try:
         item.full_clean(exclude=["file"])

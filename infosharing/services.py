@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coordination.models import Committee, CommitteeMembership
 from core import grants as core_grants
+from core import uploads
 from core.models import GranteeKind, User
 from core.permissions import NOT_FOUND_MESSAGE, allows, forget, require
 from core.services import audit_record
@@ -924,23 +925,8 @@ def item_create(
 # --- Attachments -------------------------------------------------------------------------------
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    """The file's type read from its first bytes (never from its name or the browser's claim)."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if b"\x00" in head:
-        return None
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        if exc.start < len(head) - 4:
-            return None
-    return "text/plain"
+#: What an item may carry, checked by content (``core.uploads``).
+ATTACHMENT_FORMATS = uploads.formats("pdf", "png", "jpg", "jpeg", "txt", "csv")
 
 
 def attachment_add(*, actor: User, item: InformationItem, upload: File) -> Attachment:
@@ -948,25 +934,14 @@ def attachment_add(*, actor: User, item: InformationItem, upload: File) -> Attac
 
     with refusals_logged(actor=actor, action="attachment.add", item=item):
         _require_item(actor, item, perms.Action.RELABEL, _("Only the originator adds files to an item."))
-        limit = settings.INFOSHARING_ATTACHMENT_MAX_BYTES
-        size = upload.size or 0
-        if size > limit:
-            raise ValidationError(
-                {"file": [_("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}]}
-            )
-        if size == 0:
-            raise ValidationError({"file": [_("The file is empty.")]})
-        upload.seek(0)
-        head = upload.read(2048)
-        upload.seek(0)
-        ctype = sniff_content_type(head)
-        name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
-        if ctype == "text/plain" and name.lower().endswith(".csv"):
-            ctype = "text/csv"
-        if ctype not in Attachment.ALLOWED_TYPES:
-            raise ValidationError(
-                {"file": [_("This type of file is not accepted: PDF, PNG, JPEG, plain text or CSV only.")]}
-            )
+        checked = uploads.check(
+            upload,
+            name=str(getattr(upload, "name", "") or ""),
+            accepted=ATTACHMENT_FORMATS,
+            max_bytes=settings.INFOSHARING_ATTACHMENT_MAX_BYTES,
+            size=upload.size,
+        )
+        ctype, name, size = checked.content_type, checked.name, checked.size
         stored = attachment_storage().save(
             f"{item.pk}/{secrets.token_hex(16)}.{Attachment.ALLOWED_TYPES[ctype]}", upload
         )

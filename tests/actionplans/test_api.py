@@ -116,7 +116,7 @@ def test_report_flow_and_bad_update_input(pw, api_for) -> None:  # type: ignore[
     url = f"/api/v1/progress-updates/{r.json()['id']}/"
     bad = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a jpeg", content_type="image/jpeg")
     up = mona.post(url + "evidence/", {"file": bad}, format="multipart")
-    assert up.status_code == 400 and "not a .jpg" in up.json()["file"][0]
+    assert up.status_code == 400 and "not what its name says (.jpg)" in up.json()["file"][0]
     with override_settings(ACTIONPLANS_EVIDENCE_MAX_BYTES=len(PDF)):
         big = mona.post(url + "evidence/", {"file": SimpleUploadedFile("a.pdf", PDF + b" ")}, format="multipart")
         assert big.status_code == 400 and "larger than" in big.json()["file"][0]

@@ -236,7 +236,7 @@ def test_evidence_is_checked_by_content_and_size(pw) -> None:  # type: ignore[no
         services.evidence_add(
             actor=pw.mona, update=update, name="report.pdf", stream=io.BytesIO(b"MZ\x90\x00 not a pdf")
         )
-    assert "not a .pdf" in err.value.message_dict["file"][0]
+    assert "not what its name says (.pdf)" in err.value.message_dict["file"][0]
     with override_settings(ACTIONPLANS_EVIDENCE_MAX_BYTES=len(PDF)):
         item = services.evidence_add(
             actor=pw.mona, update=update, name="../../etc/Attendance Sheet.PDF", stream=io.BytesIO(PDF)

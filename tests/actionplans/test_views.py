@@ -152,7 +152,7 @@ def test_bad_evidence_on_the_page_saves_nothing(pw, client_for) -> None:  # type
         },
     )
     assert response.status_code == 200
-    assert "not a .png file" in response.content.decode()
+    assert "not what its name says (.png)" in response.content.decode()
     assert not ProgressUpdate.objects.exists()
 
 

@@ -52,9 +52,12 @@ def share(sw, label, kind, gid, actor=None, **kw):  # type: ignore[no-untyped-de
 def test_attachment_of_a_forbidden_type_is_refused(sw):
     item = sw.items[TLP.AMBER]
     exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary", content_type="application/pdf")
-    with pytest.raises(ValidationError, match="not accepted"):
+    with pytest.raises(ValidationError, match="not what its name says"):
         services.attachment_add(actor=sw.paula, item=item, upload=exe)
-    assert not Attachment.objects.exists() and refusals(sw.paula, item) == 1
+    script = SimpleUploadedFile("run.sh", b"#!/bin/sh\nrm -rf /\n")
+    with pytest.raises(ValidationError, match="not accepted"):
+        services.attachment_add(actor=sw.paula, item=item, upload=script)
+    assert not Attachment.objects.exists() and refusals(sw.paula, item) == 2
 
 
 def test_attachment_over_the_size_is_refused(sw, settings):
