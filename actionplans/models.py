@@ -168,7 +168,11 @@ class ActionPlan(models.Model):
                 violation_error_message=_("The red threshold must not be above the amber threshold."),
             ),
         ]
-        indexes = [models.Index(fields=["jurisdiction", "status"], name="actionplans_plan_jur_idx")]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status"], name="actionplans_plan_jur_idx"),
+            # The plan list's keyset order (ADR 0014).
+            models.Index(fields=["-period_start", "title", "id"], name="actionplans_plan_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -680,6 +684,13 @@ class ProgressUpdate(models.Model):
             models.Index(fields=["indicator", "status", "period_end"], name="actionplans_update_ind_idx"),
             models.Index(fields=["action", "status", "period_end"], name="actionplans_update_act_idx"),
             models.Index(fields=["plan", "status"], name="actionplans_update_plan_idx"),
+            # "My actions": reports waiting for review, oldest first; reports returned, newest first.
+            models.Index(
+                fields=["submitted_at", "id"], condition=Q(status="submitted"), name="actionplans_update_rev_idx"
+            ),
+            models.Index(
+                fields=["-reviewed_at", "-id"], condition=Q(status="returned"), name="actionplans_update_ret_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -117,13 +117,12 @@ def quarter_start(on: date) -> date:
     return date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
 
 
-def my_actions(user: User, *, on: date | None = None) -> list[Action]:
+def my_actions_queryset(user: User) -> QuerySet[Action]:
     """Open actions led by or partnered with one of the user's organisations, shared with them,
-    or owned by them; each with ``rag`` and ``report_due`` (no report submitted or accepted for the
-    current quarter)."""
+    or owned by them, soonest due first, each with ``last_report_end`` (a hot list: page it by
+    keyset, then :func:`with_report_due`)."""
     from actionplans.permissions import _partner_action_ids
 
-    on = on or today()
     owned = Action.objects.filter(owner__user_id=user.pk).order_by().values_list("pk", flat=True)
     mine = Q(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT), owned))
     qs = (
@@ -137,12 +136,23 @@ def my_actions(user: User, *, on: date | None = None) -> list[Action]:
         )
         .order_by("planned_end", "id")
     )
-    actions = list(restrict(qs, user)[:200])
+    return restrict(qs, user)
+
+
+def with_report_due(actions: list[Action], *, on: date | None = None) -> list[Action]:
+    """Each action with ``rag`` and ``report_due`` (no report submitted or accepted for the current
+    quarter)."""
+    on = on or today()
     start = quarter_start(on)
     for a in actions:
-        last = a.last_report_end
+        last = getattr(a, "last_report_end", None)
         a.report_due = last is None or last < start - timedelta(days=1)  # type: ignore[attr-defined]
     return with_rag(actions, on)
+
+
+def my_actions(user: User, *, on: date | None = None, limit: int = 200) -> list[Action]:
+    """The first ``limit`` of :func:`my_actions_queryset`, with ``rag`` and ``report_due``."""
+    return with_report_due(list(my_actions_queryset(user)[:limit]), on=on)
 
 
 def updates_to_review(user: User) -> QuerySet[ProgressUpdate]:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from actionplans.models import ActionPlan, ProgressUpdate
 from actionplans.permissions import Perm
 from core.forms import apply_service_errors
 from core.http import request_user
+from core.pagination import keyset_page, query_without
 from core.permissions import allows
 from core.selectors import audit_list_for
 
@@ -39,9 +39,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if status not in ActionPlan.Status.values:
         status = ""
     q = (request.GET.get("q") or "").strip()[:100]
-    page = Paginator(selectors.plan_list_visible_to(user, status=status, q=q), 25).get_page(request.GET.get("page"))
+    page = keyset_page(request, selectors.plan_list_visible_to(user, status=status, q=q))
     context = {
         "page": page,
+        "query": query_without(request, "cursor"),
         "status": status,
         "q": q,
         "statuses": ActionPlan.Status.choices,
@@ -366,14 +367,24 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def my_actions(request: HttpRequest) -> HttpResponse:
+    """Three keyset lists on one page, each with its own cursor (the others' cursors stay put)."""
     user = request_user(request)
+    actions = keyset_page(request, selectors.my_actions_queryset(user), page_size=50, count=False)
+    selectors.with_report_due(actions.object_list)
+    returned = keyset_page(
+        request, selectors.my_returned_updates(user), page_size=20, cursor_param="returned", count=False
+    )
+    to_review = keyset_page(
+        request, selectors.updates_to_review(user), page_size=20, cursor_param="review", count=False
+    )
     return render(
         request,
         "actionplans/my_actions.html",
         {
-            "actions": selectors.my_actions(user),
-            "returned": list(selectors.my_returned_updates(user)[:50]),
-            "to_review": list(selectors.updates_to_review(user)[:50]),
+            "actions": actions,
+            "returned": returned,
+            "to_review": to_review,
+            "queries": {p: query_without(request, p) for p in ("cursor", "returned", "review")},
             "today": selectors.today(),
         },
     )

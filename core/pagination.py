@@ -2,27 +2,187 @@
 
 A page is read as ``WHERE <sort key> > <last key seen> ORDER BY <sort key> LIMIT n + 1``, which the
 planner answers from the list's sort index and stops at the page, however many rows the user may
-see (DRF's ``CursorPagination`` does the keyset arithmetic; ties on the first sort field are
-resolved by an offset inside the tie). Where a page shows a total it is a capped count
-(:func:`capped_count`: "more than 1,000"), never a scan of every visible row.
+see. The sort key is the list's whole order, made total by the primary key (appended when the
+order does not end with it): the cursor holds the values of every sort field of the row it stops
+at, so ties on the first field are passed by comparing the next ones, never by skipping rows with
+an ``OFFSET``. A nullable sort field sorts its empty values last going up and first going down (as
+PostgreSQL's indexes do). A foreign key in the order sorts by its id. Where a page shows a total it
+is a capped count (:func:`capped_count`: "more than 1,000"), never a scan of every visible row.
 See docs/adr/0014-keyset-pages-and-denormalised-directory.md.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
+import json
+import uuid
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import F, Field, ForeignObjectRel, Model, OrderBy, Q, QuerySet, UniqueConstraint
 from django.http import HttpRequest
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 #: A page's total is counted up to this many rows; beyond, it says "more than" this.
 COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One field of a list's order: its lookup path, direction and whether it may be empty."""
+
+    path: str
+    descending: bool
+    nullable: bool
+    field: Field[Any, Any] | None  # None for an annotation
+
+    def order_by(self) -> str | OrderBy:
+        if not self.nullable:
+            return f"-{self.path}" if self.descending else self.path
+        # Explicit, so every database agrees with PostgreSQL's indexes: empty values are the largest.
+        return OrderBy(
+            F(self.path),
+            descending=self.descending,
+            nulls_first=self.descending or None,
+            nulls_last=(not self.descending) or None,
+        )
+
+    def value_of(self, row: Any) -> Any:
+        if isinstance(row, dict):
+            return row.get(self.path)
+        value = row
+        for part in self.path.split("__"):
+            if value is None:
+                return None
+            value = getattr(value, part)
+        return value.pk if isinstance(value, Model) else value
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None or self.field is None:
+            return raw
+        return self.field.to_python(raw)
+
+
+def _sort_keys(ordering: tuple[Any, ...], queryset: QuerySet[Any]) -> tuple[SortKey, ...]:
+    """The list's order as sort keys, made total with the primary key."""
+    model = queryset.model
+    keys: list[SortKey] = []
+    for term in ordering:
+        if isinstance(term, OrderBy) and isinstance(term.expression, F):
+            name, descending = str(getattr(term.expression, "name", "")), bool(term.descending)
+        else:
+            name = str(term)
+            descending = name.startswith("-")
+            name = name.lstrip("-+")
+        key = _resolve(model, name, descending, queryset)
+        keys.append(key)
+        if key.path == model._meta.pk.attname or _unique(model, keys):
+            return tuple(keys)  # the order is total: the rest cannot reorder anything
+    pk = model._meta.pk
+    keys.append(SortKey(pk.attname, keys[-1].descending if keys else True, False, pk))
+    return tuple(keys)
+
+
+def _attname(model: type[Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "attname", name))
+
+
+def _unique(model: type[Model], keys: list[SortKey]) -> bool:
+    """Whether the keys so far name a unique, never-empty set of the model's own columns."""
+    if any(k.nullable or "__" in k.path for k in keys):
+        return False
+    columns = {k.path for k in keys}
+    sets = [{f.attname} for f in model._meta.concrete_fields if f.unique]
+    sets += [
+        {_attname(model, name) for name in c.fields}
+        for c in model._meta.constraints
+        if isinstance(c, UniqueConstraint) and c.fields and c.condition is None and not c.expressions
+    ]
+    sets += [{_attname(model, name) for name in together} for together in model._meta.unique_together]
+    return any(s <= columns for s in sets)
+
+
+def _resolve(model: type[Model], name: str, descending: bool, queryset: QuerySet[Any]) -> SortKey:
+    if name == "pk":
+        name = model._meta.pk.attname
+    if name in queryset.query.annotations:
+        return SortKey(name, descending, True, None)
+    parts = name.split("__")
+    current: type[Model] = model
+    nullable = False
+    path: list[str] = []
+    field: Any = None
+    for n, part in enumerate(parts):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            field = next((f for f in current._meta.concrete_fields if f.attname == part), None)
+            if field is None:
+                raise
+        if isinstance(field, ForeignObjectRel):
+            raise ValueError(f"Keyset pages cannot sort by the reverse relation {name!r}.")
+        nullable = nullable or bool(field.null)
+        last = n == len(parts) - 1
+        if field.is_relation and last:
+            path.append(field.attname)  # a foreign key sorts by its id
+            field = field.target_field
+            break
+        path.append(part)
+        if field.is_relation:
+            current = field.related_model
+    return SortKey("__".join(path), descending, nullable, field)
+
+
+def _after(keys: tuple[SortKey, ...], values: list[Any]) -> Q:
+    """Rows strictly after ``values`` in the order of ``keys``: ``k1 > v1 OR (k1 = v1 AND (k2 > v2
+    OR ...))``, with a leading ``k1 >= v1`` that the sort index answers as a range."""
+
+    def later(key: SortKey, value: Any) -> Q | None:
+        lookup = "lt" if key.descending else "gt"
+        if value is None:  # empty values are the largest
+            return Q(**{f"{key.path}__isnull": False}) if key.descending else None
+        q = Q(**{f"{key.path}__{lookup}": value})
+        if key.nullable and not key.descending:
+            q |= Q(**{f"{key.path}__isnull": True})
+        return q
+
+    def equal(key: SortKey, value: Any) -> Q:
+        return Q(**{f"{key.path}__isnull": True}) if value is None else Q(**{key.path: value})
+
+    condition: Q | None = None
+    for key, value in reversed(list(zip(keys, values, strict=True))):
+        step = later(key, value)
+        tie = equal(key, value) if condition is None else equal(key, value) & condition
+        if condition is None:
+            condition = step
+        else:
+            condition = tie if step is None else step | tie
+    assert condition is not None  # the last key is the primary key, never empty
+    first, value = keys[0], values[0]
+    if value is not None and not first.nullable:
+        condition &= Q(**{f"{first.path}__{'lte' if first.descending else 'gte'}": value})
+    return condition
+
+
+def _flipped(keys: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
+    return tuple(SortKey(k.path, not k.descending, k.nullable, k.field) for k in keys)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()  # full precision: the cursor must equal the row's value
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return value
 
 
 class KeysetPagination(CursorPagination):
@@ -33,7 +193,69 @@ class KeysetPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering: tuple[str, ...] = ("-id",)  # the view's ``ordering`` (through its OrderingFilter) takes precedence
+    ordering: Any = ("-id",)  # the view's ``ordering`` (through its OrderingFilter) takes precedence
+    invalid_cursor_message = "Invalid cursor"
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        self.page_size = page_size
+        self.base_url = self.url = request.build_absolute_uri()
+        self.keys = _sort_keys(tuple(self.get_ordering(request, queryset, view)), queryset)
+        reverse, values = self._decode(request)
+        keys = _flipped(self.keys) if reverse else self.keys
+        queryset = queryset.order_by(*(k.order_by() for k in keys))
+        if values is not None:
+            queryset = queryset.filter(_after(keys, values))
+        rows = list(queryset[: self.page_size + 1])
+        more = len(rows) > self.page_size
+        page = rows[: self.page_size]
+        if reverse:
+            page.reverse()
+            self.has_previous, self.has_next = more, True
+        else:
+            self.has_previous, self.has_next = values is not None, more
+        self.page = page
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return page
+
+    def _decode(self, request: Request) -> tuple[bool, list[Any] | None]:
+        encoded = request.query_params.get(self.cursor_query_param)
+        if not encoded:
+            return False, None
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii") + b"=" * (-len(encoded) % 4)))
+            reverse, values = bool(raw["r"]), list(raw["v"])
+            if len(values) != len(self.keys):
+                raise ValueError("the cursor is for another order")
+            return reverse, [key.parse(v) for key, v in zip(self.keys, values, strict=True)]
+        except (TypeError, ValueError, KeyError, UnicodeError, binascii.Error, ValidationError) as exc:
+            raise NotFound(self.invalid_cursor_message) from exc
+
+    def _encode(self, reverse: bool, values: list[Any]) -> str:
+        body = json.dumps({"r": int(reverse), "v": [_plain(v) for v in values]}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(body.encode()).decode("ascii").rstrip("=")
+
+    def _link(self, reverse: bool, row: Any) -> str:
+        cursor = self._encode(reverse, [key.value_of(row) for key in self.keys])
+        return replace_query_param(self.url, self.cursor_query_param, cursor)
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        if self.page:
+            return self._link(False, self.page[-1])
+        return remove_query_param(self.url, self.cursor_query_param)  # nothing before: the start
+
+    def get_previous_link(self) -> str | None:
+        if not self.has_previous:
+            return None
+        if self.page:
+            return self._link(True, self.page[0])
+        return remove_query_param(self.url, self.cursor_query_param)  # a stale cursor: the start
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         response: dict[str, Any] = super().get_paginated_response_schema(schema)
@@ -82,6 +304,18 @@ class KeysetPage:
     def __len__(self) -> int:
         return len(self.object_list)
 
+    def __bool__(self) -> bool:
+        return bool(self.object_list)
+
+
+def query_without(request: HttpRequest, *params: str) -> str:
+    """The request's query string without the named cursor parameters: what a list's page links
+    carry on (its filters, its search, the other lists' cursors)."""
+    query = request.GET.copy()
+    for param in params:
+        query.pop(param, None)
+    return query.urlencode()
+
 
 def _cursor_of(link: str | None, param: str) -> str:
     if not link:
@@ -96,14 +330,17 @@ def keyset_page(
     page_size: int = 25,
     cursor_param: str = "cursor",
     cap: int | None = None,
+    count: bool = True,
 ) -> KeysetPage:
     """A keyset page of ``queryset`` in its own order (``order_by`` or the model's ``ordering``), at
     the position ``?<cursor_param>=`` names; a malformed cursor gives the first page (a page
-    link that went stale is not an error). A fixed number of queries: the page and a capped count."""
-    ordering = tuple(str(o) for o in (queryset.query.order_by or queryset.model._meta.ordering or ("-pk",)))
-    paginator = CursorPagination()
+    link that went stale is not an error). A fixed number of queries: the page and, unless
+    ``count=False`` (a list that shows no total), a capped count."""
+    ordering = tuple(queryset.query.order_by or queryset.model._meta.ordering or ("-pk",))
+    paginator = KeysetPagination()
     paginator.ordering = ordering
     paginator.page_size = page_size
+    paginator.page_size_query_param = None  # type: ignore[assignment]
     paginator.cursor_query_param = cursor_param
     drf_request = Request(request)
     try:
@@ -114,10 +351,11 @@ def keyset_page(
         query.pop(cursor_param, None)
         fresh.GET = query  # type: ignore[assignment]
         rows = paginator.paginate_queryset(queryset, Request(fresh))
+    limit = COUNT_CAP if cap is None else cap
     return KeysetPage(
         object_list=list(rows or []),
         next_cursor=_cursor_of(paginator.get_next_link(), cursor_param),
         previous_cursor=_cursor_of(paginator.get_previous_link(), cursor_param),
-        count=capped_count(queryset, COUNT_CAP if cap is None else cap),
-        cap=COUNT_CAP if cap is None else cap,
+        count=capped_count(queryset, limit) if count else 0,
+        cap=limit,
     )

@@ -146,7 +146,10 @@ class SharingAgreement(models.Model):
         ordering = ["title", "id"]
         verbose_name = _("sharing agreement")
         verbose_name_plural = _("sharing agreements")
-        indexes = [models.Index(fields=["status", "next_review"], name="infosharing_agreement_review")]
+        indexes = [
+            models.Index(fields=["status", "next_review"], name="infosharing_agreement_review"),
+            models.Index(fields=["title", "id"], name="infosharing_agreement_title"),  # the list's order
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -447,6 +450,7 @@ class TrainingRecord(models.Model):
 
     class Meta:
         ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["-completed_on", "-id"], name="infosharing_training_newest")]  # keyset pages
 
     def __str__(self) -> str:
         return f"{self.user} · {self.course} · {self.completed_on:%Y-%m-%d}"
@@ -474,6 +478,10 @@ class AccessRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [  # the request lists' keyset order (ADR 0014): the requester's own, and every one
+            models.Index(fields=["requester", "-created_at", "-id"], name="infosharing_request_mine"),
+            models.Index(fields=["-created_at", "-id"], name="infosharing_request_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "requester"],
@@ -539,7 +547,7 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["item", "-at"], name="infosharing_log_item"),
+            models.Index(fields=["item", "-at", "-id"], name="infosharing_log_item_page"),  # keyset pages
             models.Index(fields=["actor", "-at"], name="infosharing_log_actor"),
         ]
         triggers = [

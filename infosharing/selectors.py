@@ -321,8 +321,9 @@ def grantee_names(grants: list[ItemGrant]) -> dict[tuple[str, int], str]:
 
 
 def access_log_for(user: AnyUser | None, item: InformationItem) -> QuerySet[AccessLog]:
-    """Who has seen this: the item's log, for those the log rule allows."""
-    return restrict(AccessLog.objects.filter(item=item), user).select_related("actor", "actor_organisation")
+    """Who has seen this: the item's log, for those the log rule allows, newest first."""
+    qs = restrict(AccessLog.objects.filter(item=item), user).select_related("actor", "actor_organisation")
+    return qs.order_by("-at", "-id")
 
 
 def label_counts(user: AnyUser | None) -> dict[str, int]:
@@ -347,12 +348,26 @@ def requests_visible_to(user: AnyUser | None) -> QuerySet[AccessRequest]:
     return visible(user, AccessRequest).select_related("item", "item__organisation", "requester", "decided_by")
 
 
+def my_requests(user: User) -> QuerySet[AccessRequest]:
+    """The user's own access requests, newest first."""
+    return requests_visible_to(user).filter(requester=user).order_by("-created_at", "-id")
+
+
+def requests_to_decide(user: User) -> QuerySet[AccessRequest]:
+    """Others' requests the user sees as a decider, newest first."""
+    return requests_visible_to(user).exclude(requester=user).order_by("-created_at", "-id")
+
+
+def training_records_visible_to(user: AnyUser | None) -> QuerySet[TrainingRecord]:
+    return visible(user, TrainingRecord).select_related("user").order_by("-completed_on", "-id")
+
+
 def request_get_for_user(user: AnyUser | None, pk: Any) -> AccessRequest:
     return get_or_404(user, AccessRequest.objects.select_related("item"), perms.Action.VIEW, pk=pk)
 
 
 def agreements_visible_to(user: AnyUser | None) -> QuerySet[SharingAgreement]:
-    return visible(user, SharingAgreement).prefetch_related("parties__organisation")
+    return visible(user, SharingAgreement).prefetch_related("parties__organisation").order_by("title", "id")
 
 
 def agreement_get_for_user(user: AnyUser | None, pk: Any) -> SharingAgreement:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import GranteeKind, User
+from core.pagination import keyset_page, query_without
 from core.permissions import allows, get_or_404, require
 from infosharing import exporting, forms, selectors, services
 from infosharing import permissions as perms
@@ -314,8 +315,8 @@ def item_export_csv(request: HttpRequest) -> HttpResponse:
 def item_log(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     item = selectors.item_get_for_log(user, pk)
-    entries = list(selectors.access_log_for(user, item)[:500])
-    context: dict[str, Any] = {"item": item, "entries": entries}
+    entries = keyset_page(request, selectors.access_log_for(user, item), page_size=100, count=False)
+    context: dict[str, Any] = {"item": item, "entries": entries, "query": query_without(request, "cursor")}
     if allows(user, item, perms.Action.MANAGE_GRANTS):
         grants = list(selectors.grants_for(user, item)[:100])
         names = selectors.grantee_names(grants)
@@ -345,13 +346,20 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 _("If an item with this reference exists, its originator's sharing admins have your request."),
             )
             return redirect("infosharing:request-list")
-    requests = list(selectors.requests_visible_to(user)[:200])
-    mine = [r for r in requests if r.requester_id == user.pk]
-    to_decide = [r for r in requests if r.requester_id != user.pk]
+    mine = keyset_page(request, selectors.my_requests(user), page_size=50, cursor_param="mine", count=False)
+    to_decide = keyset_page(
+        request, selectors.requests_to_decide(user), page_size=25, cursor_param="decide", count=False
+    )
     return render(
         request,
         "infosharing/request_list.html",
-        {"form": form, "mine": mine, "to_decide": to_decide, "decide_form": forms.DecideForm()},
+        {
+            "form": form,
+            "mine": mine,
+            "to_decide": to_decide,
+            "decide_form": forms.DecideForm(),
+            "queries": {p: query_without(request, p) for p in ("mine", "decide")},
+        },
     )
 
 
@@ -386,11 +394,16 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    agreements = selectors.agreements_visible_to(user)
+    agreements = keyset_page(request, selectors.agreements_visible_to(user), page_size=50, count=False)
     return render(
         request,
         "infosharing/agreement_list.html",
-        {"agreements": agreements, "can_create": perms.can_create_agreement(user), "today": timezone.localdate()},
+        {
+            "agreements": agreements,
+            "query": query_without(request, "cursor"),
+            "can_create": perms.can_create_agreement(user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -593,11 +606,12 @@ def training(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Training recorded."))
                 return redirect("infosharing:training")
-    from core.permissions import visible
-    from infosharing.models import TrainingRecord
-
-    records = visible(user, TrainingRecord).select_related("user")[:200]
-    return render(request, "infosharing/training.html", {"form": form, "records": records})
+    records = keyset_page(request, selectors.training_records_visible_to(user), page_size=50, count=False)
+    return render(
+        request,
+        "infosharing/training.html",
+        {"form": form, "records": records, "query": query_without(request, "cursor")},
+    )
 
 
 @login_required

@@ -38,8 +38,8 @@ from actionplans.api.serializers import (
 from actionplans.models import Action, ActionGrant, ActionPlan, Indicator, ProgressUpdate, Tranche
 from actionplans.permissions import Perm
 from core.api.filters import VisibleFilterSet
-from core.api.pagination import NewestFirstCursorPagination
 from core.api.views import ServiceModelViewSet
+from core.pagination import KeysetPagination
 from core.permissions import allows, annotate, require, restrict, visible
 
 
@@ -119,6 +119,7 @@ class PlanViewSet(_Base):
     search_fields = ["title"]
     ordering_fields = ["period_start", "title"]
     ordering = ["-period_start", "title", "id"]
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
     queryset = ActionPlan.objects.none()
 
     def get_queryset(self) -> QuerySet[ActionPlan]:
@@ -215,7 +216,7 @@ class ActionViewSet(_Base):
 
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
-    pagination_class = NewestFirstCursorPagination
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
     search_fields: list[str] = []
     ordering_fields: list[str] = []
     queryset = Action.objects.none()
@@ -310,6 +311,8 @@ class IndicatorViewSet(_Base):
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     ordering = ["plan", "code"]
+    ordering_fields = ["code"]
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
     queryset = Indicator.objects.none()
 
     def get_queryset(self) -> QuerySet[Indicator]:
@@ -343,7 +346,8 @@ class ProgressUpdateViewSet(_Base):
 
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilter
-    pagination_class = NewestFirstCursorPagination
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
+    ordering_fields = ["period_start"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = ProgressUpdate.objects.none()
 

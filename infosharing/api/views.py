@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.views import ActorMixin
+from core.pagination import KeysetPagination
 from core.permissions import allows, get_or_404, require
 from infosharing import permissions as perms
 from infosharing import selectors, services
@@ -47,15 +48,14 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
 
     serializer_class = SharingAgreementSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    pagination_class = KeysetPagination  # a list that grows: keyset pages, no COUNT(*) (ADR 0014)
+    ordering = ["title", "id"]
+    ordering_fields = ["title"]
 
     def get_queryset(self) -> QuerySet[SharingAgreement]:
         if getattr(self, "swagger_fake_view", False):
             return SharingAgreement.objects.none()
-        return (
-            selectors.agreements_visible_to(self.actor)
-            .prefetch_related("signatories", "client_committees")
-            .order_by("title", "id")
-        )
+        return selectors.agreements_visible_to(self.actor).prefetch_related("signatories", "client_committees")
 
     def _agreement(self, pk: Any) -> SharingAgreement:
         return selectors.agreement_get_for_user(self.actor, pk)
@@ -138,6 +138,14 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
 
 
 @extend_schema_serializer(many=False)
+class AccessLogPagination(KeysetPagination):
+    ordering = ("-at", "-id")
+
+
+class NewestRequestsPagination(KeysetPagination):
+    ordering = ("-created_at", "-id")
+
+
 class InformationItemPageSerializer(serializers.Serializer):
     """A page of the item list as ``list`` builds it: ``next`` and ``results``, no count."""
 
@@ -230,22 +238,38 @@ class InformationItemViewSet(ActorMixin, viewsets.GenericViewSet):
         item = services.item_relabel(actor=self.actor, item=item, **s.validated_data)
         return Response(InformationItemSerializer(item, context={"request": request}).data)
 
+    def _page(self, queryset: QuerySet[Any], serializer: type[serializers.Serializer]) -> Response:
+        page = self.paginate_queryset(queryset)
+        assert page is not None
+        return self.get_paginated_response(serializer(page, many=True).data)
+
     @extend_schema(responses=AccessLogSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="access-log")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="access-log",
+        pagination_class=AccessLogPagination,
+        filter_backends=[],
+    )
     def access_log(self, request: Request, pk: str | None = None) -> Response:
+        """The item's access log, newest first, in keyset pages (``next``, ``previous``, no count)."""
         item = selectors.item_get_for_log(self.actor, pk)
-        entries = selectors.access_log_for(self.actor, item)[:500]
-        return Response(AccessLogSerializer(entries, many=True).data)
+        return self._page(selectors.access_log_for(self.actor, item), AccessLogSerializer)
 
     @extend_schema(responses=AccessRequestSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="access-requests")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="access-requests",
+        pagination_class=NewestRequestsPagination,
+        filter_backends=[],
+    )
     def access_requests(self, request: Request, pk: str | None = None) -> Response:
+        """Requests for the item, newest first, in keyset pages, for those who decide them."""
         item = self._managed(pk)
         if not allows(self.actor, item, perms.Action.DECIDE_REQUESTS):
             raise Http404
-        return Response(
-            AccessRequestSerializer(selectors.requests_visible_to(self.actor).filter(item=item), many=True).data
-        )
+        return self._page(selectors.requests_visible_to(self.actor).filter(item=item), AccessRequestSerializer)
 
 
 class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -253,6 +277,9 @@ class AccessRequestViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveMod
     the item exists."""
 
     serializer_class = AccessRequestSerializer
+    pagination_class = KeysetPagination  # a hot list: keyset pages, no COUNT(*) (ADR 0014)
+    ordering = ["-created_at", "-id"]
+    ordering_fields: list[str] = []
 
     def get_queryset(self) -> QuerySet[AccessRequest]:
         if getattr(self, "swagger_fake_view", False):

@@ -79,7 +79,7 @@ def test_access_request_flow(sw, api_for):
     assert same.status_code == 202 and same.json() == r.json()
     req = AccessRequest.objects.get(requester=sw.ollie)
     assert api_for(sw.nina).post(f"/api/v1/access-requests/{req.pk}/approve/", {}, format="json").status_code == 404
-    assert api_for(sw.sana).get(f"{BASE}{item.pk}/access-requests/").json()[0]["id"] == req.pk
+    assert api_for(sw.sana).get(f"{BASE}{item.pk}/access-requests/").json()["results"][0]["id"] == req.pk
     r = api_for(sw.sana).post(f"/api/v1/access-requests/{req.pk}/approve/", {"days": 7}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "approved"
     assert api_for(sw.ollie).get(f"{BASE}{item.pk}/").status_code == 200
