@@ -22,7 +22,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -181,40 +180,68 @@ def grants() -> None:
         c.execute("ANALYZE")
 
 
-def timed(fn: Callable[[], object], runs: int = 30) -> tuple[float, float, int]:
-    fn()
-    samples = []
-    queries = 0
-    for _ in range(runs):
+Case = tuple[str, str]  # (persona, page)
+
+
+def interleaved(cases: dict[Case, Callable[[], object]], rounds: int) -> dict[Case, tuple[float, float, int]]:
+    """p50 and p95 (ms) and the queries of each case, measured in rounds that run every case once in
+    a shuffled order, so the machine's load falls on all of them alike."""
+    import random
+
+    samples: dict[Case, list[float]] = {k: [] for k in cases}
+    queries: dict[Case, int] = {}
+    for key, fn in cases.items():  # warm up and count
         with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
             fn()
-            samples.append((time.perf_counter() - t) * 1000)
-        queries = len(ctx.captured_queries)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries
+        queries[key] = len(ctx.captured_queries)
+        assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries if "infosharing_item" in q["sql"]), (
+            key
+        )
+    order = list(cases)
+    rng = random.Random(7)
+    for _ in range(rounds):
+        rng.shuffle(order)
+        for key in order:
+            t = time.perf_counter()
+            cases[key]()
+            samples[key].append((time.perf_counter() - t) * 1000)
+    out = {}
+    for key, xs in samples.items():
+        xs.sort()
+        out[key] = (statistics.median(xs), xs[max(0, int(len(xs) * 0.95) - 1)], queries[key])
+    return out
 
 
-def sql_ms(fn: Callable[[], object], runs: int = 7) -> float:
-    """In-database cost of one call: planning + execution of each of its queries (EXPLAIN ANALYZE),
-    median over ``runs``, summed. Unlike wall time it hardly moves with the machine's load."""
+def sql_ms(cases: dict[Case, Callable[[], object]], rounds: int = 9) -> dict[Case, tuple[float, int]]:
+    """In-database cost of each case: planning + execution of each of its queries (EXPLAIN ANALYZE),
+    summed per round; median over interleaved rounds. Unlike wall time it hardly moves with the load."""
     import json
+    import random
 
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    total = 0.0
-    for q in ctx.captured_queries:
-        if not q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
-            continue
-        samples = []
-        with connection.cursor() as c:
-            for _ in range(runs):
-                c.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + q["sql"])
-                plan = c.fetchone()[0]
-                plan = json.loads(plan) if isinstance(plan, str) else plan
-                samples.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
-        total += statistics.median(samples)
-    return total
+    captured: dict[Case, list[str]] = {}
+    for key, fn in cases.items():
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        captured[key] = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith(("SELECT", "(SELECT", "WITH"))
+        ]
+    totals: dict[Case, list[float]] = {k: [] for k in cases}
+    order = list(cases)
+    rng = random.Random(11)
+    with connection.cursor() as c:
+        for _ in range(rounds):
+            rng.shuffle(order)
+            for key in order:
+                total = 0.0
+                for sql in captured[key]:
+                    c.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + sql)
+                    plan = c.fetchone()[0]
+                    plan = json.loads(plan) if isinstance(plan, str) else plan
+                    total += plan[0]["Planning Time"] + plan[0]["Execution Time"]
+                totals[key].append(total)
+    return {k: (statistics.median(v), len(captured[k])) for k, v in totals.items()}
 
 
 def personas() -> dict[str, User]:
@@ -226,113 +253,132 @@ def personas() -> dict[str, User]:
     return {"broad": users[0], "typical": users[6100], "narrow": users[5999]}
 
 
-def report(explain: bool) -> None:
-    """Selector level (the reads alone) and through DRF (the API page, as a client sees it), each next
-    to the same page without any permission filter. JIT is switched off for the session, as for OLTP."""
-    from rest_framework.test import APIRequestFactory, force_authenticate
+TOPIC = "topic7"
 
-    from infosharing.api.serializers import InformationItemListSerializer
-    from infosharing.api.views import InformationItemViewSet
+
+def unfiltered(q: str = "") -> list[InformationItem]:
+    """The same first page with no permission at all (search: the same full-text index), 51 rows
+    read as the real page reads them (the 51st tells whether there is more)."""
+    from django.contrib.postgres.search import SearchQuery
+
+    qs = InformationItem.objects.select_related("organisation", "agreement", "template").order_by("-created_at", "-id")
+    if q:
+        qs = qs.annotate(search=selectors.search_vector()).filter(search=SearchQuery(q, config="simple"))
+    return list(qs[:51])
+
+
+def unfiltered_page(
+    user: object, *, cursor: str | None = None, q: str = "", label: str = "", limit: int = selectors.PAGE_SIZE
+) -> selectors.ItemPage:
+    """Stands in for ``selectors.item_page_visible_to`` in the unfiltered end-to-end rounds: the views
+    do all their other work (session, user, roles, template or serializer, search log) as usual."""
+    rows = unfiltered(q)
+    items = rows[:limit]
+    more = len(rows) > limit
+    cur = selectors.encode_cursor(items[-1].created_at, items[-1].pk) if more and items else None
+    return selectors.ItemPage(items=items, next_cursor=cur, candidates=[i.pk for i in items])
+
+
+PAGES = {"list": ("/sharing/", {}), "search": ("/sharing/", {"q": TOPIC})}
+API = {"API list": ("/api/v1/information-items/", {}), "API search": ("/api/v1/information-items/", {"q": TOPIC})}
+
+
+def report(explain: bool, rounds: int) -> None:
+    """The first page (50 rows) of the list and of a search, for a broad, a typical and a narrow user,
+    next to the same page unfiltered (no permission at all): in the database (EXPLAIN ANALYZE), at the
+    selector, and end to end (the page and the API through Django's test client: middleware,
+    session, view, template or serializer). JIT off for the session, as for OLTP."""
+    from django.test import Client
+    from django.urls import reverse
 
     with connection.cursor() as c:
         c.execute("SET jit = off")
-    topic = "topic7"
-    related = ("organisation", "agreement", "template")
-
-    def unfiltered(q: str = "") -> list[InformationItem]:
-        """The same page with no permission at all (search: the same full-text index)."""
-        from django.contrib.postgres.search import SearchQuery
-
-        qs = InformationItem.objects.select_related(*related).order_by("-created_at", "-id")
-        if q:
-            qs = qs.annotate(search=selectors.search_vector()).filter(search=SearchQuery(q, config="simple"))
-        return list(qs[:50])
-
-    factory = APIRequestFactory()
-    api_list = InformationItemViewSet.as_view({"get": "list"})
-
-    def through_api(user: User, q: str = "") -> object:
-        request = factory.get("/api/v1/information-items/", {"q": q} if q else {})
-        forget(user)
-        force_authenticate(request, user=user)
-        response = api_list(request)
-        response.render()
-        return response
-
-    def unfiltered_api(user: User, q: str = "") -> object:
-        from rest_framework.renderers import JSONRenderer
-        from rest_framework.response import Response
-
-        data = InformationItemListSerializer(unfiltered(q), many=True, context={"request": factory.get("/")}).data
-        response = Response({"next": None, "results": data})
-        response.accepted_renderer = JSONRenderer()
-        response.accepted_media_type = "application/json"
-        response.renderer_context = {}  # type: ignore[attr-defined]
-        response.render()
-        return response
-
-    anyone = personas()["narrow"]
-    rows = [
-        (
-            "unfiltered",
-            timed(unfiltered),
-            timed(lambda: unfiltered(topic)),
-            timed(lambda: unfiltered_api(anyone)),
-            timed(lambda: unfiltered_api(anyone, topic)),
-        )
-    ]
-    for name, user in personas().items():
-
-        def page(u: User = user, q: str = "") -> object:
-            forget(u)
-            return selectors.item_page_visible_to(u, q=q)
-
-        rows.append(
-            (
-                name,
-                timed(page),
-                timed(functools.partial(page, user, topic)),
-                timed(functools.partial(through_api, user)),
-                timed(functools.partial(through_api, user, topic)),
-            )
-        )
-    base: Any = rows[0]
+    PAGES["list"] = (reverse("infosharing:item-list"), {})
+    PAGES["search"] = (reverse("infosharing:item-list"), {"q": TOPIC})
+    people = personas()
     print(
-        f"items {InformationItem.objects.count()}, grants {ItemGrant.objects.count()}, "
-        f"visibility rows {ItemVisibility.objects.count()}, users {User.objects.count()}"
+        f"items {InformationItem.objects.count():,}, grants {ItemGrant.objects.count():,}, "
+        f"visibility rows {ItemVisibility.objects.count():,}, users {User.objects.count():,}; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        flush=True,
     )
-    print(f"{'p50 ms (p95) [queries] x unfiltered':40} {'list':>22} {'search':>22} {'API list':>22} {'API search':>22}")
-    for name, *cols in rows:
-        cells = []
-        for k, (p50, p95, q) in enumerate(cols):
-            ratio = p50 / base[k + 1][0]
-            cells.append(f"{p50:7.2f} ({p95:6.2f}) [{q}] {ratio:4.2f}x")
-        print(f"{name:40} " + " ".join(f"{c:>22}" for c in cells))
-    print(f"{'in-database ms (plan + run), x unfiltered':40} {'list':>14} {'search':>14}")
-    sql_base = (sql_ms(unfiltered), sql_ms(lambda: unfiltered(topic)))
-    print(f"{'unfiltered':40} {sql_base[0]:8.3f} 1.00x {sql_base[1]:8.3f} 1.00x")
-    for name, user in personas().items():
-        a = sql_ms(functools.partial(selectors.item_page_visible_to, user))
-        b = sql_ms(functools.partial(selectors.item_page_visible_to, user, q=topic))
-        print(f"{name:40} {a:8.3f} {a / sql_base[0]:4.2f}x {b:8.3f} {b / sql_base[1]:4.2f}x")
-    for name, user in personas().items():
+
+    def page(u: User, q: str = "") -> object:
+        forget(u)  # roles are read again, as in a new request
+        return selectors.item_page_visible_to(u, q=q)
+
+    # --- in the database and at the selector
+    sel: dict[Case, Callable[[], object]] = {
+        ("unfiltered", "list"): unfiltered,
+        ("unfiltered", "search"): lambda: unfiltered(TOPIC),
+    }
+    for name, user in people.items():
+        sel[(name, "list")] = functools.partial(page, user)
+        sel[(name, "search")] = functools.partial(page, user, TOPIC)
+    in_db = sql_ms(sel)
+    print(f"in the database, ms (plan + run) [queries] x unfiltered; load {os.getloadavg()[0]:.1f}")
+    _table(["list", "search"], {k: (v[0], v[0], v[1]) for k, v in in_db.items()}, people, p95=False)
+    at_selector = interleaved(sel, rounds)
+    print(f"at the selector (wall), p50 ms (p95) [queries] x unfiltered; load {os.getloadavg()[0]:.1f}")
+    _table(["list", "search"], at_selector, people)
+
+    # --- end to end
+    clients = {}
+    for name, user in [("unfiltered", people["narrow"]), *people.items()]:
+        clients[name] = Client()
+        clients[name].force_login(user)
+    real = selectors.item_page_visible_to
+
+    def get(name: str, path: str, params: dict[str, str]) -> object:
+        selectors.item_page_visible_to = unfiltered_page if name == "unfiltered" else real
+        try:
+            response = clients[name].get(path, params)
+        finally:
+            selectors.item_page_visible_to = real
+        assert response.status_code == 200, (name, path, response.status_code)
+        return response
+
+    e2e: dict[Case, Callable[[], object]] = {}
+    for name in clients:
+        for col, (path, params) in {**PAGES, **API}.items():
+            e2e[(name, col)] = functools.partial(get, name, path, params)
+    through = interleaved(e2e, rounds)
+    print(f"end to end (test client), p50 ms (p95) [queries] x unfiltered; load {os.getloadavg()[0]:.1f}")
+    _table([*PAGES, *API], through, people)
+
+    for name, user in people.items():
         n = ItemVisibility.objects.filter(
             grantee_kind="organisation",
             grantee_id__in=OrganisationMembership.objects.filter(user=user).values("organisation_id"),
         ).count()
         print(f"{name}: about {n} items through the organisation")
         if explain:
-            with CaptureQueriesContext(connection) as ctx:
-                page(user, topic)
-            with connection.cursor() as c:
-                c.execute("EXPLAIN ANALYZE " + ctx.captured_queries[-2]["sql"])
-                print("\n".join(r[0] for r in c.fetchall()))
+            for q in ("", TOPIC):
+                with CaptureQueriesContext(connection) as ctx:
+                    page(user, q)
+                with connection.cursor() as c:
+                    c.execute("EXPLAIN (ANALYZE, BUFFERS) " + ctx.captured_queries[-1]["sql"])
+                    print("\n".join(r[0] for r in c.fetchall()))
+
+
+def _table(
+    cols: list[str], found: dict[Case, tuple[float, float, int]], people: dict[str, User], p95: bool = True
+) -> None:
+    print(f"{'':12}" + "".join(f"{c:>30}" for c in cols))
+    for name in ["unfiltered", *people]:
+        cells = []
+        for col in cols:
+            p50, p, q = found[(name, col)]
+            ratio = p50 / found[("unfiltered", col)][0]
+            cells.append(f"{p50:7.2f} ({p:6.2f}) [{q}] {ratio:4.2f}x" if p95 else f"{p50:7.3f} [{q}] {ratio:4.2f}x")
+        print(f"{name:12}" + "".join(f"{c:>30}" for c in cells), flush=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--regrant", action="store_true", help="rewrite the grants and the visibility table")
     args = parser.parse_args()
@@ -341,4 +387,4 @@ if __name__ == "__main__":
     if args.regrant:
         grants()
     if not args.build_only:
-        report(args.explain)
+        report(args.explain, args.rounds)

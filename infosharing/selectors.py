@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.models import GranteeKind, User
-from core.permissions import AnyUser, allows, get_or_404, restrict, visible
+from core.permissions import AnyUser, allows, get_or_404, is_active_user, restrict, visible
 from infosharing import permissions as perms
 from infosharing.models import (
     TLP,
@@ -36,6 +36,7 @@ from infosharing.models import (
     TrainingRecord,
     grant_in_force_q,
 )
+from stakeholders.models import Organisation
 
 PAGE_SIZE = 50
 
@@ -181,30 +182,32 @@ def _search_candidates(
 def item_page_visible_to(
     user: AnyUser | None, *, cursor: str | None = None, q: str = "", label: str = "", limit: int = PAGE_SIZE
 ) -> ItemPage:
-    """One page of the items the user may open, newest first; three queries whatever the rows."""
+    """One page of the items the user may open, newest first. On PostgreSQL one query whatever the
+    rows (the principals, the candidates and the items with their organisation, agreement and
+    template in one statement); elsewhere the roles, the candidates and the items apart."""
     limit = max(1, min(limit, 200))
     q = (q or "").strip()
     after = decode_cursor(cursor)
-    if q and connection.vendor == "postgresql":
-        rows = _search_candidates(user, limit=limit + 1, after=after, q=q, label=label)
+    if connection.vendor == "postgresql":
+        if not is_active_user(user):
+            return ItemPage(items=[], next_cursor=None)
+        assert isinstance(user, User)
+        rows, found = _page_in_one_statement(user, limit=limit + 1, after=after, q=q, label=label)
     else:
         rows = _candidates(user, limit=limit + 1, after=after, q=q, label=label)
+        # The candidates are the user's live rows of the visibility table that the registered view
+        # rule reads (``perms.item_view_rule``); what the rule adds to them is that the item is live.
+        # Checking that here instead of re-running the rule saves its planning on every page (ADR
+        # 0011); the property test holds listed = openable = rule.
+        found = {
+            item.pk: item
+            for item in InformationItem.objects.filter(perms.live_item_q(), pk__in=[pk for _k, pk in rows[:limit]])
+            .order_by()
+            .select_related("organisation", "agreement", "template")
+        }
     more = len(rows) > limit
     rows = rows[:limit]
     ids = [pk for _key, pk in rows]
-    # The candidates are the user's live rows of the visibility table that the registered view rule
-    # reads (``perms.item_view_rule``); what the rule adds to them is that the item is live. Checking
-    # that here instead of re-running the rule saves its planning on every page (ADR 0011); the
-    # property test holds listed = openable = rule.
-    # Organisations come in their own primary-key lookup: joined, the planner hashes the whole
-    # organisation table for a page of 50 (ADR 0011, measured).
-    found = {
-        item.pk: item
-        for item in InformationItem.objects.filter(perms.live_item_q(), pk__in=ids)
-        .order_by()
-        .select_related("agreement", "template")
-        .prefetch_related("organisation")
-    }
     items = [found[pk] for pk in ids if pk in found]
     next_cursor = None
     if more and rows:
@@ -212,6 +215,168 @@ def item_page_visible_to(
         if last is not None:
             next_cursor = encode_cursor(last, rows[-1][1])
     return ItemPage(items=items, next_cursor=next_cursor, candidates=ids)
+
+
+def _principals_sql(user: User) -> tuple[str, list[Any]]:
+    """The rows (kind, id) of ``perms.SharingRoles.principals``, for the page's own statement: the
+    user, ``everyone``, the organisations they belong to (a membership carries no dates) and the
+    committees they currently sit on (``current_memberships_q``, the one definition of in force)."""
+    from coordination.models import CommitteeMembership
+    from coordination.permissions import current_memberships_q
+    from stakeholders.models import OrganisationMembership
+
+    orgs, orgs_params = (
+        OrganisationMembership.objects.filter(user_id=user.pk)
+        .order_by()
+        .values("organisation_id")
+        .query.sql_with_params()
+    )
+    seats, seats_params = (
+        CommitteeMembership.objects.filter(current_memberships_q(), person__user_id=user.pk)
+        .order_by()
+        .values("committee_id")
+        .query.sql_with_params()
+    )
+    sql = (
+        "SELECT %s::text AS kind, %s::bigint AS gid UNION ALL SELECT %s, 0 "  # noqa: S608  # nosec B608
+        f"UNION ALL SELECT %s, o.organisation_id FROM ({orgs}) o "
+        f"UNION ALL SELECT %s, s.committee_id FROM ({seats}) s"
+    )
+    params = [
+        GranteeKind.USER.value,
+        user.pk,
+        ItemVisibility.EVERYONE,
+        GranteeKind.ORGANISATION.value,
+        *orgs_params,
+        GranteeKind.COMMITTEE.value,
+        *seats_params,
+    ]
+    return sql, params
+
+
+def _columns(model: Any, alias: str) -> tuple[list[str], list[Any], list[str], list[list[Any]]]:
+    """Select list, fields, attribute names and value converters of ``model`` read as ``alias``."""
+    qn = connection.ops.quote_name
+    fields = list(model._meta.concrete_fields)
+    converters = []
+    for f in fields:
+        col = f.get_col(alias)
+        converters.append(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+    return [f"{alias}.{qn(f.column)}" for f in fields], fields, [f.attname for f in fields], converters
+
+
+def _instance(model: Any, spec: tuple[list[str], list[Any], list[str], list[list[Any]]], values: tuple) -> Any:
+    _cols, fields, attnames, converters = spec
+    if values[0] is None:  # the primary key: no row joined
+        return None
+    out = []
+    for f, value, convs in zip(fields, values, converters, strict=True):
+        for conv in convs:
+            value = conv(value, f.get_col("x"), connection)
+        out.append(value)
+    return model.from_db(connection.alias, attnames, out)
+
+
+def _page_in_one_statement(
+    user: User, *, limit: int, after: tuple[datetime, int] | None, q: str, label: str
+) -> tuple[list[tuple[Any, int]], dict[int, InformationItem]]:
+    """PostgreSQL: the page in one statement. The principals are read in it (``_principals_sql``);
+    the candidates are the newest ``limit`` live visibility rows of those principals (a list: the top
+    of each principal's index range, ``LATERAL``, merged; a search: the matches from the full-text
+    index, newest first, each kept if one of its few visibility rows names a principal); the items
+    are joined to them with the rule's remaining condition (the item is live) and their
+    organisation, agreement and template. Every candidate comes back, with or without its item, so
+    the cursor is the last candidate's as on the portable path."""
+    vt = ItemVisibility._meta.db_table
+    it = InformationItem._meta.db_table
+    now = timezone.now()
+    principals, params = _principals_sql(user)
+    live = "(v.expires_at IS NULL OR v.expires_at > %s)"
+    if q:
+        from django.contrib.postgres.search import SearchQuery
+
+        match = InformationItem.objects.annotate(search=search_vector()).filter(
+            Q(search=SearchQuery(q, config="simple")) | Q(reference=q.upper()), erased_at__isnull=True
+        )
+        if label:
+            match = match.filter(label=label)
+        match_sql, match_params = match.values("id", "created_at").query.sql_with_params()
+        keyset = ""
+        keyset_params: list[Any] = []
+        if after is not None:
+            keyset = "AND (m.created_at, m.id) < (%s, %s)"
+            keyset_params = [after[0], after[1]]
+        # The matches are sorted newest first behind an OFFSET 0 fence, and each is tested in a
+        # LATERAL probe of its own few visibility rows (LIMIT 1: the planner cannot turn it into a
+        # hash join over every row of the principals), so the test stops at the page's end (a broad
+        # user's page tests a few hundred matches, not all of them).
+        candidates = (
+            f"m AS MATERIALIZED ({match_sql}), c AS MATERIALIZED (SELECT s.created_at AS sort_key, s.id AS item_id "  # noqa: S608  # nosec B608
+            f"FROM (SELECT m.created_at, m.id FROM m WHERE TRUE {keyset} "
+            "ORDER BY m.created_at DESC, m.id DESC OFFSET 0) s "
+            f"CROSS JOIN LATERAL (SELECT 1 FROM {vt} v JOIN pr ON v.grantee_kind = pr.kind AND v.grantee_id = pr.gid "
+            f"WHERE v.item_id = s.id AND {live} LIMIT 1) ok ORDER BY s.created_at DESC, s.id DESC LIMIT %s)"
+        )
+        params += [*match_params, *keyset_params, now, limit]
+    else:
+        where = ["v.grantee_kind = pr.kind", "v.grantee_id = pr.gid", live]
+        params.append(now)
+        if after is not None:
+            where.append("(v.sort_key < %s OR (v.sort_key = %s AND v.item_id < %s))")
+            params += [after[0], after[0], after[1]]
+        join = ""
+        if label:
+            join = f" JOIN {it} i ON i.id = v.item_id"
+            where.append("i.label = %s")
+            params.append(label)
+        candidates = (
+            "c AS MATERIALIZED (SELECT DISTINCT t.sort_key, t.item_id FROM pr CROSS JOIN LATERAL ("  # noqa: S608  # nosec B608
+            f"SELECT v.sort_key, v.item_id FROM {vt} v{join} WHERE {' AND '.join(where)} "
+            "ORDER BY v.sort_key DESC, v.item_id DESC LIMIT %s) t ORDER BY t.sort_key DESC, t.item_id DESC LIMIT %s)"
+        )
+        params += [limit, limit]
+    qn = connection.ops.quote_name
+    # The rule's remaining condition, compiled from ``perms.live_item_q`` itself, so it reads the
+    # item table by its own name.
+    live_query = InformationItem.objects.filter(perms.live_item_q()).query
+    live_where, live_params = live_query.get_compiler(connection=connection).compile(live_query.where)
+    specs = [
+        (InformationItem, _columns(InformationItem, qn(it))),
+        (Organisation, _columns(Organisation, "o")),
+        (SharingAgreement, _columns(SharingAgreement, "a")),
+        (Template, _columns(Template, "t")),
+    ]
+    select = ", ".join(", ".join(spec[0]) for _m, spec in specs)
+    sql = (
+        f"WITH pr AS MATERIALIZED ({principals}), {candidates} "  # noqa: S608  # nosec B608
+        f"SELECT c.sort_key, c.item_id, {select} FROM c "
+        f"LEFT JOIN {qn(it)} ON {qn(it)}.id = c.item_id AND {live_where} "
+        f"LEFT JOIN {qn(Organisation._meta.db_table)} o ON o.id = {qn(it)}.organisation_id "
+        f"LEFT JOIN {qn(SharingAgreement._meta.db_table)} a ON a.id = {qn(it)}.agreement_id "
+        f"LEFT JOIN {qn(Template._meta.db_table)} t ON t.id = {qn(it)}.template_id "
+        "ORDER BY c.sort_key DESC, c.item_id DESC"
+    )
+    params += live_params
+    rows: list[tuple[Any, int]] = []
+    found: dict[int, InformationItem] = {}
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        for row in cur.fetchall():
+            rows.append((row[0], int(row[1])))
+            offset = 2
+            objs = []
+            for model, spec in specs:
+                n = len(spec[0])
+                objs.append(_instance(model, spec, row[offset : offset + n]))
+                offset += n
+            item, org, agreement, template = objs
+            if item is None:
+                continue
+            item.organisation = org
+            item.agreement = agreement
+            item.template = template
+            found[item.pk] = item
+    return rows, found
 
 
 def item_ids_visible_to(user: AnyUser | None) -> set[int]:

@@ -1,6 +1,7 @@
-"""Property: after any sequence of grants, revokes, membership changes, label changes, grant expiries
-and retention expiries, for every persona the items listed = the items whose detail opens = the
-rule = the visibility table = the same rule stated from the grants."""
+"""Property: after any sequence of grants, revokes, membership changes (organisations; committee
+seats taken, taken from a later date, ended), label changes, grant expiries and retention expiries,
+for every persona the items listed = the items whose detail opens = the rule = the visibility table
+= the same rule stated from the grants."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from core.permissions import forget, visible
 from infosharing import permissions as perms
 from infosharing import selectors, services
 from infosharing.models import TLP, InformationItem, ItemGrant
-from stakeholders.models import OrganisationMembership
+from stakeholders.models import OrganisationMembership, Person
 from tests.coordination.factories import CommitteeFactory, CommitteeMembershipFactory
 from tests.factories import PersonFactory
 
@@ -40,6 +41,8 @@ op = st.one_of(
     st.tuples(st.just("revoke"), st.integers(0, 50)),
     st.tuples(st.just("join"), st.integers(0, 7), st.integers(0, 3)),
     st.tuples(st.just("leave"), st.integers(0, 7), st.integers(0, 3)),
+    st.tuples(st.just("seat"), st.integers(0, 7), st.booleans()),
+    st.tuples(st.just("unseat"), st.integers(0, 7)),
     st.tuples(st.just("relabel"), st.integers(0, 4), st.sampled_from(TLP.values)),
     st.tuples(
         st.just("tick"),
@@ -126,6 +129,25 @@ def test_listed_openable_rule_and_table_agree(sw, ops):
                         ).delete()
                         if step[2] == 3:
                             CommitteeMembership.objects.filter(person__user=users[step[1]]).delete()
+                    elif kind == "seat":
+                        # a seat on the committee, in force at once or only from tomorrow
+                        _, who, later = step
+                        person = Person.objects.filter(user=users[who]).first() or PersonFactory(user=users[who])
+                        open_seat = CommitteeMembership.objects.filter(
+                            person=person, committee=sw.committee, end_date__isnull=True
+                        )
+                        if not open_seat.exists():
+                            CommitteeMembershipFactory(
+                                committee=sw.committee,
+                                organisation=sw.women,
+                                person=person,
+                                start_date=timezone.localdate() + timedelta(days=1) if later else None,
+                            )
+                    elif kind == "unseat":
+                        # the user's seats end yesterday (the rows stay, no longer in force)
+                        CommitteeMembership.objects.filter(person__user=users[step[1]]).update(
+                            start_date=None, end_date=timezone.localdate() - timedelta(days=1)
+                        )
                     elif kind == "relabel":
                         services.item_relabel(actor=sw.paula, item=items[step[1]], label=step[2], reason="p")
                     elif kind == "tick":

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from core.models import GranteeKind
 from core.permissions import visible
 from infosharing import permissions as perms
-from infosharing import selectors
-from infosharing.models import InformationItem
+from infosharing import selectors, services
+from infosharing.models import TLP, InformationItem
+from tests.coordination.factories import CommitteeFactory, CommitteeMembershipFactory
+from tests.factories import PersonFactory
 from tests.infosharing.conftest import EXPECTED
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +33,36 @@ def test_each_persona_lists_and_opens_exactly_what_the_labels_allow(sw, persona)
 def test_anonymous_sees_nothing(sw):
     assert selectors.item_page_visible_to(AnonymousUser()).items == []
     assert not visible(AnonymousUser(), InformationItem).exists()
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "sees"),
+    [(None, None, True), (-3, 3, True), (1, None, False), (None, -1, False)],
+    ids=["open seat", "seat in force", "seat from tomorrow", "seat ended yesterday"],
+)
+def test_an_item_granted_to_a_committee_is_listed_only_to_those_seated_on_it_today(sw, starts, ends, sees):
+    """The list reads the user's committees in its own query (PostgreSQL): a seat counts only while
+    it is in force, as for the rule."""
+    committee = CommitteeFactory(name="Harbour TLCC", jurisdiction=sw.world.city)
+    sw.agreement.client_committees.add(committee)
+    today = timezone.localdate()
+    CommitteeMembershipFactory(
+        committee=committee,
+        organisation=sw.police,
+        person=PersonFactory(full_name="Pete", user=sw.pete),
+        start_date=today + timedelta(days=starts) if starts is not None else None,
+        end_date=today + timedelta(days=ends) if ends is not None else None,
+    )
+    item = sw.items[TLP.AMBER]
+    services.item_share(
+        actor=sw.paula,
+        item=item,
+        grantee_kind=GranteeKind.COMMITTEE,
+        grantee_id=committee.pk,
+        reason="r",
+        confirmed=True,
+    )
+    listed = {i.pk for i in selectors.item_page_visible_to(sw.pete).items}
+    by_rule = set(visible(sw.pete, InformationItem).values_list("pk", flat=True))
+    assert (item.pk in listed) is sees
+    assert listed == by_rule == {sw.items[TLP.CLEAR].pk} | ({item.pk} if sees else set())
