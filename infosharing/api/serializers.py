@@ -373,7 +373,7 @@ class AccessGrantSerializer(serializers.Serializer):
     approved_by = serializers.SerializerMethodField()
     approved_at = serializers.DateTimeField(source="grant.approved_at", allow_null=True)
     acknowledged_at = serializers.DateTimeField(
-        allow_null=True, help_text="For a named person: when they acknowledged the agreement (null: not yet)."
+        allow_null=True, help_text=_("For a named person: when they acknowledged the agreement (null: not yet).")
     )
 
     def get_granted_by(self, obj: selectors.GrantShown) -> str | None:
@@ -401,7 +401,7 @@ class AccessItemSerializer(serializers.Serializer):
     retention_until = serializers.DateField(source="item.retention_until")
     can_revoke = serializers.BooleanField()
     grants = AccessGrantSerializer(many=True)
-    more_grants = serializers.BooleanField(help_text="More grants than shown: see the item's access log.")
+    more_grants = serializers.BooleanField(help_text=_("More grants than shown: see the item's access log."))
 
     def get_label_limits(self, obj: selectors.ItemAccess) -> str:
         from infosharing.models import TLP_SHARING_LIMITS
@@ -416,7 +416,7 @@ class AccessAcknowledgementSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="user_id")
     name = serializers.SerializerMethodField()
     acknowledged_at = serializers.DateTimeField()
-    training_on = serializers.DateField(allow_null=True, help_text="The person's latest training, if any.")
+    training_on = serializers.DateField(allow_null=True, help_text=_("The person's latest training, if any."))
     training_course = serializers.CharField(allow_null=True)
 
     def get_name(self, obj: Any) -> str:

@@ -317,3 +317,30 @@ def test_grants_shown_per_item_are_bounded(sw, rf):
     assert [s.grantee_name for s in red.grants] == ["Many 3", "Many 2"] and red.more_grants
     green = next(row for row in access.items if row.item.pk == sw.items[TLP.GREEN].pk)
     assert len(green.grants) == 2 and not green.more_grants
+
+
+def test_api_answer_matches_its_openapi_schema(sw, admins, db):
+    """The documented response (drf-spectacular) is the one given, nullable where the answer masks."""
+    import schemathesis
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from rest_framework.authtoken.models import Token
+    from schemathesis.specs.openapi import checks as openapi_checks
+
+    from config.wsgi import application
+
+    services.agreement_acknowledge(actor=sw.rita, agreement=sw.agreement)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+        operation = schema["/api/v1/sharing-agreements/{id}/access/"]["GET"]
+        for user in (sw.sana, sw.admin):
+            token, _created = Token.objects.get_or_create(user=user)
+            case = operation.Case(path_parameters={"id": sw.agreement.pk})
+            response = case.call(headers={"Authorization": f"Token {token.key}"})
+            assert response.status_code == 200
+            case.validate_response(response, checks=[openapi_checks.response_schema_conformance])
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
