@@ -177,6 +177,13 @@ def test_revoke_without_a_reason_says_why_and_changes_nothing(sw, client_for):
     assert client_for(sw.rita).get(reverse("infosharing:item-detail", args=[sw.items[TLP.RED].pk])).status_code == 200
 
 
+def test_revoke_returns_to_the_same_page_of_the_list(sw, client_for):
+    grant = ItemGrant.objects.get(target=sw.items[TLP.RED])
+    url = reverse("infosharing:agreement-grant-revoke", args=[sw.agreement.pk, grant.pk])
+    r = client_for(sw.sana).post(url, {"reason": "", "cursor": "cD0yMDI2"})
+    assert r.status_code == 302 and r["Location"] == f"{_page(sw)}?cursor=cD0yMDI2"
+
+
 def test_revoke_is_refused_for_those_who_do_not_administer_the_item(sw, admins, client_for):
     grant = ItemGrant.objects.get(target=sw.items[TLP.AMBER])
     url = reverse("infosharing:agreement-grant-revoke", args=[sw.agreement.pk, grant.pk])
