@@ -53,6 +53,21 @@ TLP_MEANING: dict[str, Any] = {
     TLP.RED: _("For the eyes and ears of the individual recipients only: no further disclosure."),
 }
 
+#: Whom a grant under an agreement may reach for each label (the service's ``_label_check`` and
+#: ``_party_check``), shown beside the grants where sharing is administered.
+TLP_SHARING_LIMITS: dict[str, Any] = {
+    TLP.CLEAR: _("Every signed-in user may open it; no grant is needed."),
+    TLP.GREEN: _(
+        "May be granted to the community of the parties: their organisations, the client committees and their people."
+    ),
+    TLP.AMBER: _(
+        "May be granted to the parties' organisations, the agreement's client committees and named people "
+        "of the parties."
+    ),
+    TLP.AMBER_STRICT: _("May be granted to the parties' organisations only."),
+    TLP.RED: _("May be granted to named people of the parties only."),
+}
+
 
 def tlp_rank(label: str) -> int:
     return TLP_RANK.get(label, -1)

@@ -616,3 +616,183 @@ def visibility_of_grantee(
         }
         for i in items
     ]
+
+
+# --- Per agreement: who may see what, and why ---------------------------------------------------
+
+#: Items per page of an agreement's access page, and grants shown per item (more: the item's log page).
+ACCESS_PAGE_SIZE = 25
+GRANTS_PER_ITEM = 50
+
+
+@dataclass
+class GrantShown:
+    """A grant in force or awaiting approval, with its grantee's name and, for a named person,
+    when they acknowledged the agreement (``None``: not yet)."""
+
+    grant: ItemGrant
+    grantee_name: str
+    acknowledged_at: datetime | None = None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.grant.needs_approval and self.grant.approved_at is None
+
+
+@dataclass
+class ItemAccess:
+    """One item shared under the agreement, for those who administer it: its title only when the
+    viewer may open it (``restricted`` otherwise), never its content."""
+
+    item: InformationItem
+    restricted: bool
+    can_revoke: bool
+    grants: list[GrantShown]
+    more_grants: bool
+
+    @property
+    def title(self) -> str | None:
+        return None if self.restricted else self.item.title
+
+
+@dataclass
+class AgreementAccess:
+    agreement: SharingAgreement
+    items: Any  # core.pagination.KeysetPage of ItemAccess
+    acknowledgements: Any  # core.pagination.KeysetPage of Acknowledgement (with training_on, training_course)
+
+
+def agreement_get_for_manager(user: AnyUser | None, pk: Any) -> SharingAgreement:
+    """The agreement for those who manage it (its parties' sharing admins, platform admins); 404 for
+    everyone else, including those who may read it."""
+    return get_or_404(user, SharingAgreement.objects.all(), perms.Action.MANAGE, pk=pk)
+
+
+def agreement_items_administered(user: AnyUser | None, agreement: SharingAgreement) -> QuerySet[InformationItem]:
+    """The agreement's items (not erased) whose grants and log the user administers (the items'
+    ``view_log`` rule: originator, the originating organisation's sharing admins, platform admins),
+    newest first; metadata fields only."""
+    qs = InformationItem.objects.filter(agreement=agreement, erased_at__isnull=True)
+    return (
+        restrict(qs, user, perms.Action.VIEW_LOG)
+        .select_related("organisation", "originator")
+        .only(
+            "pk",
+            "reference",
+            "title",
+            "label",
+            "category",
+            "created_at",
+            "retention_until",
+            "erased_at",
+            "agreement_id",
+            "organisation__name",
+            "originator__full_name",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def _grants_in_force_for(user: AnyUser | None, item_ids: list[int], per_item: int) -> list[ItemGrant]:
+    """The grants in force or awaiting approval of a page of items, at most ``per_item + 1`` per item
+    (newest first), in one query whatever the number of grants."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from core.grants import active_q
+
+    qs = (
+        restrict(ItemGrant.objects.filter(active_q(), target_id__in=item_ids), user, perms.Action.VIEW)
+        .select_related("granted_by", "approved_by")
+        .annotate(
+            n=Window(RowNumber(), partition_by=[F("target_id")], order_by=[F("created_at").desc(), F("id").desc()])
+        )
+        .filter(n__lte=per_item + 1)
+        .order_by("target_id", "n")
+    )
+    return list(qs)
+
+
+def agreement_access(
+    user: AnyUser | None,
+    agreement: SharingAgreement,
+    request: Any,
+    *,
+    page_size: int = ACCESS_PAGE_SIZE,
+    grants_per_item: int = GRANTS_PER_ITEM,
+) -> AgreementAccess:
+    """Who may see what under the agreement, and why: a keyset page of the items the user administers
+    (``?cursor=``) with their grants, and a keyset page of the people who acknowledged the agreement
+    (``?ack_cursor=``) with their latest training. A fixed number of queries whatever the items,
+    grants or acknowledgements (ADR 0011)."""
+    from django.db.models import OuterRef, Subquery
+
+    from core.pagination import keyset_page
+
+    items_page = keyset_page(request, agreement_items_administered(user, agreement), page_size=page_size)
+    items: list[InformationItem] = list(items_page.object_list)
+    ids = [i.pk for i in items]
+    openable: set[int] = set()
+    revocable: set[int] = set()
+    grants: list[ItemGrant] = []
+    if ids:
+        page_qs = InformationItem.objects.filter(pk__in=ids)
+        openable = set(restrict(page_qs, user, perms.Action.VIEW).values_list("pk", flat=True))
+        revocable = set(restrict(page_qs, user, perms.Action.MANAGE_GRANTS).values_list("pk", flat=True))
+        grants = _grants_in_force_for(user, ids, grants_per_item)
+    names = grantee_names(grants) if grants else {}
+    people = {g.grantee_id for g in grants if g.grantee_kind == GranteeKind.USER}
+    acknowledged: dict[int, datetime] = (
+        dict(
+            Acknowledgement.objects.filter(agreement=agreement, user_id__in=people).values_list(
+                "user_id", "acknowledged_at"
+            )
+        )
+        if people
+        else {}
+    )
+    by_item: dict[int, list[ItemGrant]] = {}
+    for g in grants:
+        by_item.setdefault(g.target_id, []).append(g)
+    rows = []
+    for item in items:
+        shown = by_item.get(item.pk, [])
+        rows.append(
+            ItemAccess(
+                item=item,
+                restricted=item.pk not in openable,
+                can_revoke=item.pk in revocable,
+                grants=[
+                    GrantShown(
+                        grant=g,
+                        grantee_name=names.get((g.grantee_kind, g.grantee_id), "?"),
+                        acknowledged_at=acknowledged.get(g.grantee_id) if g.grantee_kind == GranteeKind.USER else None,
+                    )
+                    for g in shown[:grants_per_item]
+                ],
+                more_grants=len(shown) > grants_per_item,
+            )
+        )
+    items_page.object_list = rows
+
+    latest = TrainingRecord.objects.filter(user_id=OuterRef("user_id")).order_by("-completed_on", "-id")
+    acks = (
+        restrict(Acknowledgement.objects.filter(agreement=agreement), user, perms.Action.VIEW)
+        .select_related("user")
+        .only("pk", "acknowledged_at", "agreement_id", "user__full_name")
+        .annotate(
+            training_on=Subquery(latest.values("completed_on")[:1]),
+            training_course=Subquery(latest.values("course")[:1]),
+        )
+        .order_by("-acknowledged_at", "-id")
+    )
+    acks_page = keyset_page(request, acks, page_size=page_size, cursor_param="ack_cursor")
+    return AgreementAccess(agreement=agreement, items=items_page, acknowledgements=acks_page)
+
+
+def agreement_grant_for_admin(user: AnyUser | None, agreement: SharingAgreement, pk: Any) -> ItemGrant:
+    """A grant on one of the agreement's items that the user administers (404 otherwise); whether
+    they may revoke it is the revoke service's decision."""
+    items = agreement_items_administered(user, agreement).values("pk")
+    qs = ItemGrant.objects.filter(target__in=items).select_related("target", "target__agreement")
+    return get_or_404(user, qs, perms.Action.VIEW, pk=pk)

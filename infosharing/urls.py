@@ -24,6 +24,12 @@ urlpatterns = [
     path("agreements/new/", views.agreement_create, name="agreement-create"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
+    path("agreements/<int:pk>/access/", views.agreement_access, name="agreement-access"),
+    path(
+        "agreements/<int:pk>/access/grants/<int:grant_pk>/revoke/",
+        views.agreement_grant_revoke,
+        name="agreement-grant-revoke",
+    ),
     path("agreements/<int:pk>/<slug:action>/", views.agreement_action, name="agreement-action"),
     path("templates/", views.template_list, name="template-list"),
     path("templates/new/", views.template_create, name="template-create"),

@@ -448,6 +448,54 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@never_cache
+@require_safe
+def agreement_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who may see what under this agreement, and why: for its parties' sharing admins and platform
+    admins, the items each administers (references, labels, grants; titles only where the viewer may
+    open the item, never content) and who acknowledged the agreement (ADR 0011)."""
+    user = request_user(request)
+    agreement = selectors.agreement_get_for_manager(user, pk)
+    access = selectors.agreement_access(user, agreement, request)
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "access": access,
+        "items_query": _query_without(request, "cursor"),
+        "acks_query": _query_without(request, "ack_cursor"),
+        "cursor": request.GET.get("cursor", ""),
+    }
+    return render(request, "infosharing/agreement_access.html", context)
+
+
+def _query_without(request: HttpRequest, param: str) -> str:
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
+@login_required
+@require_POST
+def agreement_grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    """Revoke a grant from the agreement's access page, through the same service (and its audit and
+    log rows) as the item's own page; back to the same page of the list."""
+    user = request_user(request)
+    agreement = selectors.agreement_get_for_manager(user, pk)
+    grant = selectors.agreement_grant_for_admin(user, agreement, grant_pk)
+    try:
+        services.grant_revoke(actor=user, grant=grant, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Access withdrawn."))
+    except ValidationError as exc:
+        _flash(request, exc)
+    url = reverse("infosharing:agreement-access", args=[agreement.pk])
+    cursor = request.POST.get("cursor", "")
+    if cursor:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode({"cursor": cursor})
+    return redirect(url)
+
+
+@login_required
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     agreement = selectors.agreement_get_for_user(user, pk)

@@ -352,3 +352,84 @@ class DecideSerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365, default=None)
     read_only = serializers.BooleanField(default=False)  # type: ignore[assignment]
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+# --- Per agreement: who may see what, and why (``GET sharing-agreements/<id>/access/``) ----------
+
+
+class AccessGrantSerializer(serializers.Serializer):
+    """A grant in force or awaiting approval on an item shared under the agreement."""
+
+    id = serializers.IntegerField(source="grant.pk")
+    grantee_kind = serializers.CharField(source="grant.grantee_kind")
+    grantee_id = serializers.IntegerField(source="grant.grantee_id")
+    grantee_name = serializers.CharField()
+    permission = serializers.CharField(source="grant.permission")
+    reason = serializers.CharField(source="grant.reason")
+    granted_by = serializers.SerializerMethodField()
+    granted_at = serializers.DateTimeField(source="grant.created_at")
+    expires_at = serializers.DateTimeField(source="grant.expires_at", allow_null=True)
+    awaiting_approval = serializers.BooleanField()
+    approved_by = serializers.SerializerMethodField()
+    approved_at = serializers.DateTimeField(source="grant.approved_at", allow_null=True)
+    acknowledged_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("For a named person: when they acknowledged the agreement (null: not yet).")
+    )
+
+    def get_granted_by(self, obj: selectors.GrantShown) -> str | None:
+        return str(obj.grant.granted_by.public_name) if obj.grant.granted_by else None
+
+    def get_approved_by(self, obj: selectors.GrantShown) -> str | None:
+        return str(obj.grant.approved_by.public_name) if obj.grant.approved_by else None
+
+
+class AccessItemSerializer(serializers.Serializer):
+    """An item the caller administers: metadata only; ``title`` is null when the caller may not open
+    the item (``restricted``), and no content is ever given."""
+
+    id = serializers.IntegerField(source="item.pk")
+    reference = serializers.CharField(source="item.reference")
+    title = serializers.CharField(allow_null=True)
+    restricted = serializers.BooleanField()
+    label = serializers.CharField(source="item.label")  # type: ignore[assignment]
+    label_limits = serializers.SerializerMethodField()
+    category = serializers.CharField(source="item.category")
+    organisation = serializers.IntegerField(source="item.organisation_id")
+    organisation_name = serializers.CharField(source="item.organisation.name")
+    originator_name = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="item.created_at")
+    retention_until = serializers.DateField(source="item.retention_until")
+    can_revoke = serializers.BooleanField()
+    grants = AccessGrantSerializer(many=True)
+    more_grants = serializers.BooleanField(help_text=_("More grants than shown: see the item's access log."))
+
+    def get_label_limits(self, obj: selectors.ItemAccess) -> str:
+        from infosharing.models import TLP_SHARING_LIMITS
+
+        return str(TLP_SHARING_LIMITS.get(obj.item.label, ""))
+
+    def get_originator_name(self, obj: selectors.ItemAccess) -> str:
+        return str(obj.item.originator.public_name)
+
+
+class AccessAcknowledgementSerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.SerializerMethodField()
+    acknowledged_at = serializers.DateTimeField()
+    training_on = serializers.DateField(allow_null=True, help_text=_("The person's latest training, if any."))
+    training_course = serializers.CharField(allow_null=True)
+
+    def get_name(self, obj: Any) -> str:
+        return str(obj.user.public_name)
+
+
+class AgreementAccessSerializer(serializers.Serializer):
+    """A keyset page of the items (``?cursor=``, follow ``next``) and one of the acknowledgements
+    (``?ack_cursor=``, follow ``acknowledgements_next``); no counts."""
+
+    agreement = serializers.IntegerField()
+    training_required = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True)
+    results = AccessItemSerializer(many=True)
+    acknowledgements_next = serializers.URLField(allow_null=True)
+    acknowledgements = AccessAcknowledgementSerializer(many=True)

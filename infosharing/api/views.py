@@ -26,6 +26,7 @@ from infosharing.api.serializers import (
     AccessLogSerializer,
     AccessRequestAskSerializer,
     AccessRequestSerializer,
+    AgreementAccessSerializer,
     AgreementCreateSerializer,
     AgreementUpdateSerializer,
     DecideSerializer,
@@ -128,6 +129,35 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
         return self._done(
             services.agreement_review(actor=self.actor, agreement=agreement, notes=s.validated_data["reason"])
         )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("ack_cursor", str)],
+        responses=AgreementAccessSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="access")
+    def access(self, request: Request, pk: str | None = None) -> Response:
+        """Who may see what under the agreement, and why: the items the caller administers with their
+        grants (titles only where the caller may open the item, never content), and who acknowledged
+        the agreement. For its parties' sharing admins and platform admins; 404 for everyone else."""
+        agreement = selectors.agreement_get_for_manager(self.actor, pk)
+        access = selectors.agreement_access(self.actor, agreement, request._request)
+
+        def link(param: str, cursor: str) -> str | None:
+            if not cursor:
+                return None
+            params = request.query_params.copy()
+            params[param] = cursor
+            return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+        data = {
+            "agreement": agreement.pk,
+            "training_required": agreement.training_required,
+            "next": link("cursor", access.items.next_cursor),
+            "results": access.items.object_list,
+            "acknowledgements_next": link("ack_cursor", access.acknowledgements.next_cursor),
+            "acknowledgements": access.acknowledgements.object_list,
+        }
+        return Response(AgreementAccessSerializer(data).data)
 
     @extend_schema(request=AgreementCreateSerializer, responses=SharingAgreementSerializer)
     def create(self, request: Request) -> Response:

@@ -27,6 +27,14 @@ def tlp_meaning(label: str) -> str:
     return str(TLP_MEANING.get(label, ""))
 
 
+@register.filter
+def tlp_limits(label: str) -> str:
+    """Whom a grant of an item with this label may reach (``models.TLP_SHARING_LIMITS``)."""
+    from infosharing.models import TLP_SHARING_LIMITS
+
+    return str(TLP_SHARING_LIMITS.get(label, ""))
+
+
 @register.simple_tag
 def can_configure_sharing(user: object) -> bool:
     from infosharing.permissions import can_create_agreement

@@ -471,6 +471,7 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:sharing-agreement-detail", "PATCH"): api(
         404, platform_admin=400, organisation_admin=403, organisation_member=403
     ),
+    ("api:sharing-agreement-access", "GET"): api(404, platform_admin=200),
     ("api:sharing-agreement-activate", "POST"): api(
         404, platform_admin=200, organisation_admin=403, organisation_member=403
     ),
@@ -880,6 +881,8 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("delivery-retry", "POST"): page(404, platform_admin=302),
     ("home", "GET"): page(200),
     ("home", "POST"): page(200),
+    ("infosharing:agreement-access", "GET"): page(404, platform_admin=200),
+    ("infosharing:agreement-access", "POST"): page(405),
     ("infosharing:agreement-action", "GET"): page(405),
     ("infosharing:agreement-action", "POST"): page(
         404, platform_admin=302, organisation_admin=403, organisation_member=403
@@ -898,6 +901,8 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("infosharing:agreement-edit", "POST"): page(
         404, platform_admin=200, organisation_admin=403, organisation_member=403
     ),
+    ("infosharing:agreement-grant-revoke", "GET"): page(405),
+    ("infosharing:agreement-grant-revoke", "POST"): page(404, platform_admin=403),
     ("infosharing:agreement-list", "GET"): page(200),
     ("infosharing:agreement-list", "POST"): page(200),
     ("infosharing:attachment-add", "GET"): page(405),
