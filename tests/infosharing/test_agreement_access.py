@@ -295,6 +295,7 @@ def test_query_budget_does_not_grow_with_items_or_grants(sw, client_for, api_for
     with django_assert_max_num_queries(few_page):
         r = page.get(_page(sw))
     assert r.status_code == 200 and r.content.decode().count("/access/grants/") >= 25 * 4
+    assert 'rel="next"' in r.content.decode()
     with django_assert_max_num_queries(few_api):
         data = api.get(_api(sw)).json()
     assert len(data["results"]) == 25 and data["next"] is not None
