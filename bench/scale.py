@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -44,6 +45,10 @@ LISTS = [
     ("organisations page", "/registry/organisations/"),
     ("people page", "/registry/people/"),
     ("committees page", "/coordination/"),
+    # The meetings pages: the calendar month (every meeting of the month in scope, four a day and
+    # "+N more") and one day's meetings (the "+N more" list; there is no other meetings page).
+    ("calendar month page", "/coordination/calendar/"),
+    ("calendar day page", f"/coordination/calendar/?day={date.today().isoformat()}"),
 ]
 KINDS = ("broad", "typical", "narrow")
 DISTRICTS = 200

@@ -320,6 +320,8 @@ class AttendanceForm(StyledFormMixin, forms.Form):
 
 
 class MonthForm(VisibleChoicesMixin, forms.Form):
+    narrow_only_given = ("committee",)  # a type-ahead box: the visible committees only to check one given
+
     month = forms.DateField(input_formats=["%Y-%m"], required=False)
     committee = forms.ModelChoiceField(
         queryset=Committee.objects.all(), required=False, label=_("Committee"), widget=TypeaheadSelect("committees")

@@ -465,9 +465,9 @@ def calendar_month(
     zone = timezone.get_current_timezone()
     day = TruncDate("starts_at", tzinfo=zone)
     rows = (
+        # The grid names no committee: no join to the committees for every meeting of the month.
         _calendar_scope(user, first_day, last_day, committee)
-        .select_related("committee")
-        .only("id", "title", "starts_at", "ends_at", "status", "committee__id", "committee__name")
+        .only("id", "title", "starts_at", "ends_at", "status", "committee")
         .annotate(
             day=day,
             day_total=Window(Count("pk"), partition_by=[day]),

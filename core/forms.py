@@ -40,13 +40,21 @@ class VisibleChoicesMixin:
     narrow further after ``super().__init__``; it may not widen. Pass ``user=`` to the form."""
 
     fields: dict[str, forms.Field]
+    #: Fields of a filter form whose widget names only the chosen row (a hidden input, a type-ahead
+    #: box): narrowed when the request gives them a value, otherwise they offer nothing, so a page
+    #: view that filters by nothing builds no permission rule for them.
+    narrow_only_given: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from core.permissions import visible
 
         self.user = user
-        for field in self.fields.values():
+        data = getattr(self, "data", None) or {}
+        for name, field in self.fields.items():
+            if name in self.narrow_only_given and not data.get(self.add_prefix(name)):  # type: ignore[attr-defined]
+                field.queryset = field.queryset.none()  # type: ignore[attr-defined]
+                continue
             if isinstance(field, forms.ModelChoiceField):
                 model = field.queryset.model  # type: ignore[union-attr]
                 field.queryset = field.queryset.filter(  # type: ignore[union-attr]

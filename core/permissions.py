@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
@@ -48,6 +48,11 @@ RuleResult = Q | QuerySet[Any] | None
 RuleFunc = Callable[[User], RuleResult]
 
 NOTHING = Q(pk__in=[])
+
+#: A rule's answer is built once per user object (the request's user) and reused for this long: a
+#: page asks the same rule many times (the list, its per-row flags, the filters' choices, the rules
+#: built on it). Older answers are built again, so their "today" and "now" stay current.
+RULE_REUSE = timedelta(seconds=5)
 
 #: The one message for a foreign key the caller may not use, whether the row is missing or hidden.
 NOT_FOUND_MESSAGE = _("Select a valid choice. That choice is not one of the available choices.")
@@ -109,13 +114,28 @@ class PermissionRegistry:
 
     # --- the one API ---------------------------------------------------------------------------
 
+    def answer(self, user: User, rule: Rule) -> RuleResult:
+        """``rule.func(user)``, built once per user object and reused for :data:`RULE_REUSE` (dropped
+        with the roles by :func:`forget`). A ``QuerySet`` answer is handed out as a fresh copy, so no
+        caller sees rows another one fetched."""
+        cache = _request_cache(user)
+        key = ("rule", rule.label, rule.action)
+        now = timezone.now()
+        built = cache.get(key)
+        if built is not None and built[0] <= now < built[0] + RULE_REUSE:
+            result = built[1]
+        else:
+            result = rule.func(user)
+            cache[key] = (now, result)
+        return result.all() if isinstance(result, QuerySet) else result
+
     def q(self, user: AnyUser | None, model: type[models.Model], action: str = "view") -> Q | None:
         """The rule as a ``Q`` over ``model`` (``None``: every row)."""
         rule = self.rule(model, action)
         if not is_active_user(user):
             return NOTHING
         assert isinstance(user, User)
-        result = rule.func(user)
+        result = self.answer(user, rule)
         if isinstance(result, QuerySet):
             return Q(pk__in=result.order_by().values("pk"))
         return result
@@ -127,7 +147,7 @@ class PermissionRegistry:
         if not is_active_user(user):
             return manager.none()
         assert isinstance(user, User)
-        result = rule.func(user)
+        result = self.answer(user, rule)
         if result is None:
             return manager.all()
         if isinstance(result, QuerySet):
@@ -143,12 +163,12 @@ class PermissionRegistry:
         """Whether the user may <action> on ``obj``; asked of the same rule, cached on the user."""
         if obj.pk is None or not is_active_user(user):
             return False
-        cache: dict[tuple[str, str, Any], bool] = _request_cache(user)
+        cache = _request_cache(user)
         key = (obj._meta.label, action, obj.pk)
         if key not in cache:
             q = self.q(user, type(obj), action)
             cache[key] = True if q is None else type(obj)._default_manager.filter(q, pk=obj.pk).exists()
-        return cache[key]
+        return bool(cache[key])
 
     def annotate(
         self, queryset: QuerySet[M], user: AnyUser | None, action: str, name: str | None = None
@@ -174,7 +194,7 @@ class PermissionRegistry:
         return get_visible_or_404(qs, **lookup)
 
 
-def _request_cache(user: AnyUser | None) -> dict[tuple[str, str, Any], bool]:
+def _request_cache(user: AnyUser | None) -> dict[tuple[str, str, Any], Any]:
     cache = getattr(user, "_roundtable_perm_cache", None)
     if cache is None:
         cache = {}

@@ -185,11 +185,15 @@ class PersonFilterForm(VisibleChoicesMixin, StyledFormMixin, forms.Form):
         label=_("Jurisdiction (and below)"), queryset=Jurisdiction.objects.all(), required=False
     )
 
+    # A select of every organisation would be huge: the filter arrives from links (organisation
+    # pages) as a hidden input, so the visible organisations are needed only to check a given one.
+    narrow_only_given = ("organisation",)
+
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["jurisdiction"].queryset = selectors.jurisdiction_list_visible_to(user)  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = permissions.organisations_visible(user)  # type: ignore[attr-defined]
-        # A select of every organisation would be huge: the filter arrives from links (organisation pages).
+        if self.data.get("organisation"):
+            self.fields["organisation"].queryset = permissions.organisations_visible(user)  # type: ignore[attr-defined]
         self.fields["organisation"].widget = forms.HiddenInput()
 
 

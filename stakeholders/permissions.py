@@ -143,9 +143,10 @@ def _scopes(
     )
 
 
-#: A subtree of more jurisdictions than this is left to a subquery (a literal list that long costs
-#: the planner more than it saves).
-SMALL_SUBTREE = 500
+#: A subtree of more jurisdictions than this is left to a subquery: a literal list that long costs
+#: more to build and plan, in every rule of every query of the page, than its estimate saves (a
+#: scope that wide sees most rows anyway; the national liaison's 211 cost 4 ms of each request).
+SMALL_SUBTREE = 100
 
 
 def _small_subtrees(paths: tuple[str, ...]) -> dict[str, frozenset[int]]:
@@ -292,7 +293,7 @@ def organisation_view_rule(user: User) -> Q | None:
         return None
     return (
         Q(is_active=True)
-        | subtree_q("jurisdiction__path", scopes.read_paths)
+        | subtree_ids_q("jurisdiction", user, scopes.read_paths)
         | Q(pk__in=scopes.organisation_ids)
         | grants.granted_q(user, OrganisationGrant, (OrganisationGrant.VIEW, OrganisationGrant.CHANGE))
     )
@@ -304,7 +305,7 @@ def organisation_change_rule(user: User) -> Q | None:
     if scopes.is_platform_admin:
         return None
     return (
-        subtree_q("jurisdiction__path", scopes.coordinator_paths)
+        subtree_ids_q("jurisdiction", user, scopes.coordinator_paths)
         | Q(pk__in=scopes.admin_organisation_ids)
         | grants.granted_q(user, OrganisationGrant, OrganisationGrant.CHANGE)
     )
@@ -318,7 +319,7 @@ def organisation_grant_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return subtree_q("jurisdiction__path", scopes.coordinator_paths) | Q(pk__in=scopes.admin_organisation_ids)
+    return subtree_ids_q("jurisdiction", user, scopes.coordinator_paths) | Q(pk__in=scopes.admin_organisation_ids)
 
 
 @register(Organisation, "people")
@@ -328,7 +329,7 @@ def organisation_people_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return Q(pk__in=scopes.organisation_ids) | subtree_q("jurisdiction__path", scopes.read_paths)
+    return Q(pk__in=scopes.organisation_ids) | subtree_ids_q("jurisdiction", user, scopes.read_paths)
 
 
 @register(Organisation, "grantee")
@@ -359,8 +360,10 @@ def person_view_rule(user: User) -> Q | None:
     # column instead of a semi-join over every current position and active organisation.
     q = directory_listed_q() | Q(user=user)
     if scopes.read_paths:
-        q |= subtree_q("jurisdiction__path", scopes.read_paths)
-        q |= _people_holding(Position.objects.filter(subtree_q("organisation__jurisdiction__path", scopes.read_paths)))
+        q |= subtree_ids_q("jurisdiction", user, scopes.read_paths)
+        q |= _people_holding(
+            Position.objects.filter(subtree_ids_q("organisation__jurisdiction", user, scopes.read_paths))
+        )
     if scopes.organisation_ids:
         q |= _people_holding(Position.objects.filter(organisation_id__in=scopes.organisation_ids))
     return q | grants.granted_q(user, PersonGrant, PersonGrant.VIEW)
@@ -385,8 +388,10 @@ def person_contact_rule(user: User) -> Q | None:
         return None
     q = Q(user=user)
     if scopes.coordinator_paths:
-        q |= subtree_q("jurisdiction__path", scopes.coordinator_paths)
-        q |= _holding(Position.objects.filter(subtree_q("organisation__jurisdiction__path", scopes.coordinator_paths)))
+        q |= subtree_ids_q("jurisdiction", user, scopes.coordinator_paths)
+        q |= _holding(
+            Position.objects.filter(subtree_ids_q("organisation__jurisdiction", user, scopes.coordinator_paths))
+        )
     if scopes.organisation_ids:
         q |= _holding(Position.objects.filter(current_positions_q(), organisation_id__in=scopes.organisation_ids))
     return q | roles.contributions_q(user, PERSON_CONTACT_POINT)
@@ -402,10 +407,10 @@ def person_change_rule(user: User) -> Q | None:
         return None
     q = Q(user=user)
     if scopes.coordinator_paths:
-        q |= subtree_q("jurisdiction__path", scopes.coordinator_paths)
+        q |= subtree_ids_q("jurisdiction", user, scopes.coordinator_paths)
         q |= _holding(
             Position.objects.filter(
-                current_positions_q(), subtree_q("organisation__jurisdiction__path", scopes.coordinator_paths)
+                current_positions_q(), subtree_ids_q("organisation__jurisdiction", user, scopes.coordinator_paths)
             )
         )
     if scopes.admin_organisation_ids:
@@ -513,7 +518,7 @@ def mapping_view_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return subtree_q("jurisdiction__path", scopes.read_paths)
+    return subtree_ids_q("jurisdiction", user, scopes.read_paths)
 
 
 @register(StakeholderMapping, "change")
@@ -532,7 +537,7 @@ def offer_view_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return subtree_q("jurisdiction__path", scopes.read_paths) | Q(organisation_id__in=scopes.organisation_ids)
+    return subtree_ids_q("jurisdiction", user, scopes.read_paths) | Q(organisation_id__in=scopes.organisation_ids)
 
 
 @register(ResourceOffer, "change")
@@ -540,7 +545,7 @@ def offer_change_rule(user: User) -> Q | None:
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return subtree_q("jurisdiction__path", scopes.coordinator_paths) | Q(
+    return subtree_ids_q("jurisdiction", user, scopes.coordinator_paths) | Q(
         organisation_id__in=scopes.admin_organisation_ids
     )
 
@@ -680,6 +685,12 @@ def can_manage_position_in(user: AnyUser, organisation: Organisation) -> bool:
     """Whether the user keeps positions in this organisation at all (each position also needs the
     person: :func:`can_manage_position`)."""
     return can_change_organisation(user, organisation)
+
+
+def positions_manageable_q(user: AnyUser) -> Q | None:
+    """The Position "manage" rule as a ``Q`` (``None``: every position): per-row probes of the
+    position's own organisation and person, so it can flag the rows of a list as a column."""
+    return rule_q(user, Position, "manage")
 
 
 def can_manage_position(user: AnyUser, position: Position) -> bool:

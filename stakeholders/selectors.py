@@ -12,7 +12,7 @@ from django.db import connection, models
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from core.permissions import AnyUser, allows, annotate, get_or_404, get_visible_or_404, visible, when_allowed
+from core.permissions import AnyUser, allows, get_or_404, get_visible_or_404, visible, when_allowed
 from stakeholders import permissions
 from stakeholders.models import (
     ImportBatch,
@@ -215,13 +215,12 @@ def person_list_visible_to(
         Prefetch(
             "positions",
             # The people of the page are visible already: the prefetch does not filter them again.
-            queryset=annotate(
-                Position.objects.filter(permissions.positions_of_visible_people_q(user)).select_related(
-                    "organisation", "organisation__jurisdiction"
-                ),
-                user,
-                "manage",
-            ).order_by("-start_date", "id"),
+            # ``can_manage`` is the rule's own per-row probes as a column (the rule reads only the
+            # position's organisation and person), not an ``EXISTS`` over positions around them.
+            queryset=Position.objects.filter(permissions.positions_of_visible_people_q(user))
+            .select_related("organisation", "organisation__jurisdiction")
+            .annotate(can_manage=when_allowed(permissions.positions_manageable_q(user)))
+            .order_by("-start_date", "id"),
             to_attr="visible_positions",
         )
     )

@@ -46,7 +46,9 @@ class _SubResourceMixin(ActorMixin):
 
 
 class CommitteeFilter(VisibleFilterSet):
-    parent = visible_choice_filter(permissions.committees_visible)
+    narrow_only_given = True  # a hot list: no permission rule per filter the request does not use
+
+    parent = visible_choice_filter(permissions.committees_visible, model=Committee)
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label=_("In this jurisdiction or below")
     )
@@ -97,7 +99,9 @@ class CommitteeViewSet(_SubResourceMixin, ServiceModelViewSet):
 
 
 class MeetingFilter(VisibleFilterSet):
-    committee = visible_choice_filter(permissions.committees_visible)
+    narrow_only_given = True  # a hot list: no permission rule per filter the request does not use
+
+    committee = visible_choice_filter(permissions.committees_visible, model=Committee)
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 

@@ -25,9 +25,11 @@ def _user(request: HttpRequest | None) -> Any:
 
 
 def visible_choice_filter(
-    rule: Callable[[Any], QuerySet[Any]] | type[Model], **kwargs: Any
+    rule: Callable[[Any], QuerySet[Any]] | type[Model], *, model: type[Model] | None = None, **kwargs: Any
 ) -> django_filters.ModelChoiceFilter:
-    """A ``ModelChoiceFilter`` over a model's visible set (or ``rule(request.user)``)."""
+    """A ``ModelChoiceFilter`` over a model's visible set (or ``rule(request.user)``). ``model`` (the
+    rows ``rule`` gives) lets a ``narrow_only_given`` filter set skip the rule when the request does
+    not use the filter."""
 
     def queryset(request: HttpRequest | None) -> QuerySet[Any]:
         if isinstance(rule, type) and issubclass(rule, Model):
@@ -35,6 +37,7 @@ def visible_choice_filter(
         func: Callable[[Any], QuerySet[Any]] = rule  # type: ignore[assignment]
         return func(_user(request))
 
+    queryset.model = rule if isinstance(rule, type) and issubclass(rule, Model) else model  # type: ignore[attr-defined]
     return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
 
 
@@ -57,10 +60,15 @@ class VisibleFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # djang
                 qs = getattr(f, "queryset", None)
                 if qs is None:  # never ``or``: a QuerySet in a boolean context runs the query
                     qs = f.extra.get("queryset")
+                unused = self.narrow_only_given and name not in given
                 if callable(qs) and not isinstance(qs, QuerySet):
-                    continue  # already a per-request callable (visible_choice_filter)
+                    # Already a per-request callable (visible_choice_filter): left to run, unless unused.
+                    model = getattr(qs, "model", None)
+                    if unused and model is not None:
+                        f.queryset = f.extra["queryset"] = model._default_manager.none()
+                    continue
                 model = qs.model if isinstance(qs, QuerySet) else f.model._meta.get_field(f.field_name).related_model
-                if self.narrow_only_given and name not in given:
+                if unused:
                     narrowed = model._default_manager.none()
                 else:
                     narrowed = visible(_user(self.request), model)

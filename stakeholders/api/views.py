@@ -85,11 +85,13 @@ class SectorViewSet(ServiceModelViewSet):
 
 
 class OrganisationFilter(VisibleFilterSet):
+    narrow_only_given = True  # a hot list: no permission rule per filter the request does not use
+
     within = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(), method="filter_within", label=_("In this jurisdiction or below")
     )
 
-    parent = visible_choice_filter(permissions.organisations_visible)
+    parent = visible_choice_filter(permissions.organisations_visible, model=Organisation)
 
     class Meta:
         model = Organisation
@@ -131,9 +133,12 @@ class _WithinFilterMixin:
 
 
 class PersonFilter(VisibleFilterSet):
+    narrow_only_given = True  # a hot list: no permission rule per filter the request does not use
+
     q = django_filters.CharFilter(method="filter_q", label=_("Full-text search (names, expertise, languages)"))
     organisation = visible_choice_filter(
         permissions.organisations_visible,
+        model=Organisation,
         method="filter_organisation",
         label=_("Holds or held a position in this organisation"),
     )
