@@ -98,7 +98,7 @@ def test_a_national_reader_of_a_large_country_sees_exactly_the_actions_of_its_pl
     plan_with_action(JurisdictionFactory(name="Elsewhere", code="EL", level="national"), "Foreign plan", "Abroad")
     ward = Jurisdiction.objects.get(code="RU-W7")
     plan_with_action(ward, "Ward plan", "In a local-only ward plan", local_only=True)
-    coordinator = UserFactory(email="cora@example.org")
+    coordinator = cast(User, UserFactory(email="cora@example.org"))
     JurisdictionRoleFactory(user=coordinator, jurisdiction=pw.country, role=JurisdictionRole.Role.COORDINATOR)
     assert pw.country.path not in scopes_for(User.objects.get(pk=coordinator.pk)).subtree_ids  # the large form
 
