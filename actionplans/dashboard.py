@@ -12,7 +12,7 @@ from stakeholders.permissions import scopes_for
 
 def my_actions(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    actions = selectors.my_actions(user)[:8]  # type: ignore[arg-type]
+    actions = selectors.my_actions(user, limit=8)  # type: ignore[arg-type]
     # Only coordinators review reports: others are spared the count.
     scopes = scopes_for(user)
     reviews = scopes.is_platform_admin or bool(scopes.coordinator_paths)

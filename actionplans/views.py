@@ -370,7 +370,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     """Three keyset lists on one page, each with its own cursor (the others' cursors stay put)."""
     user = request_user(request)
     actions = keyset_page(request, selectors.my_actions_queryset(user), page_size=50, count=False)
-    selectors.with_report_due(actions.object_list)
+    actions.object_list = selectors.my_actions_rows(actions.object_list)
     returned = keyset_page(
         request, selectors.my_returned_updates(user), page_size=20, cursor_param="returned", count=False
     )

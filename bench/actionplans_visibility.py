@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DJANGO_DEBUG", "False")
+os.environ.setdefault(
+    "CONN_MAX_AGE", "60"
+)  # persistent connections, as in production (a new one per request otherwise)
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parents[1] / 'var' / 'bench.sqlite3'}")
 
 import django  # noqa: E402
@@ -46,7 +50,6 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from actionplans import selectors  # noqa: E402
@@ -235,31 +238,141 @@ def build(n_actions: int, n_plans: int, n_orgs: int, n_users: int) -> None:
                         for q in range(4)
                     ]
                 )
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")  # the steady state autovacuum keeps: visibility map set, no dead rows
     print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-CPU_P50: list[float] = []
+@dataclass
+class Sample:
+    wall: float  # ms, the whole call (for a page: request, middleware, view, template or JSON)
+    sql: float  # ms spent in the database calls (execute and fetch, as the client waits for them)
+    cpu: float  # ms of this process's CPU time (Python; the database server's is not counted)
+    db_cpu: float  # ms of CPU time of the database server's process for this connection
+    queries: int
+
+    @property
+    def work(self) -> float:
+        """CPU time on both sides: what the call costs whatever else the cores are doing (on an
+        idle machine the wall time is this plus the round trips' latency)."""
+        return self.cpu + self.db_cpu
 
 
-def timed(func: Callable[[], Any], runs: int) -> tuple[float, float, int]:
-    """p50 and p95 wall time (ms) and the query count; the p50 of this process's CPU time (Python,
-    without the database server's) goes to ``CPU_P50``: on a loaded machine it is the steadier figure."""
-    func()  # warm
-    samples = []
-    cpu = []
-    queries = 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as ctx:
+def _backend_cpu_ns() -> int:
+    """CPU time (ns) of the PostgreSQL process serving this connection, from the kernel's
+    scheduler statistics (0 where they cannot be read: another host, SQLite)."""
+    if connection.vendor != "postgresql":
+        return 0
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(_backend_cpu_ns, "conn", None) is not raw:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            _backend_cpu_ns.pid = cur.fetchone()[0]  # type: ignore[attr-defined]
+        _backend_cpu_ns.conn = raw  # type: ignore[attr-defined]
+    try:
+        with open(f"/proc/{_backend_cpu_ns.pid}/schedstat") as f:  # type: ignore[attr-defined]
+            return int(f.read().split()[0])
+    except OSError:
+        return 0
+
+
+@dataclass
+class Scenario:
+    group: str
+    label: str
+    func: Callable[[], Any]
+    baseline: bool = False
+    samples: list[Sample] = field(default_factory=list)
+    rows: int = 0
+
+    def sample(self) -> None:
+        sql = [0.0, 0]
+
+        def timer(execute: Any, sql_text: str, params: Any, many: bool, context: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return execute(sql_text, params, many, context)
+            finally:
+                sql[0] += time.perf_counter() - t
+                sql[1] += 1
+
+        db0 = _backend_cpu_ns()
+        with connection.execute_wrapper(timer):
             t, c = time.perf_counter(), time.process_time()
-            func()
-            samples.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-        queries = len(ctx.captured_queries)
-    samples.sort()
-    CPU_P50.append(statistics.median(cpu))
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], queries
+            self.func()
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+        db_cpu = (_backend_cpu_ns() - db0) / 1e6
+        self.samples.append(Sample(wall * 1000, sql[0] * 1000, cpu * 1000, db_cpu, int(sql[1])))
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def run_interleaved(scenarios: list[Scenario], runs: int) -> None:
+    """Every round runs each scenario once, in an order rotated by one each round, so that the
+    machine's load (other jobs on shared cores) weighs on all of them alike."""
+    for s in scenarios:
+        s.func()  # warm (connections, caches, the ORM's compiled paths)
+    for r in range(runs):
+        k = r % len(scenarios)
+        for s in scenarios[k:] + scenarios[:k]:
+            s.sample()
+
+
+def report(scenarios: list[Scenario]) -> None:
+    """Wall time p50/p95, the part of it spent waiting for the database, the CPU time of this process
+    and of the database server (and their sum, "work"), and each figure over the group's baseline:
+    the ratio of the p50s and the median of the ratios within a round ("paired")."""
+    by_group: dict[str, Scenario] = {s.group: s for s in scenarios if s.baseline}
+    print(
+        f"{'':<58} {'wall p50':>8} {'p95':>7} {'x base':>6} {'paired':>6} {'SQL p50':>7} {'CPU py':>6} "
+        f"{'CPU db':>6} {'work':>6} {'p95':>6} {'x base':>6} {'q':>3} rows"
+    )
+    group = ""
+    for s in scenarios:
+        if s.group != group:
+            group = s.group
+            print(f"-- {group}")
+        wall = [x.wall for x in s.samples]
+        work = [x.work for x in s.samples]
+        base = by_group.get(s.group)
+        ratio = paired = work_ratio = ""
+        if base is not None:
+            ratio = f"{statistics.median(wall) / statistics.median([x.wall for x in base.samples]):.2f}"
+            paired = f"{statistics.median(a.wall / b.wall for a, b in zip(s.samples, base.samples, strict=True)):.2f}"
+            work_ratio = f"{statistics.median(work) / statistics.median([x.work for x in base.samples]):.2f}"
+        print(
+            f"{s.label:<58} {statistics.median(wall):8.1f} {pct(wall, 0.95):7.1f} {ratio:>6} {paired:>6} "
+            f"{statistics.median(x.sql for x in s.samples):7.1f} {statistics.median(x.cpu for x in s.samples):6.1f} "
+            f"{statistics.median(x.db_cpu for x in s.samples):6.1f} {statistics.median(work):6.1f} "
+            f"{pct(work, 0.95):6.1f} {work_ratio:>6} {s.samples[-1].queries:3d} {s.rows}",
+            flush=True,
+        )
+
+
+def explain(label: str, func: Callable[[], Any]) -> None:
+    """EXPLAIN ANALYZE of the page's own query."""
+    captured: list[tuple[float, str, Any]] = []
+
+    def timer(execute: Any, sql_text: str, params: Any, many: bool, context: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            captured.append((time.perf_counter() - t, sql_text, params))
+
+    with connection.execute_wrapper(timer):
+        func()
+    # The page's own query: the longest over the table listed (actions; else the longest of all).
+    own = [c for c in captured if c[1].startswith('SELECT "actionplans_action"."id"')] or captured
+    ms, sql_text, params = max(own, key=lambda c: len(c[1]))
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql_text, params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    print(f"--- {label}: longest of {len(captured)} queries ({ms * 1000:.1f} ms)\n{sql_text[:600]}\n{plan}\n")
 
 
 def main() -> None:
@@ -271,12 +384,32 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument(
+        "--due-index",
+        action="store_true",
+        help="give the unfiltered 'my actions' baseline an index for its order (bench only, see below)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
-        help="profile the broad API page and the national roll-up with pyinstrument (a dev dependency)",
+        help="profile each scenario with pyinstrument (a dev dependency)",
+    )
+    parser.add_argument(
+        "--only", default="", help="only the scenarios whose group or label has this (and its baseline)"
     )
     args = parser.parse_args()
     build(args.actions, args.plans, args.organisations, args.users)
+    with connection.cursor() as cur:
+        # Not in the application (no page lists every open action by due date): with it, the
+        # unfiltered "my actions" baseline is the fastest such a page could be, not a sort of every
+        # open action; the filtered queries do not use it (see --explain).
+        if args.due_index:
+            cur.execute(
+                "CREATE INDEX IF NOT EXISTS bench_ap_open_due_idx ON actionplans_action (planned_end, id) "
+                "WHERE status IN ('planned', 'in_progress', 'suspended')"
+            )
+        else:
+            cur.execute("DROP INDEX IF EXISTS bench_ap_open_due_idx")
+        cur.execute("ANALYZE actionplans_action")
 
     root = Jurisdiction.objects.get(code=ROOT_CODE)
     county = Jurisdiction.objects.get(code=f"{ROOT_CODE}-0")
@@ -313,88 +446,106 @@ def main() -> None:
     def fresh(user: User) -> User:
         return User.objects.get(pk=user.pk)  # a new user object: roles are read as in a request
 
-    def api(user: User) -> Callable[[], Any]:
+    def page(user: User, url: str, json_rows: str = "") -> Callable[[], Any]:
         client = Client()
         client.force_login(user)
 
         def run() -> Any:
-            response = client.get("/api/v1/actions/")
-            assert response.status_code == 200, response.status_code
-            return response
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            if json_rows:
+                return len(response.json()[json_rows])
+            return response.content.count(b'<th scope="row">')
 
         return run
 
-    rows: list[tuple[str, float, float, int, int]] = []
+    def unfiltered_my_actions_page() -> Callable[[], Any]:
+        """The "my actions" page with its filter taken away: the same view, lists and template over
+        the first 200 open actions of all (the page's cost without the permission filter)."""
+        run = page(admin, "/plans/mine/")
 
-    def row(label: str, func: Callable[[], Any], count: Callable[[], int]) -> None:
-        p50, p95, q = timed(func, args.runs)
-        rows.append((label, p50, p95, q, count()))
-        print(
-            f"{label:<62} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  cpu p50 {CPU_P50[-1]:7.1f} ms  "
-            f"{q:3d} queries  rows {rows[-1][4]}",
-            flush=True,
-        )
+        def all_open(user: User, *, on: Any = None) -> list[Action]:
+            return selectors.open_actions_page(Action.objects.all(), on=on)
 
-    for label, user in [
-        ("API /actions/ first page, platform admin (no filter)", admin),
-        ("API /actions/ first page, national coordinator (broad)", national),
-        ("API /actions/ first page, county coordinator (typical)", county_coordinator),
-        ("API /actions/ first page, national liaison", liaison),
-        ("API /actions/ first page, organisation member (narrow)", narrow),
-        ("API /actions/ first page, one-organisation member", typical),
-    ]:
-        run = api(user)
-        row(label, run, lambda run=run: len(run().json()["results"]))  # type: ignore[misc]
+        def baseline() -> Any:
+            own = selectors.my_actions
+            selectors.my_actions = all_open
+            try:
+                return run()
+            finally:
+                selectors.my_actions = own
 
-    open_unfiltered = (
-        Action.objects.filter(status__in=Action.OPEN)
-        .select_related("plan", "lead_organisation", "objective")
-        .order_by("planned_end", "id")
-    )
-    row("my actions query without a permission filter (baseline)", lambda: list(open_unfiltered[:200]), lambda: 200)
-    for label, user in [
-        ("my actions, member of 200 organisations (broad)", umbrella),
-        ("my actions, member of one organisation (typical)", typical),
-        ("my actions, organisation leading one action (narrow)", narrow),
-    ]:
-
-        def mine(user: User = user) -> list[Action]:
-            return selectors.my_actions(fresh(user))
-
-        def count(mine: Callable[[], list[Action]] = mine) -> int:
-            return len(mine())
-
-        row(label, mine, count)
+        return baseline
 
     national_plan = ActionPlan.objects.get(title="National bench plan")
-    row(
-        "national roll-up over 47 county plans (+141 districts), liaison",
-        lambda: selectors.plan_rollup(fresh(liaison), national_plan),
-        lambda: len(selectors.plan_rollup(fresh(liaison), national_plan)[0].children),
-    )
+    api_group = "API /api/v1/actions/ first page (50, newest first), end to end"
+    page_group = "'my actions' page /plans/mine/ (200 open actions by due date), end to end"
+    sel_group = "'my actions' selector alone (in process)"
+    roll_group = "national roll-up over 47 county plans (+141 linked districts), liaison"
+    scenarios = [
+        Scenario(api_group, "platform admin (no filter: baseline)", page(admin, "/api/v1/actions/", "results"), True),
+        Scenario(api_group, "national coordinator (broad: every row)", page(national, "/api/v1/actions/", "results")),
+        Scenario(api_group, "county coordinator (typical)", page(county_coordinator, "/api/v1/actions/", "results")),
+        Scenario(api_group, "national liaison (no local-only rows)", page(liaison, "/api/v1/actions/", "results")),
+        Scenario(api_group, "one-organisation member", page(typical, "/api/v1/actions/", "results")),
+        Scenario(
+            api_group,
+            "member of an organisation leading one action (narrow)",
+            page(narrow, "/api/v1/actions/", "results"),
+        ),
+        Scenario(page_group, "same page without the filter (baseline)", unfiltered_my_actions_page(), True),
+        Scenario(page_group, "member of 200 organisations (broad)", page(umbrella, "/plans/mine/")),
+        Scenario(page_group, "member of one organisation (typical)", page(typical, "/plans/mine/")),
+        Scenario(page_group, "organisation leading one action (narrow)", page(narrow, "/plans/mine/")),
+        Scenario(
+            sel_group,
+            "open_actions_page(all actions) (baseline)",
+            lambda: selectors.open_actions_page(Action.objects.all()),
+            True,
+        ),
+        Scenario(sel_group, "member of 200 organisations (broad)", lambda: selectors.my_actions(fresh(umbrella))),
+        Scenario(sel_group, "member of one organisation (typical)", lambda: selectors.my_actions(fresh(typical))),
+        Scenario(sel_group, "organisation leading one action (narrow)", lambda: selectors.my_actions(fresh(narrow))),
+        Scenario(roll_group, "selectors.plan_rollup", lambda: selectors.plan_rollup(fresh(liaison), national_plan)),
+        Scenario(
+            roll_group,
+            "API /api/v1/action-plans/<national>/rollup/, end to end",
+            page(liaison, f"/api/v1/action-plans/{national_plan.pk}/rollup/", "indicators"),
+        ),
+    ]
+    if args.only:
+        groups = {s.group for s in scenarios if args.only in f"{s.group}: {s.label}"}
+        scenarios = [s for s in scenarios if s.group in groups and (s.baseline or args.only in f"{s.group}: {s.label}")]
+    for s in scenarios:
+        s.rows = s.func()
+        if isinstance(s.rows, list):
+            s.rows = len(s.rows)
     [line] = selectors.plan_rollup(fresh(liaison), national_plan)
-    print(f"national rolled-up value: {line.rolled.value} (47 counties x (40 + 3 x 40))")
+    print(
+        f"national rolled-up value: {line.rolled.value} (47 counties x (40 + 3 x 40)), "
+        f"{len(line.visible_children)} county lines listed"
+    )
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    started = time.perf_counter()
+    run_interleaved(scenarios, args.runs)
+    took = time.perf_counter() - started
+    print(f"{args.runs} interleaved rounds in {took:.0f} s; load average after: {os.getloadavg()}")
+    report(scenarios)
 
     if args.profile:
         from pyinstrument import Profiler
 
-        for label, func in [
-            ("API /actions/ first page, national coordinator", api(national)),
-            ("national roll-up, liaison", lambda: selectors.plan_rollup(fresh(liaison), national_plan)),
-        ]:
+        for s in scenarios:
             profiler = Profiler(interval=0.0005)
             with profiler:
                 for _ in range(5):
-                    func()
-            print(f"--- profile: {label} (5 runs)")
+                    s.func()
+            print(f"--- profile: {s.group}: {s.label} (5 runs)")
             print(profiler.output_text(unicode=False, color=False, show_all=False))
 
     if args.explain:
-        from actionplans.permissions import actions_visible_rule
-
-        for user in (narrow, typical, county_coordinator):
-            qs = Action.objects.filter(actions_visible_rule(fresh(user))).order_by("-id")[:51]
-            print(user.email, qs.explain(analyze=True))
+        for s in scenarios:
+            explain(f"{s.group}: {s.label}", s.func)
 
 
 if __name__ == "__main__":

@@ -33,9 +33,9 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, Lookup, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -261,6 +261,32 @@ def subtree_q(field: str, paths: Iterable[str]) -> Q:
     for path in paths:
         q |= Q(**{f"{field}__startswith": path})
     return q
+
+
+class _AnyOf(Lookup):
+    """``<column> IN (ids)`` with the ids as one array parameter on PostgreSQL (``= ANY(%s)``, the
+    form PostgreSQL turns a literal ``IN`` list into anyway): building and compiling a lookup over
+    a few hundred ids costs the ORM a few milliseconds per value list, one parameter costs nothing."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return [int(v) for v in self.rhs]
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        if not self.rhs:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
+
+
+def ids_in(field: str, ids: Iterable[int]) -> Q:
+    """``Q(<field>__in=ids)`` for an integer column and many ids (the user's organisations), cheap to
+    build and compile whatever their number; the same rows."""
+    return Q(_AnyOf(F(field), sorted(ids)))
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:

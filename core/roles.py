@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Q
 
 from core.models import GranteeKind, User
-from core.permissions import AnyUser, is_active_user
+from core.permissions import AnyUser, ids_in, is_active_user
 
 Provider = Callable[[User], Any]
 PrincipalProvider = Callable[[User], frozenset[int]]
@@ -137,7 +137,7 @@ def principal_q(user: AnyUser | None, kind_field: str = "grantee_kind", id_field
     for kind in GranteeKind.values:
         ids = principals(user, kind)
         if ids:
-            q |= Q(**{kind_field: kind, f"{id_field}__in": sorted(ids)})
+            q |= Q(**{kind_field: kind}) & ids_in(id_field, ids)
     return q
 
 
