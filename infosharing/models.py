@@ -431,8 +431,12 @@ class ItemVisibility(models.Model):
             models.UniqueConstraint(fields=["grantee_kind", "grantee_id", "item"], name="infosharing_visibility_one"),
         ]
         indexes = [
+            # expires_at rides in the index, so a page or a search reads a principal's rows from the
+            # index alone (index-only scans), never the table (ADR 0011)
             models.Index(
-                fields=["grantee_kind", "grantee_id", "-sort_key", "-item"], name="infosharing_visibility_page"
+                fields=["grantee_kind", "grantee_id", "-sort_key", "-item"],
+                include=["expires_at"],
+                name="infosharing_visible_page",
             ),
         ]
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -134,51 +135,6 @@ def search_vector() -> Any:
     return SearchVector("title", "category", config="simple")
 
 
-def _search_candidates(
-    user: AnyUser | None, *, limit: int, after: tuple[datetime, int] | None, q: str, label: str
-) -> list[tuple[Any, int]]:
-    """PostgreSQL: the items matching the words, read from the GIN index (migration 0004) first (a
-    materialised step, so the planner cannot walk the date index and test every row instead), then
-    kept when one of the user's principals has a live visibility row for them, newest first."""
-    from django.contrib.postgres.search import SearchQuery
-
-    r = perms.roles_of(user)
-    if r is None:
-        return []
-    match = InformationItem.objects.annotate(search=search_vector()).filter(
-        Q(search=SearchQuery(q, config="simple")) | Q(reference=q.upper()), erased_at__isnull=True
-    )
-    if label:
-        match = match.filter(label=label)
-    match_sql, match_params = match.values("id", "created_at").query.sql_with_params()
-    principals = r.principals()
-    pairs = " OR ".join("(v.grantee_kind = %s AND v.grantee_id = %s)" for _p in principals)
-    params: list[Any] = [*match_params]
-    keyset = ""
-    if after is not None:
-        keyset = "AND (m.created_at, m.id) < (%s, %s)"
-        params += [after[0], after[1]]
-    for kind, gid in principals:
-        params += [kind, gid]
-    params.append(timezone.now())
-    params.append(limit)
-    # Safe string-built SQL: the matching query's own SQL, a model table name and constant fragments;
-    # every value is a query parameter.
-    # The matches are sorted newest first behind an OFFSET 0 fence, so the visibility test runs on
-    # the sorted stream and stops at the page's end (a broad user's page tests a few hundred matches,
-    # not all of them).
-    sql = (
-        f"WITH m AS MATERIALIZED ({match_sql}) SELECT s.created_at, s.id FROM ("  # noqa: S608  # nosec B608
-        f"SELECT m.created_at, m.id FROM m WHERE TRUE {keyset} ORDER BY m.created_at DESC, m.id DESC OFFSET 0) s "
-        f"WHERE EXISTS (SELECT 1 FROM {ItemVisibility._meta.db_table} v WHERE v.item_id = s.id AND ({pairs}) "
-        "AND (v.expires_at IS NULL OR v.expires_at > %s)) "
-        "ORDER BY s.created_at DESC, s.id DESC LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(row[0], int(row[1])) for row in cursor.fetchall()]
-
-
 def item_page_visible_to(
     user: AnyUser | None, *, cursor: str | None = None, q: str = "", label: str = "", limit: int = PAGE_SIZE
 ) -> ItemPage:
@@ -220,70 +176,99 @@ def item_page_visible_to(
 def _principals_sql(user: User) -> tuple[str, list[Any]]:
     """The rows (kind, id) of ``perms.SharingRoles.principals``, for the page's own statement: the
     user, ``everyone``, the organisations they belong to (a membership carries no dates) and the
-    committees they currently sit on (``current_memberships_q``, the one definition of in force)."""
+    committees they currently sit on (``current_memberships_q``, the one definition of in force).
+    The SQL is compiled once a day (the seats' dates are its only values besides the user, who is
+    the one-row relation ``me``)."""
     from coordination.models import CommitteeMembership
     from coordination.permissions import current_memberships_q
     from stakeholders.models import OrganisationMembership
 
-    orgs, orgs_params = (
-        OrganisationMembership.objects.filter(user_id=user.pk)
-        .order_by()
-        .values("organisation_id")
-        .query.sql_with_params()
-    )
-    seats, seats_params = (
-        CommitteeMembership.objects.filter(current_memberships_q(), person__user_id=user.pk)
-        .order_by()
-        .values("committee_id")
-        .query.sql_with_params()
-    )
-    sql = (
-        "SELECT %s::text AS kind, %s::bigint AS gid UNION ALL SELECT %s, 0 "  # noqa: S608  # nosec B608
-        f"UNION ALL SELECT %s, o.organisation_id FROM ({orgs}) o "
-        f"UNION ALL SELECT %s, s.committee_id FROM ({seats}) s"
-    )
-    params = [
-        GranteeKind.USER.value,
-        user.pk,
-        ItemVisibility.EVERYONE,
-        GranteeKind.ORGANISATION.value,
-        *orgs_params,
-        GranteeKind.COMMITTEE.value,
-        *seats_params,
-    ]
-    return sql, params
+    today = timezone.localdate()
+    cached = _PRINCIPALS.get(today)
+    if cached is None:
+        me = RawSQL("me.uid", (), output_field=BigIntegerField())
+        orgs, orgs_params = (
+            OrganisationMembership.objects.filter(user_id=me)
+            .order_by()
+            .values("organisation_id")
+            .query.sql_with_params()
+        )
+        seats, seats_params = (
+            CommitteeMembership.objects.filter(current_memberships_q(), person__user_id=me)
+            .order_by()
+            .values("committee_id")
+            .query.sql_with_params()
+        )
+        sql = (
+            "me AS (SELECT %s::bigint AS uid), pr AS MATERIALIZED ("  # noqa: S608  # nosec B608
+            "SELECT %s::text AS kind, me.uid AS gid FROM me UNION ALL SELECT %s, 0 "
+            f"UNION ALL SELECT %s, o.organisation_id FROM me CROSS JOIN LATERAL ({orgs}) o "
+            f"UNION ALL SELECT %s, s.committee_id FROM me CROSS JOIN LATERAL ({seats}) s)"
+        )
+        params = [
+            GranteeKind.USER.value,
+            ItemVisibility.EVERYONE,
+            GranteeKind.ORGANISATION.value,
+            *orgs_params,
+            GranteeKind.COMMITTEE.value,
+            *seats_params,
+        ]
+        cached = (sql, params)
+        if len(_PRINCIPALS) > 3:  # another day: yesterday's are not needed
+            _PRINCIPALS.clear()
+        _PRINCIPALS[today] = cached
+    return cached[0], [user.pk, *cached[1]]
 
 
-def _columns(model: Any, alias: str) -> tuple[list[str], list[Any], list[str], list[list[Any]]]:
-    """Select list, fields, attribute names and value converters of ``model`` read as ``alias``."""
-    qn = connection.ops.quote_name
-    fields = list(model._meta.concrete_fields)
-    converters = []
-    for f in fields:
-        col = f.get_col(alias)
-        converters.append(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-    return [f"{alias}.{qn(f.column)}" for f in fields], fields, [f.attname for f in fields], converters
+_PRINCIPALS: dict[date, tuple[str, list[Any]]] = {}
 
 
-def _instance(model: Any, spec: tuple[list[str], list[Any], list[str], list[list[Any]]], values: tuple) -> Any:
-    _cols, fields, attnames, converters = spec
-    if values[0] is None:  # the primary key: no row joined
-        return None
-    out = []
-    for f, value, convs in zip(fields, values, converters, strict=True):
-        for conv in convs:
-            value = conv(value, f.get_col("x"), connection)
-        out.append(value)
-    return model.from_db(connection.alias, attnames, out)
+@dataclass
+class _Reader:
+    """Reads one model's columns out of a joined row, as ``select_related`` would: the select list,
+    and per column the backend's and the field's converters."""
+
+    model: Any
+    columns: list[str]
+    attnames: list[str]
+    converters: list[tuple[int, list[Any], Any]]
+
+    @classmethod
+    def of(cls, model: Any, alias: str) -> _Reader:
+        key = (model, alias, connection.vendor)
+        if key not in _READERS:
+            qn = connection.ops.quote_name
+            fields = list(model._meta.concrete_fields)
+            converters = []
+            for n, f in enumerate(fields):
+                col = f.get_col(alias)
+                convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if convs:
+                    converters.append((n, convs, col))
+            _READERS[key] = cls(
+                model, [f"{alias}.{qn(f.column)}" for f in fields], [f.attname for f in fields], converters
+            )
+        return _READERS[key]
+
+    def read(self, values: list[Any]) -> Any:
+        if values[0] is None:  # the primary key: no row joined
+            return None
+        for n, convs, col in self.converters:
+            for conv in convs:
+                values[n] = conv(values[n], col, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+_READERS: dict[tuple[Any, str, str], _Reader] = {}
 
 
 def _page_in_one_statement(
     user: User, *, limit: int, after: tuple[datetime, int] | None, q: str, label: str
 ) -> tuple[list[tuple[Any, int]], dict[int, InformationItem]]:
     """PostgreSQL: the page in one statement. The principals are read in it (``_principals_sql``);
-    the candidates are the newest ``limit`` live visibility rows of those principals (a list: the top
-    of each principal's index range, ``LATERAL``, merged; a search: the matches from the full-text
-    index, newest first, each kept if one of its few visibility rows names a principal); the items
+    the candidates are the newest ``limit`` live visibility rows of those principals (the top of each
+    principal's index range, ``LATERAL``, merged; a search keeps only the rows of items among the
+    matches of the full-text index); the items
     are joined to them with the rule's remaining condition (the item is live) and their
     organisation, agreement and template. Every candidate comes back, with or without its item, so
     the cursor is the last candidate's as on the portable path."""
@@ -300,24 +285,39 @@ def _page_in_one_statement(
         )
         if label:
             match = match.filter(label=label)
-        match_sql, match_params = match.values("id", "created_at").query.sql_with_params()
+        match_sql, match_params = match.order_by().values("id", "created_at", "label").query.sql_with_params()
+        # Each principal's rows are read newest first from the covering index (index-only) and kept
+        # when the item is among the matches: ``IN`` over the matches, tested as ``IS TRUE`` so the
+        # planner keeps it a hashed set probed row by row in index order (a join would read the
+        # principal's whole range and sort it), and each principal stops at the page's end.
+        # ``everyone`` is the exception: its rows are exactly the live TLP:CLEAR items
+        # (``services.visibility_rows_for``), so its share is the CLEAR matches themselves, newest
+        # first, instead of a walk through every CLEAR item of the platform.
+        where = [
+            "v.grantee_kind = pr.kind",
+            "v.grantee_id = pr.gid",
+            live,
+            "(v.item_id IN (SELECT m.id FROM m)) IS TRUE",
+        ]
+        params += [*match_params, now]
         keyset = ""
         keyset_params: list[Any] = []
         if after is not None:
-            keyset = "AND (m.created_at, m.id) < (%s, %s)"
-            keyset_params = [after[0], after[1]]
-        # The matches are sorted newest first behind an OFFSET 0 fence, and each is tested in a
-        # LATERAL probe of its own few visibility rows (LIMIT 1: the planner cannot turn it into a
-        # hash join over every row of the principals), so the test stops at the page's end (a broad
-        # user's page tests a few hundred matches, not all of them).
+            where.append("(v.sort_key < %s OR (v.sort_key = %s AND v.item_id < %s))")
+            params += [after[0], after[0], after[1]]
+            keyset = "AND (m.created_at < %s OR (m.created_at = %s AND m.id < %s))"
+            keyset_params = [after[0], after[0], after[1]]
         candidates = (
-            f"m AS MATERIALIZED ({match_sql}), c AS MATERIALIZED (SELECT s.created_at AS sort_key, s.id AS item_id "  # noqa: S608  # nosec B608
-            f"FROM (SELECT m.created_at, m.id FROM m WHERE TRUE {keyset} "
-            "ORDER BY m.created_at DESC, m.id DESC OFFSET 0) s "
-            f"CROSS JOIN LATERAL (SELECT 1 FROM {vt} v JOIN pr ON v.grantee_kind = pr.kind AND v.grantee_id = pr.gid "
-            f"WHERE v.item_id = s.id AND {live} LIMIT 1) ok ORDER BY s.created_at DESC, s.id DESC LIMIT %s)"
+            f"m AS MATERIALIZED ({match_sql}), "  # noqa: S608  # nosec B608
+            "c AS MATERIALIZED (SELECT DISTINCT u.sort_key, u.item_id FROM ("
+            "SELECT t.sort_key, t.item_id FROM pr CROSS JOIN LATERAL ("
+            f"SELECT v.sort_key, v.item_id FROM {vt} v WHERE {' AND '.join(where)} "
+            "ORDER BY v.sort_key DESC, v.item_id DESC LIMIT %s) t WHERE pr.kind <> %s "
+            f"UNION ALL (SELECT m.created_at, m.id FROM m WHERE m.label = %s {keyset} "
+            "ORDER BY m.created_at DESC, m.id DESC LIMIT %s)"
+            ") u ORDER BY u.sort_key DESC, u.item_id DESC LIMIT %s)"
         )
-        params += [*match_params, *keyset_params, now, limit]
+        params += [limit, ItemVisibility.EVERYONE, TLP.CLEAR, *keyset_params, limit, limit]
     else:
         where = ["v.grantee_kind = pr.kind", "v.grantee_id = pr.gid", live]
         params.append(now)
@@ -340,15 +340,15 @@ def _page_in_one_statement(
     # item table by its own name.
     live_query = InformationItem.objects.filter(perms.live_item_q()).query
     live_where, live_params = live_query.get_compiler(connection=connection).compile(live_query.where)
-    specs = [
-        (InformationItem, _columns(InformationItem, qn(it))),
-        (Organisation, _columns(Organisation, "o")),
-        (SharingAgreement, _columns(SharingAgreement, "a")),
-        (Template, _columns(Template, "t")),
+    readers = [
+        _Reader.of(InformationItem, qn(it)),
+        _Reader.of(Organisation, "o"),
+        _Reader.of(SharingAgreement, "a"),
+        _Reader.of(Template, "t"),
     ]
-    select = ", ".join(", ".join(spec[0]) for _m, spec in specs)
+    select = ", ".join(", ".join(r.columns) for r in readers)
     sql = (
-        f"WITH pr AS MATERIALIZED ({principals}), {candidates} "  # noqa: S608  # nosec B608
+        f"WITH {principals}, {candidates} "  # noqa: S608  # nosec B608
         f"SELECT c.sort_key, c.item_id, {select} FROM c "
         f"LEFT JOIN {qn(it)} ON {qn(it)}.id = c.item_id AND {live_where} "
         f"LEFT JOIN {qn(Organisation._meta.db_table)} o ON o.id = {qn(it)}.organisation_id "
@@ -361,21 +361,25 @@ def _page_in_one_statement(
     found: dict[int, InformationItem] = {}
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        for row in cur.fetchall():
-            rows.append((row[0], int(row[1])))
-            offset = 2
-            objs = []
-            for model, spec in specs:
-                n = len(spec[0])
-                objs.append(_instance(model, spec, row[offset : offset + n]))
-                offset += n
-            item, org, agreement, template = objs
-            if item is None:
-                continue
-            item.organisation = org
-            item.agreement = agreement
-            item.template = template
-            found[item.pk] = item
+        fetched = cur.fetchall()
+    # one instance per organisation, agreement and template of the page (select_related makes one
+    # per row; the page shares them, as a prefetch would)
+    seen: dict[tuple[Any, Any], Any] = {}
+    relations: list[Any] = [InformationItem._meta.get_field(n) for n in ("organisation", "agreement", "template")]
+    for row in fetched:
+        rows.append((row[0], int(row[1])))
+        offset = 2 + len(readers[0].columns)
+        item = readers[0].read(list(row[2:offset]))
+        if item is None:
+            continue
+        for reader, relation in zip(readers[1:], relations, strict=True):
+            end = offset + len(reader.columns)
+            key = (reader.model, row[offset])
+            if key not in seen:
+                seen[key] = reader.read(list(row[offset:end]))
+            relation.set_cached_value(item, seen[key])
+            offset = end
+        found[item.pk] = item
     return rows, found
 
 

@@ -1,7 +1,7 @@
 """Property: after any sequence of grants, revokes, membership changes (organisations; committee
 seats taken, taken from a later date, ended), label changes, grant expiries and retention expiries,
-for every persona the items listed = the items whose detail opens = the rule = the visibility table
-= the same rule stated from the grants."""
+for every persona the items listed = the items a search finds = the items whose detail opens = the
+rule = the visibility table = the same rule stated from the grants."""
 
 from __future__ import annotations
 
@@ -56,11 +56,11 @@ def _org(sw, i):  # type: ignore[no-untyped-def]
     return getattr(sw.world, name) if name in ("org", "other_org") else getattr(sw, name)
 
 
-def _all_listed(user) -> set[int]:  # type: ignore[no-untyped-def]
+def _all_listed(user, q: str = "") -> set[int]:  # type: ignore[no-untyped-def]
     out: set[int] = set()
     cursor = None
     for _ in range(20):
-        page = selectors.item_page_visible_to(user, cursor=cursor, limit=2)
+        page = selectors.item_page_visible_to(user, cursor=cursor, q=q, limit=2)
         out |= {i.pk for i in page.items}
         cursor = page.next_cursor
         if not cursor:
@@ -167,11 +167,14 @@ def test_listed_openable_rule_and_table_agree(sw, ops):
             forget(user)
             listed = _all_listed(user)
             forget(user)
+            # every item's title is "Report <label>": a search for it finds what the list shows
+            searched = _all_listed(user, q="report")
+            forget(user)
             openable = _openable(user, all_ids)
             rule = set(visible(user, InformationItem).values_list("pk", flat=True))
             table = set(perms.visibility_rows(user).values_list("item_id", flat=True))
             from_grants = set(
                 InformationItem.objects.filter(perms.item_ids_from_grants(user)).values_list("pk", flat=True)
             )
-            assert listed == openable == rule == table == from_grants, (user.email, ops)
+            assert listed == searched == openable == rule == table == from_grants, (user.email, ops)
         transaction.set_rollback(True)

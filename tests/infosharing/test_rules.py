@@ -66,3 +66,13 @@ def test_an_item_granted_to_a_committee_is_listed_only_to_those_seated_on_it_tod
     by_rule = set(visible(sw.pete, InformationItem).values_list("pk", flat=True))
     assert (item.pk in listed) is sees
     assert listed == by_rule == {sw.items[TLP.CLEAR].pk} | ({item.pk} if sees else set())
+
+
+@pytest.mark.parametrize("q", ["", "report"])
+def test_the_label_filter_lists_only_what_the_reader_may_open_with_that_label(sw, q):
+    for persona, allowed in EXPECTED.items():
+        user = getattr(sw, persona)
+        for label in TLP.values:
+            page = selectors.item_page_visible_to(user, q=q, label=label)
+            expected = {sw.items[label].pk} if label in allowed else set()
+            assert {i.pk for i in page.items} == expected, (persona, label, q)
