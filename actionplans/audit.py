@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 LABELS = {
     "framework.create": _("Framework adopted"),
+    "framework.revise": _("Framework revised: new version"),
+    "framework.update": _("Framework version corrected"),
     "plan.create": _("Plan created"),
     "plan.update": _("Plan changed"),
     "plan.status": _("Plan status changed"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import (
@@ -10,6 +11,7 @@ from actionplans.models import (
     ActionPartner,
     ActionPlan,
     EvaluationCheckpoint,
+    Framework,
     FundingAllocation,
     Indicator,
     Lesson,
@@ -19,7 +21,7 @@ from actionplans.models import (
 from core.forms import ServiceValidatedMixin, StyledFormMixin, VisibleChoicesMixin
 from core.models import GranteeKind, User
 from core.widgets import TypeaheadSelect
-from stakeholders.models import Organisation
+from stakeholders.models import Jurisdiction, Organisation
 
 
 class DateInput(forms.DateInput):
@@ -164,6 +166,13 @@ class PlanForm(_WriteForm):
             )
         if self.instance.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        from actionplans.selectors import framework_current_q
+
+        # The current version of each framework; a plan under an older version keeps it on offer.
+        framework = self.fields["framework"]
+        keep = Q(pk=self.instance.framework_id) if self.instance.framework_id else Q(pk__in=[])
+        framework.queryset = framework.queryset.filter(framework_current_q() | keep)  # type: ignore[attr-defined]
+        framework.help_text = _("The current version of each framework is offered; see all of them under Frameworks.")
 
 
 class PlanStatusForm(StyledFormMixin, _Versioned):
@@ -456,3 +465,59 @@ class ShareForm(StyledFormMixin, forms.Form):
         email = (self.cleaned_data.get("person") or "").lower()
         found = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
         return kind, found.pk if found else None
+
+
+# --- frameworks ---------------------------------------------------------------------------------
+
+
+class FrameworkForm(StyledFormMixin, forms.Form):
+    """Adopt a framework: its name, the jurisdiction that adopts it (where the user may), the date."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction"),
+        queryset=Jurisdiction.objects.none(),
+        widget=TypeaheadSelect("framework-jurisdictions"),
+        help_text=_("The jurisdiction that adopts the framework: yours or one below it."),
+    )
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from actionplans.permissions import framework_jurisdictions
+
+        self.fields["jurisdiction"].queryset = framework_jurisdictions(user)  # type: ignore[attr-defined]
+
+
+class FrameworkVersionForm(StyledFormMixin, forms.Form):
+    """A new version (revise) or a correction of a version no plan follows: the date it was adopted."""
+
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput)
+
+
+class PillarForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+PillarFormSet = forms.formset_factory(PillarForm, extra=3, can_delete=True, max_num=60, validate_max=True)
+NewPillarFormSet = forms.formset_factory(PillarForm, extra=8, can_delete=True, max_num=60, validate_max=True)
+
+
+def pillar_formset(data: Any = None, *, framework: Framework | None = None) -> Any:
+    """The pillars as rows of code and name, in order; a version's own pillars to start from."""
+    initial = (
+        [{"code": p.code, "name": p.name} for p in framework.pillars.order_by("order", "code")]
+        if framework is not None
+        else None
+    )
+    formset_class = NewPillarFormSet if framework is None else PillarFormSet
+    return formset_class(data, prefix="pillars", initial=initial)
+
+
+def pillars_from(formset: Any) -> list[tuple[str, str]]:
+    return [
+        (f.cleaned_data["code"], f.cleaned_data["name"])
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]

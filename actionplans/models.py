@@ -67,6 +67,9 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:framework-detail", args=[self.pk])
+
 
 class Pillar(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="pillars")

@@ -42,7 +42,7 @@ from actionplans.models import (
 )
 from core import roles
 from core.models import GranteeKind, User
-from core.permissions import NOTHING, ids_in, register, subtree_q
+from core.permissions import NOTHING, AnyUser, ids_in, register, subtree_q
 from stakeholders.models import Jurisdiction
 from stakeholders.permissions import scopes_for
 
@@ -454,12 +454,26 @@ def frameworks_visible_rule(user: User) -> Q | None:
     return None
 
 
+def framework_jurisdictions(user: AnyUser) -> QuerySet[Jurisdiction]:
+    """Where the user may adopt and revise frameworks: platform admins anywhere, coordinators in their
+    jurisdiction subtree (the jurisdictions they manage). The manage rule below and the adopt form's
+    jurisdiction picker both read this, so the picker offers exactly what the rule allows."""
+    scopes = scopes_for(user)
+    if scopes.is_platform_admin:
+        return Jurisdiction.objects.all()
+    return Jurisdiction.objects.filter(subtree_q("path", scopes.coordinator_paths))
+
+
 @register(Framework, Perm.MANAGE)
 def frameworks_manage_rule(user: User) -> Q | None:
+    """Revise a framework, or edit a version no plan follows yet: platform admins, and coordinators
+    of the framework's jurisdiction subtree."""
     scopes = scopes_for(user)
     if scopes.is_platform_admin:
         return None
-    return _jurisdictions_q(scopes.coordinator_paths)
+    if not scopes.coordinator_paths:
+        return NOTHING
+    return Q(jurisdiction__in=framework_jurisdictions(user).values("pk"))
 
 
 @register(Pillar, Perm.VIEW)

@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actionplans import rollup
@@ -22,11 +23,13 @@ from actionplans.models import (
     ActionPlan,
     EvaluationCheckpoint,
     Evidence,
+    Framework,
     FundingAllocation,
     Indicator,
     IndicatorTarget,
     Lesson,
     Objective,
+    Pillar,
     PlanVersion,
     ProgressUpdate,
 )
@@ -550,3 +553,103 @@ def action_grants(user: User, action: Action, limit: int = 100) -> list[tuple[An
         for obj in grantee_model(kind)._default_manager.filter(pk__in=ids):
             names[(kind, obj.pk)] = str(getattr(obj, "public_name", None) or getattr(obj, "name", None) or obj)
     return [(g, names.get((g.grantee_kind, g.grantee_id), "?")) for g in grants]
+
+
+# --- frameworks -------------------------------------------------------------------------------
+
+
+def _newer_version() -> QuerySet[Framework]:
+    return Framework.objects.filter(name=OuterRef("name"), version__gt=OuterRef("version"))
+
+
+def framework_current_q() -> Q:
+    """Frameworks that are the current (latest) version of their name."""
+    return ~Q(Exists(_newer_version()))
+
+
+def frameworks_annotated(user: User, qs: QuerySet[Framework] | None = None) -> QuerySet[Framework]:
+    """Frameworks the user may see, each with ``plan_count`` (the plans under it the user may see),
+    ``in_use`` (whether any plan follows it, which fixes its pillars), ``next_version_id`` (the
+    version that supersedes it) and ``can_manage``: one query, whatever the number of rows."""
+    plans = (
+        visible(user, ActionPlan)
+        .filter(framework=OuterRef("pk"))
+        .order_by()
+        .values("framework")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = restrict(qs if qs is not None else Framework.objects.all(), user).select_related("jurisdiction")
+    qs = qs.annotate(
+        plan_count=Coalesce(Subquery(plans[:1]), Value(0)),
+        in_use=Exists(ActionPlan.objects.filter(framework=OuterRef("pk"))),
+        next_version_id=Subquery(
+            Framework.objects.filter(supersedes=OuterRef("pk")).order_by("version").values("pk")[:1]
+        ),
+    )
+    return annotate(qs, user, Perm.MANAGE, "can_manage")
+
+
+def framework_list_visible_to(user: User, *, q: str = "") -> QuerySet[Framework]:
+    """The current version of every framework the user may see, by name."""
+    qs = Framework.objects.filter(framework_current_q())
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return frameworks_annotated(user, qs).order_by("name", "id")
+
+
+def framework_versions_of(user: User, names: list[str]) -> dict[str, list[Framework]]:
+    """Every version of the named frameworks, newest first, annotated (one query)."""
+    out: dict[str, list[Framework]] = defaultdict(list)
+    if names:
+        for framework in frameworks_annotated(user, Framework.objects.filter(name__in=names)).order_by(
+            "name", "-version"
+        ):
+            out[framework.name].append(framework)
+    return out
+
+
+def framework_get_for_user(user: User, pk: Any, action: str = Perm.VIEW) -> Framework:
+    return get_or_404(user, frameworks_annotated(user), action, pk=pk)
+
+
+def framework_plans(user: User, framework: Framework) -> QuerySet[ActionPlan]:
+    """The plans under this version that the user may see."""
+    return (
+        visible(user, ActionPlan)
+        .filter(framework=framework)
+        .select_related("jurisdiction")
+        .order_by("-period_start", "title", "id")
+    )
+
+
+def may_adopt_frameworks(user: User) -> bool:
+    """Coordinators (and platform admins) adopt frameworks, in their own subtree (the service asks
+    the manage rule of the framework as it would stand)."""
+    return may_create_plans(user)
+
+
+@dataclass
+class PillarDiff:
+    """What changed between two versions' pillars, matched by code."""
+
+    added: list[Pillar]
+    removed: list[Pillar]
+    renamed: list[tuple[Pillar, Pillar]]  # (before, after)
+    kept: list[Pillar]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.renamed)
+
+
+def pillar_diff(before: list[Pillar], after: list[Pillar]) -> PillarDiff:
+    """Pillars added, removed and renamed (same code, another name) from ``before`` to ``after``."""
+    old = {p.code.casefold(): p for p in before}
+    new = {p.code.casefold(): p for p in after}
+    return PillarDiff(
+        added=[p for key, p in new.items() if key not in old],
+        removed=[p for key, p in old.items() if key not in new],
+        renamed=[(old[key], p) for key, p in new.items() if key in old and old[key].name != p.name],
+        kept=[p for key, p in new.items() if key in old and old[key].name == p.name],
+    )

@@ -177,20 +177,174 @@ def _can_create_plan_in(actor: User, jurisdiction: Any) -> bool:
 # --- frameworks --------------------------------------------------------------------------------
 
 
+def _pillar_rows(pillars: Any) -> list[tuple[str, str]]:
+    """The pillars as (code, name) pairs, trimmed, in the order given; at least one, each code once
+    (codes compared without regard to case, as readers of the strategy would)."""
+    rows = [(str(code or "").strip(), str(name or "").strip()) for code, name in (pillars or [])]
+    rows = [(code, name) for code, name in rows if code or name]
+    if not rows:
+        raise ValidationError({"pillars": _("Give the framework at least one pillar.")})
+    errors: list[str] = []
+    seen: set[str] = set()
+    for code, name in rows:
+        if not code or not name:
+            errors.append(_("Give every pillar a code and a name."))
+        elif code.casefold() in seen:
+            errors.append(_("Each pillar needs its own code: “%(code)s” is given more than once.") % {"code": code})
+        seen.add(code.casefold())
+    if errors:
+        raise ValidationError({"pillars": sorted(set(errors), key=errors.index)})
+    return rows
+
+
+def _pillar_errors(exc: ValidationError) -> ValidationError:
+    """A pillar row's own validation (too long a code or name), reported on ``pillars``."""
+    messages = [f"{field}: {m}" if field != "__all__" else m for field, ms in exc.message_dict.items() for m in ms]
+    return ValidationError({"pillars": messages})
+
+
+def _set_pillars(framework: Framework, rows: list[tuple[str, str]]) -> dict[str, list[Any]]:
+    """Make the framework's pillars ``rows``, matched by code: a kept code keeps its pillar (and the
+    objectives mapped to it), a new code is added, a code no longer given is removed. Returns the
+    changes for the audit record."""
+    existing = {p.code.casefold(): p for p in framework.pillars.all()}
+    before = [f"{p.code} {p.name}" for p in sorted(existing.values(), key=lambda p: (p.order, p.code))]
+    wanted = {code.casefold() for code, _name in rows}
+    removed = [p for key, p in existing.items() if key not in wanted]
+    if removed:
+        Pillar.objects.filter(pk__in=[p.pk for p in removed]).delete()
+    for order, (code, name) in enumerate(rows, start=1):
+        pillar = existing.get(code.casefold()) or Pillar(framework=framework)
+        pillar.code, pillar.name, pillar.order = code, name, order
+        try:
+            pillar.full_clean()
+        except ValidationError as exc:
+            raise _pillar_errors(exc) from None
+        pillar.save()
+    after = [f"{code} {name}" for code, name in rows]
+    return {"pillars": [before, after]} if before != after else {}
+
+
+def _require_manage_framework(actor: User, framework: Framework) -> None:
+    require(allows(actor, framework, Perm.MANAGE), _("You may not change this framework."))
+
+
+def framework_in_use(framework: Framework) -> bool:
+    """Whether any plan follows this version (its pillars are then fixed: revise it instead)."""
+    return ActionPlan.objects.filter(framework=framework).exists()
+
+
 @transaction.atomic
 def framework_create(
-    *, actor: User, name: str, jurisdiction: Any, version: int = 1, pillars: list[tuple[str, str]] | None = None
+    *,
+    actor: User,
+    name: str,
+    jurisdiction: Any,
+    version: int = 1,
+    adopted_on: date | None = None,
+    pillars: list[tuple[str, str]] | None = None,
 ) -> Framework:
-    require(_can_create_plan_in(actor, jurisdiction), _("You may not adopt a framework here."))
+    """Adopt a framework (a national or county strategy) with its pillars. A second framework of the
+    same name is a revision: use :func:`framework_revise`."""
+    if jurisdiction is None:
+        raise ValidationError({"jurisdiction": _("Choose the jurisdiction that adopts the framework.")})
+    name = (name or "").strip()
+    rows = _pillar_rows(pillars)
     previous = Framework.objects.filter(name=name).order_by("-version").first()
-    framework = Framework(name=name, jurisdiction=jurisdiction, version=version, supersedes=previous)
+    if previous is not None and version <= previous.version:
+        raise ValidationError(
+            {"name": _("A framework of that name is already adopted: revise it to make a new version.")}
+        )
+    framework = Framework(
+        name=name, jurisdiction=jurisdiction, version=version, adopted_on=adopted_on, supersedes=previous
+    )
     framework.full_clean()
     framework.save()
-    for order, (code, pillar_name) in enumerate(pillars or [], start=1):
-        pillar = Pillar(framework=framework, code=code, name=pillar_name, order=order)
-        pillar.full_clean()
-        pillar.save()
-    audit_record(actor=actor, action="framework.create", target=framework, changes={"version": version})
+    # The manage rule decides on the row as it would stand (a refusal rolls the whole adoption back).
+    require(allows(actor, framework, Perm.MANAGE), _("You may not adopt a framework in this jurisdiction."))
+    _set_pillars(framework, rows)
+    audit_record(
+        actor=actor,
+        action="framework.create",
+        target=framework,
+        changes={"version": version, "pillars": [f"{code} {name}" for code, name in rows]},
+    )
+    return framework
+
+
+@transaction.atomic
+def framework_revise(
+    *,
+    actor: User,
+    framework: Framework,
+    adopted_on: date | None = None,
+    pillars: list[tuple[str, str]] | None = None,
+) -> Framework:
+    """A revised strategy: a new version of the current one, with ``supersedes`` set and its own
+    pillars (by default a copy of the current pillars). The revised version, and the plans that
+    follow it, stay exactly as they are."""
+    _require_manage_framework(actor, framework)
+    # Every version of the framework, locked: two revisions at once make one version each in turn.
+    family = list(Framework.objects.select_for_update().filter(name=framework.name).order_by("-version"))
+    latest = family[0] if family else framework
+    if latest.pk != framework.pk:
+        raise ValidationError(
+            _("Only the current version can be revised: version %(n)s is newer.") % {"n": latest.version}
+        )
+    if pillars is None:
+        pillars = [(p.code, p.name) for p in framework.pillars.order_by("order", "code")]
+    rows = _pillar_rows(pillars)
+    revised = Framework(
+        name=framework.name,
+        jurisdiction=framework.jurisdiction,
+        version=framework.version + 1,
+        adopted_on=adopted_on,
+        supersedes=framework,
+    )
+    revised.full_clean()
+    revised.save()
+    _set_pillars(revised, rows)
+    audit_record(
+        actor=actor,
+        action="framework.revise",
+        target=revised,
+        changes={
+            "version": [framework.version, revised.version],
+            "pillars": [f"{code} {name}" for code, name in rows],
+        },
+    )
+    return revised
+
+
+@transaction.atomic
+def framework_update(
+    *,
+    actor: User,
+    framework: Framework,
+    adopted_on: date | None = None,
+    pillars: list[tuple[str, str]] | None = None,
+) -> Framework:
+    """Correct a version no plan follows yet (its adoption date, its pillars). Once a plan follows
+    it, the version is kept as it is: a change is a revision (:func:`framework_revise`)."""
+    _require_manage_framework(actor, framework)
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if framework_in_use(framework):
+        raise ValidationError(
+            _("Plans follow this version, so it is kept as it is: revise the framework to make a new version.")
+        )
+    changes: dict[str, Any] = {}
+    if adopted_on != framework.adopted_on:
+        changes["adopted_on"] = [
+            framework.adopted_on.isoformat() if framework.adopted_on else None,
+            adopted_on.isoformat() if adopted_on else None,
+        ]
+        framework.adopted_on = adopted_on
+        framework.full_clean()
+        framework.save(update_fields=["adopted_on"])
+    if pillars is not None:
+        changes.update(_set_pillars(framework, _pillar_rows(pillars)))
+    if changes:
+        audit_record(actor=actor, action="framework.update", target=framework, changes=changes)
     return framework
 
 

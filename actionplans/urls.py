@@ -1,11 +1,17 @@
 from django.urls import path
 
-from actionplans import views, views_edit
+from actionplans import views, views_edit, views_frameworks
 
 app_name = "actionplans"
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
     path("mine/", views.my_actions, name="my-actions"),
+    path("frameworks/", views_frameworks.framework_list, name="framework-list"),
+    path("frameworks/new/", views_frameworks.framework_create, name="framework-create"),
+    path("frameworks/<int:pk>/", views_frameworks.framework_detail, name="framework-detail"),
+    path("frameworks/<int:pk>/edit/", views_frameworks.framework_edit, name="framework-edit"),
+    path("frameworks/<int:pk>/revise/", views_frameworks.framework_revise, name="framework-revise"),
+    path("frameworks/<int:pk>/compare/", views_frameworks.framework_compare, name="framework-compare"),
     path("new/", views_edit.plan_create, name="plan-create"),
     path("<int:pk>/edit/", views_edit.plan_edit, name="plan-edit"),
     path("<int:pk>/status/", views_edit.plan_status, name="plan-status"),

@@ -85,6 +85,7 @@ def _page(
     done: str,
     formsets: tuple[Any, ...] = (),
     current: Callable[[], models.Model] | None = None,
+    template: str = TEMPLATE,
 ) -> HttpResponse:
     """One write page: on a valid POST call ``save`` (a service); its field errors go back onto the
     form, a stale version into the conflict message (409); nothing is saved unless all is."""
@@ -101,7 +102,7 @@ def _page(
             url = saved.get_absolute_url() if saved is not None and hasattr(saved, "get_absolute_url") else None
             return redirect(context.get("next_url") or url or context["back_url"])
     ctx = {**context, "form": form, "formsets": formsets, "conflict": conflict}
-    return render(request, TEMPLATE, ctx, status=409 if conflict else 200)
+    return render(request, template, ctx, status=409 if conflict else 200)
 
 
 def _errors_onto(form: forms.BaseForm, formsets: tuple[Any, ...], exc: ValidationError) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from actionplans.models import Action, ActionPartner, ActionPlan, Indicator, ProgressUpdate
+from actionplans.models import Action, ActionPartner, ActionPlan, Framework, Indicator, Pillar, ProgressUpdate
 from core.api.fields import VisibleModelSerializer, VisibleRelatedField
-from stakeholders.models import Organisation
+from stakeholders.models import Jurisdiction, Organisation
 
 
 class PlanSerializer(VisibleModelSerializer):
@@ -228,3 +228,65 @@ class GrantOutSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+# --- frameworks ------------------------------------------------------------------------------
+
+
+class PillarSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pillar
+        fields = ["id", "code", "name", "order"]
+        read_only_fields = fields
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    """A framework version with its pillars in order; ``plan_count`` counts the plans under it that
+    the caller may see; ``in_use`` says whether any plan follows it (its pillars are then fixed)."""
+
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    pillars = PillarSerializer(many=True, read_only=True)
+    next_version = serializers.IntegerField(source="next_version_id", read_only=True, allow_null=True, default=None)
+    plan_count = serializers.IntegerField(read_only=True, default=0)
+    in_use = serializers.BooleanField(read_only=True, default=False)
+    can_manage = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "name",
+            "version",
+            "jurisdiction",
+            "jurisdiction_name",
+            "adopted_on",
+            "supersedes",
+            "next_version",
+            "pillars",
+            "plan_count",
+            "in_use",
+            "can_manage",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PillarInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    name = serializers.CharField(max_length=200)
+
+
+class FrameworkCreateSerializer(serializers.Serializer):
+    """Adopt a framework: its name, the jurisdiction adopting it, the date and the pillars in order."""
+
+    name = serializers.CharField(max_length=200)
+    jurisdiction = VisibleRelatedField(model=Jurisdiction)
+    adopted_on = serializers.DateField(required=False, allow_null=True)
+    pillars = PillarInSerializer(many=True)
+
+
+class FrameworkReviseSerializer(serializers.Serializer):
+    """A new version: its adoption date, and its pillars (by default a copy of the current ones)."""
+
+    adopted_on = serializers.DateField(required=False, allow_null=True)
+    pillars = PillarInSerializer(many=True, required=False)

@@ -1,4 +1,4 @@
-"""REST resources ``action-plans``, ``actions``, ``indicators`` and ``progress-updates``.
+"""REST resources ``frameworks``, ``action-plans``, ``actions``, ``indicators`` and ``progress-updates``.
 
 Reads come from the rule registry (invisible = 404); writes go through the services (visible but not
 allowed = 403, bad input = 400 with field messages). Concurrency: every row carries ``version``,
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -27,6 +27,9 @@ from actionplans.api.serializers import (
     DisburseSerializer,
     EvidenceOutSerializer,
     EvidenceUploadSerializer,
+    FrameworkCreateSerializer,
+    FrameworkReviseSerializer,
+    FrameworkSerializer,
     GrantOutSerializer,
     IndicatorSerializer,
     PlanSerializer,
@@ -35,10 +38,19 @@ from actionplans.api.serializers import (
     SubmitSerializer,
     WithdrawSerializer,
 )
-from actionplans.models import Action, ActionGrant, ActionPlan, Indicator, ProgressUpdate, Tranche
+from actionplans.models import (
+    Action,
+    ActionGrant,
+    ActionPlan,
+    Framework,
+    Indicator,
+    Pillar,
+    ProgressUpdate,
+    Tranche,
+)
 from actionplans.permissions import Perm
 from core.api.filters import VisibleFilterSet
-from core.api.views import ServiceModelViewSet
+from core.api.views import ActorMixin, ServiceModelViewSet
 from core.pagination import KeysetPagination
 from core.permissions import allows, annotate, require, restrict, visible
 
@@ -99,6 +111,75 @@ class _Base(VersionedMixin, ServiceModelViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.expected_version()  # 428 before anything else
         return super().update(request, *args, **kwargs)
+
+
+# --- frameworks ------------------------------------------------------------------------------
+
+
+class FrameworkFilter(VisibleFilterSet):
+    class Meta:
+        model = Framework
+        fields = ["name", "jurisdiction"]
+
+
+class FrameworkViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
+    """Framework versions (every signed-in user reads them), each with its pillars in order.
+    Adopting one (POST) and ``revise`` (a new version of the current one, its pillars by default a
+    copy of the current pillars; the revised version is kept as it is) are for platform admins and
+    coordinators of the framework's jurisdiction subtree (403 otherwise); bad input is a 400 with
+    field messages."""
+
+    serializer_class = FrameworkSerializer
+    filterset_class = FrameworkFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "version", "adopted_on"]
+    ordering = ["name", "-version"]
+    queryset = Framework.objects.none()
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Framework]:
+        if getattr(self, "swagger_fake_view", False):
+            return Framework.objects.none()
+        return selectors.frameworks_annotated(self.actor).prefetch_related(
+            Prefetch("pillars", queryset=Pillar.objects.order_by("order", "code"))
+        )
+
+    def _out(self, framework: Framework, code: int) -> Response:
+        framework = self.get_queryset().get(pk=framework.pk)
+        return Response(FrameworkSerializer(framework, context=self.get_serializer_context()).data, status=code)
+
+    @staticmethod
+    def _pillars(data: dict[str, Any]) -> list[tuple[str, str]] | None:
+        pillars = data.get("pillars")
+        return None if pillars is None else [(p["code"], p["name"]) for p in pillars]
+
+    @extend_schema(request=FrameworkCreateSerializer, responses={201: FrameworkSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = FrameworkCreateSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        framework = services.framework_create(
+            actor=self.actor,
+            name=data["name"],
+            jurisdiction=data["jurisdiction"],
+            adopted_on=data.get("adopted_on"),
+            pillars=self._pillars(data),
+        )
+        return self._out(framework, status.HTTP_201_CREATED)
+
+    @extend_schema(request=FrameworkReviseSerializer, responses={201: FrameworkSerializer})
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk: str | None = None) -> Response:
+        framework = self.get_object()
+        body = FrameworkReviseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        revised = services.framework_revise(
+            actor=self.actor,
+            framework=framework,
+            adopted_on=body.validated_data.get("adopted_on"),
+            pillars=self._pillars(body.validated_data),
+        )
+        return self._out(revised, status.HTTP_201_CREATED)
 
 
 # --- plans -----------------------------------------------------------------------------------

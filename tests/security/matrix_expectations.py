@@ -82,6 +82,24 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("actionplans:evaluation-edit", "POST"): page(
         404, platform_admin=200, coordinator=200, liaison=403, chair=403, secretary=403, member=403
     ),
+    # Frameworks: every signed-in user reads them; those who coordinate somewhere adopt one there;
+    # revising or correcting the national framework is for the platform admin (and national coordinators).
+    ("actionplans:framework-compare", "GET"): page(200),
+    ("actionplans:framework-compare", "POST"): page(405),
+    ("actionplans:framework-create", "GET"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("actionplans:framework-create", "POST"): page(
+        403, platform_admin=200, coordinator=200, coordinator_out_of_scope=200
+    ),
+    ("actionplans:framework-detail", "GET"): page(200),
+    ("actionplans:framework-detail", "POST"): page(405),
+    ("actionplans:framework-edit", "GET"): page(403, platform_admin=200),
+    ("actionplans:framework-edit", "POST"): page(403, platform_admin=200),
+    ("actionplans:framework-list", "GET"): page(200),
+    ("actionplans:framework-list", "POST"): page(405),
+    ("actionplans:framework-revise", "GET"): page(403, platform_admin=200),
+    ("actionplans:framework-revise", "POST"): page(403, platform_admin=200),
     ("actionplans:indicator-create", "GET"): page(
         403, platform_admin=200, coordinator=200, coordinator_out_of_scope=404, summoned_official=404, no_role=404
     ),
@@ -249,6 +267,10 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:action-detail", "PATCH"): api(428),
     ("api:action-list", "GET"): api(200),
     ("api:action-list", "POST"): api(400),
+    ("api:framework-detail", "GET"): api(200),
+    ("api:framework-list", "GET"): api(200),
+    ("api:framework-list", "POST"): api(400),
+    ("api:framework-revise", "POST"): api(403, platform_admin=201),
     ("api:action-plan-approve", "POST"): api(428, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
     ("api:action-plan-detail", "GET"): api(200, coordinator_out_of_scope=404, summoned_official=404, no_role=404),
     ("api:action-plan-detail", "PATCH"): api(428),
@@ -1137,6 +1159,7 @@ SEGMENT_OBJECTS = {
     "export": "csv",
     "people/membership_pk": "organisation_membership",
     "plans": "plan",
+    "frameworks": "framework",
     "action-plans": "plan",
     "actions": "action",
     "actions/fmt": "csv",

@@ -113,6 +113,7 @@ def _action_plans(cw: SimpleNamespace) -> dict[str, object]:
         reason="They host the sessions",
     )
     return {
+        "framework": framework,
         "plan": plan,
         "objective": objective,
         "action": action,
