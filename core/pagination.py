@@ -194,7 +194,6 @@ class KeysetPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering: Any = ("-id",)  # the view's ``ordering`` (through its OrderingFilter) takes precedence
-    invalid_cursor_message = "Invalid cursor"
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         self.request = request
@@ -231,6 +230,8 @@ class KeysetPagination(CursorPagination):
             reverse, values = bool(raw["r"]), list(raw["v"])
             if len(values) != len(self.keys):
                 raise ValueError("the cursor is for another order")
+            if not all(v is None or isinstance(v, str | int | float) for v in values):
+                raise ValueError("a cursor holds plain values only")
             return reverse, [key.parse(v) for key, v in zip(self.keys, values, strict=True)]
         except (TypeError, ValueError, KeyError, UnicodeError, binascii.Error, ValidationError) as exc:
             raise NotFound(self.invalid_cursor_message) from exc

@@ -587,28 +587,34 @@ def highest_label(labels: list[str]) -> str:
 # --- "Everything organisation X or person Y can see" ------------------------------------------
 
 
-def visibility_of_grantee(
-    actor: AnyUser | None, *, kind: str, grantee_id: int, limit: int = 200
-) -> list[dict[str, Any]]:
+def grantee_visibility(actor: AnyUser | None, *, kind: str, grantee_id: int) -> QuerySet[InformationItem]:
     """What a grantee can open, for sharing admins (items of their organisations) and platform admins
-    (every item): reference, label, originating organisation and the grant behind it, never content."""
+    (every item), newest first: reference, label, category, originating organisation and retention,
+    never content (a list that grows with the items: page it by keyset)."""
+    none = InformationItem.objects.none()
     if not perms.can_see_sharing_permissions(actor):
-        return []
+        return none
     if kind == GranteeKind.USER:
         target = User.objects.filter(pk=grantee_id, is_active=True).first()
         if target is None:
-            return []
+            return none
         item_q = perms.item_view_rule(target)
     else:
         item_q = Q(pk__in=ItemVisibility.objects.filter(grantee_kind=kind, grantee_id=grantee_id).values("item_id")) & (
             perms.live_item_q()
         )
     oversight = restrict(InformationItem.objects.filter(item_q), actor, perms.Action.VIEW_LOG)
-    items = list(
+    return (
         oversight.select_related("organisation")
         .order_by("-created_at", "-id")
-        .only("pk", "reference", "label", "category", "organisation__name", "created_at", "retention_until")[:limit]
+        .only("pk", "reference", "label", "category", "organisation__name", "created_at", "retention_until")
     )
+
+
+def visibility_of_grantee(
+    actor: AnyUser | None, *, kind: str, grantee_id: int, limit: int = 200
+) -> list[dict[str, Any]]:
+    """The newest ``limit`` rows of :func:`grantee_visibility`, as plain values."""
     return [
         {
             "pk": i.pk,
@@ -618,7 +624,7 @@ def visibility_of_grantee(
             "organisation": i.organisation.name,
             "retention_until": i.retention_until,
         }
-        for i in items
+        for i in grantee_visibility(actor, kind=kind, grantee_id=grantee_id)[:limit]
     ]
 
 

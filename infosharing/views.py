@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.forms import apply_service_errors
 from core.http import request_user
 from core.models import GranteeKind, User
-from core.pagination import keyset_page, query_without
+from core.pagination import KeysetPage, keyset_page, query_without
 from core.permissions import allows, get_or_404, require
 from infosharing import exporting, forms, selectors, services
 from infosharing import permissions as perms
@@ -668,16 +668,23 @@ def oversight(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(perms.can_see_sharing_permissions(user), _("Only sharing admins and platform admins see this."))
     form = forms.OversightForm(request.GET or None, user=user)
-    rows: list[dict[str, Any]] | None = None
+    rows: KeysetPage | None = None
     subject = ""
     if form.is_valid():
         org = form.cleaned_data.get("organisation")
         email = form.cleaned_data.get("email")
+        items = None
         if org is not None:
-            rows = selectors.visibility_of_grantee(user, kind=GranteeKind.ORGANISATION, grantee_id=org.pk)
+            items = selectors.grantee_visibility(user, kind=GranteeKind.ORGANISATION, grantee_id=org.pk)
             subject = org.name
         elif email:
             person = User.objects.filter(email__iexact=email, is_active=True).first()
-            rows = selectors.visibility_of_grantee(user, kind=GranteeKind.USER, grantee_id=person.pk) if person else []
+            items = selectors.grantee_visibility(user, kind=GranteeKind.USER, grantee_id=person.pk if person else 0)
             subject = person.public_name if person else email
-    return render(request, "infosharing/oversight.html", {"form": form, "rows": rows, "subject": subject})
+        if items is not None:
+            rows = keyset_page(request, items, page_size=50, count=False)
+    return render(
+        request,
+        "infosharing/oversight.html",
+        {"form": form, "rows": rows, "subject": subject, "query": query_without(request, "cursor")},
+    )

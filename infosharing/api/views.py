@@ -167,7 +167,6 @@ class SharingAgreementViewSet(ActorMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(SharingAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_serializer(many=False)
 class AccessLogPagination(KeysetPagination):
     ordering = ("-at", "-id")
 
@@ -176,6 +175,7 @@ class NewestRequestsPagination(KeysetPagination):
     ordering = ("-created_at", "-id")
 
 
+@extend_schema_serializer(many=False)
 class InformationItemPageSerializer(serializers.Serializer):
     """A page of the item list as ``list`` builds it: ``next`` and ``results``, no count."""
 

@@ -9,13 +9,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans import selectors, services
+from actionplans import dashboard, selectors, services
 from actionplans.models import Action, ActionPlan, Indicator, ProgressUpdate
 from core import pagination
 from core.permissions import forget, visible
-from tests.keyset import walk_api, walk_pages
+from tests.keyset import assert_keyset_sql, walk_api, walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +275,16 @@ def test_my_actions_queries_do_not_grow_with_the_rows(pw, client_for) -> None:  
     small = queries()
     _actions(pw, 110, start=3)
     assert queries() == small
+
+
+def test_home_page_counts_reports_to_review_up_to_a_cap(pw, client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _reports(pw, 3)
+    page = client_for(pw.alice).get(reverse("home")).content.decode()
+    assert "3 reports wait for your review." in page
+    monkeypatch.setattr(dashboard, "REVIEW_CAP", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client_for(pw.alice).get(reverse("home")).content.decode()
+    assert "More than <bdi>2</bdi> reports wait for your review." in page
+    assert any(UPDATES.upper() in q["sql"].upper() and "COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+    monkeypatch.setattr("tests.keyset.COUNT_CAP", 2)
+    assert_keyset_sql(ctx.captured_queries, UPDATES)  # the only count of the reports has LIMIT 3 in it
