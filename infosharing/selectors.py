@@ -1,9 +1,10 @@
 """Reads of information sharing, every one through the registered rules.
 
-Hot lists (the item list, search, the API list, the dashboard panel) are served from the
-visibility table: the newest rows of each of the user's principals (the user, their organisations,
-their committees, "everyone" for TLP:CLEAR) taken from the one index, merged, then the items loaded
-and checked against the rule. Keyset (cursor) pagination, never a COUNT(*). See ADR 0011.
+Hot lists (the item list, search, the CSV export, the API list) are served from the visibility
+table: the newest rows of each of the user's principals (the user, their organisations, their
+committees, "everyone" for TLP:CLEAR) taken from the one index, merged, and the live items among
+them loaded; on PostgreSQL all of it in one statement. Keyset (cursor) pagination, never a
+COUNT(*). See ADR 0011.
 """
 
 from __future__ import annotations
@@ -268,10 +269,10 @@ def _page_in_one_statement(
     """PostgreSQL: the page in one statement. The principals are read in it (``_principals_sql``);
     the candidates are the newest ``limit`` live visibility rows of those principals (the top of each
     principal's index range, ``LATERAL``, merged; a search keeps only the rows of items among the
-    matches of the full-text index); the items
-    are joined to them with the rule's remaining condition (the item is live) and their
-    organisation, agreement and template. Every candidate comes back, with or without its item, so
-    the cursor is the last candidate's as on the portable path."""
+    matches of the full-text index); the items are joined to them with the rule's remaining
+    condition (the item is live) and their organisation, agreement and template. Every candidate
+    comes back, with or without its item, so the cursor is the last candidate's as on the portable
+    path."""
     vt = ItemVisibility._meta.db_table
     it = InformationItem._meta.db_table
     now = timezone.now()

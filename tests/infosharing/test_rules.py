@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import GranteeKind
-from core.permissions import visible
+from core.permissions import forget, visible
 from infosharing import permissions as perms
 from infosharing import selectors, services
 from infosharing.models import TLP, InformationItem
@@ -76,3 +78,38 @@ def test_the_label_filter_lists_only_what_the_reader_may_open_with_that_label(sw
             page = selectors.item_page_visible_to(user, q=q, label=label)
             expected = {sw.items[label].pk} if label in allowed else set()
             assert {i.pk for i in page.items} == expected, (persona, label, q)
+
+
+def test_a_page_of_the_list_or_a_search_is_one_query_on_postgresql(sw):
+    """The reader's principals, the candidates and the items with their organisation, agreement
+    and template come in one statement on PostgreSQL, however many rows and principals; elsewhere
+    (the roles, the candidates, the items) the count is the same for every reader."""
+    for n in range(12):
+        item = services.item_create(
+            actor=sw.paula,
+            title=f"Report extra {n}",
+            organisation=sw.police,
+            category="Safeguarding",
+            label=TLP.AMBER,
+            agreement=sw.agreement,
+        )
+        services.item_share(
+            actor=sw.paula,
+            item=item,
+            grantee_kind=GranteeKind.ORGANISATION,
+            grantee_id=sw.world.org.pk,
+            reason="r",
+            confirmed=True,
+        )
+    counts = set()
+    for user in (sw.mona, sw.rita, sw.nina, sw.paula):
+        for q in ("", "report"):
+            forget(user)
+            first = selectors.item_page_visible_to(user, q=q, limit=5)
+            forget(user)  # roles unread, as in a new request
+            with CaptureQueriesContext(connection) as ctx:
+                page = selectors.item_page_visible_to(user, q=q, cursor=first.next_cursor, limit=5)
+                assert all(i.organisation.name and i.agreement for i in page.items)
+                assert all(i.template is None for i in page.items)
+            counts.add(len(ctx.captured_queries))
+    assert counts == {1} if connection.vendor == "postgresql" else len(counts) == 1
