@@ -282,3 +282,71 @@ def test_oversight_pages_walk_everything_the_organisation_can_open_once(sw, clie
     assert ids == expected and not only_women & set(ids) and len(counts) == 2
     assert links and all(f"organisation={sw.world.org.pk}" in link for link in links)
     assert client_for(sw.mona).get(reverse("infosharing:oversight")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "fill", "table"),
+    [
+        ("mona", "/api/v1/sharing-agreements/", _agreements, AGREEMENTS),
+        ("sana", "/api/v1/access-requests/", _requests, REQUESTS),
+        ("ollie", "/api/v1/access-requests/", _requests, REQUESTS),
+    ],
+)
+def test_api_queries_do_not_grow_with_the_rows(sw, api_for, who, url, fill, table) -> None:  # type: ignore[no-untyped-def]
+    user = getattr(sw, who)
+
+    def queries() -> list[int]:
+        forget(user)
+        return walk_api(api_for(user), url, {"page_size": 4}, table=table)[1]
+
+    fill(sw, 3)
+    small = queries()
+    fill(sw, 20, start=3)
+    large = queries()
+    assert len(large) > len(small) and max(large) == max(small)
+
+
+def test_training_and_oversight_queries_do_not_grow_with_the_rows(sw, client_for) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+
+    def fill(n: int) -> None:
+        for i in range(n):
+            services.training_record(actor=sw.sana, user=sw.mona, completed_on=today, course=f"Course {i}")
+            item = services.item_create(
+                actor=sw.paula,
+                title=f"Brief {i}",
+                organisation=sw.police,
+                category="Safeguarding",
+                label=TLP.GREEN,
+                agreement=sw.agreement,
+            )
+            services.item_share(
+                actor=sw.paula,
+                item=item,
+                grantee_kind="organisation",
+                grantee_id=sw.world.org.pk,
+                reason="need to know",
+                confirmed=True,
+            )
+
+    def queries() -> tuple[int, int]:
+        forget(sw.sana)
+        training = walk_pages(
+            client_for(sw.sana),
+            reverse("infosharing:training"),
+            lambda r: r.context["records"].object_list,
+            table="training",
+        )[1]
+        oversight = walk_pages(
+            client_for(sw.sana),
+            reverse("infosharing:oversight"),
+            lambda r: r.context["rows"].object_list,
+            query=f"organisation={sw.world.org.pk}",
+            table="infosharing_informationitem",
+        )[1]
+        return max(training), max(oversight)
+
+    fill(2)
+    small = queries()
+    fill(60)
+    assert queries() == small
