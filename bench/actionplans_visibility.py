@@ -3,22 +3,31 @@ permission registry (ADR 0010).
 
     DATABASE_URL=postgres://roundtable:roundtable@127.0.0.1:5432/rt_actionplans \
     ALLOWED_HOSTS=testserver,127.0.0.1 \
-        .venv/bin/python bench/actionplans_visibility.py --actions 1000000 [--explain]
+        .venv/bin/python bench/actionplans_visibility.py --actions 1000000 --runs 15 --due-index [--explain]
 
 Builds the data once (idempotent: skipped when the bench root exists; ``--actions`` etc. apply to
 the first build): one national plan, 47 county plans, the rest district plans (5,000 plans in all),
 200,000 organisations, 20,000 users each a member of one organisation, ``--actions`` actions spread
 over the district plans with a lead organisation and one partner each, and for the roll-up one
 national indicator, 47 linked county indicators and three linked district indicators per county,
-each with four accepted quarterly values. Then prints p50/p95 (ms) and query counts of:
+each with four accepted quarterly values; then ``VACUUM ANALYZE``. Then runs, in interleaved rounds
+(each round every scenario once, the order rotated), and prints wall p50/p95, the time waiting for
+the database, the CPU time of this process and of its PostgreSQL backend ("work", steady whatever
+else runs on the cores), each over its group's baseline, and the query counts, of:
 
-* the actions API's first page (cursor pagination, newest first) for a platform admin (no permission
-  filter: the baseline), a national coordinator (broad: every row), a county coordinator (typical)
-  and an organisation member (narrow: a handful of actions);
-* "my actions" (open actions of the user's organisations, with RAG and reports due) for a member of
-  an umbrella of 200 organisations (broad), of one organisation (typical), and of an organisation
-  leading one action (narrow), against the same query without the permission filter;
-* the national roll-up over the 47 county plans (and their linked districts).
+* the actions API's first page (cursor pagination, newest first), end to end through the test
+  client, for a platform admin (no permission filter: the baseline), a national coordinator (broad:
+  every row), a county coordinator (typical), a national liaison and organisation members (narrow);
+* the "my actions" page, end to end, for a member of an umbrella of 200 organisations (broad), of
+  one organisation (typical), and of an organisation leading one action (narrow), against the same
+  view and template over the first 200 open actions without the filter; and the selector alone;
+* the national roll-up over the 47 county plans (and their linked districts): the selector and the
+  roll-up API end to end.
+
+``--due-index`` gives the unfiltered "my actions" baseline an index for its order (created in the
+bench database only); ``--only TEXT`` keeps the scenarios whose group or label contains TEXT (and
+their baseline); ``--explain`` prints EXPLAIN ANALYZE of each page's own query; ``--profile``
+profiles each scenario with pyinstrument.
 """
 
 from __future__ import annotations
