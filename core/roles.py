@@ -35,6 +35,8 @@ BulkProvider = Callable[[list[User]], dict[int, Any]]
 
 _providers: dict[str, Provider] = {}
 _principal_providers: dict[str, PrincipalProvider] = {}
+#: The same principals as a subquery, for a grant rule asked before anything read the ids.
+_principal_subqueries: dict[str, Callable[[User], Any]] = {}
 _bulk_providers: dict[str, BulkProvider] = {}
 _bulk_principal_providers: dict[str, BulkProvider] = {}
 
@@ -52,6 +54,19 @@ def principal_provider(kind: str) -> Callable[[PrincipalProvider], PrincipalProv
 
     def decorator(func: PrincipalProvider) -> PrincipalProvider:
         _principal_providers[kind] = func
+        return func
+
+    return decorator
+
+
+def principal_subquery(kind: str) -> Callable[[Callable[[User], Any]], Callable[[User], Any]]:
+    """``func(user)`` gives the principal ids of ``kind`` as a ``values()`` queryset: the same rows
+    as the principal provider. :func:`principal_q` uses it while the ids are not read yet for the
+    request, so a page whose only need for them is a grant rule (the registry's lists, for grants
+    to committees) reads them inside that rule's query instead of with a query of their own."""
+
+    def decorator(func: Callable[[User], Any]) -> Callable[[User], Any]:
+        _principal_subqueries[kind] = func
         return func
 
     return decorator
@@ -134,7 +149,12 @@ def principal_q(user: AnyUser | None, kind_field: str = "grantee_kind", id_field
     if not is_active_user(user):
         return Q(pk__in=[])
     q = Q(pk__in=[])
+    assert isinstance(user, User)
     for kind in GranteeKind.values:
+        subquery = _principal_subqueries.get(kind)
+        if subquery is not None and f"principals:{kind}" not in _cache(user):
+            q |= Q(**{kind_field: kind, f"{id_field}__in": subquery(user)})
+            continue
         ids = principals(user, kind)
         if ids:
             q |= Q(**{kind_field: kind}) & ids_in(id_field, ids)

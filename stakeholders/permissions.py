@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -100,7 +101,7 @@ NO_SCOPES = Scopes()
 
 @roles.provider("stakeholders")
 def stakeholder_scopes(user: User) -> Scopes:
-    jurisdiction_roles = tuple(JurisdictionRole.objects.filter(user=user).select_related("jurisdiction"))
+    jurisdiction_roles = tuple(_with_subtrees(JurisdictionRole.objects.filter(user=user)))
     # Organisation memberships carry no dates: a membership in force is one that exists.
     memberships = tuple(OrganisationMembership.objects.filter(user=user).select_related("organisation"))
     return _scopes(user, jurisdiction_roles, memberships)
@@ -111,7 +112,7 @@ def stakeholder_scopes_of_many(users: list[User]) -> dict[int, Scopes]:
     """The same for many users in two queries (a batch of notifications checks its recipients)."""
     ids = [u.pk for u in users]
     by_user: dict[int, tuple[list[JurisdictionRole], list[OrganisationMembership]]] = {pk: ([], []) for pk in ids}
-    for role in JurisdictionRole.objects.filter(user_id__in=ids).select_related("jurisdiction"):
+    for role in _with_subtrees(JurisdictionRole.objects.filter(user_id__in=ids)):
         by_user[role.user_id][0].append(role)
     for membership in OrganisationMembership.objects.filter(user_id__in=ids).select_related("organisation"):
         by_user[membership.user_id][1].append(membership)
@@ -131,8 +132,17 @@ def _scopes(
         (admin_ids if membership.role == OrganisationMembership.Role.ADMIN else member_ids).add(
             membership.organisation_id
         )
+    below: list[list[int] | None] = [getattr(role, "subtree_below", None) for role in jurisdiction_roles]
+    if all(ids is not None for ids in below):
+        subtree_ids = {
+            role.jurisdiction.path: frozenset(ids or ())
+            for role, ids in zip(jurisdiction_roles, below, strict=True)
+            if len(ids or ()) <= SMALL_SUBTREE
+        }
+    else:
+        subtree_ids = _small_subtrees(tuple(coordinator + liaison))
     return Scopes(
-        subtree_ids=_small_subtrees(tuple(coordinator + liaison)),
+        subtree_ids=subtree_ids,
         jurisdiction_roles=jurisdiction_roles,
         memberships=memberships,
         is_platform_admin=is_platform_admin(user),
@@ -147,6 +157,23 @@ def _scopes(
 #: more to build and plan, in every rule of every query of the page, than its estimate saves (a
 #: scope that wide sees most rows anyway; the national liaison's 211 cost 4 ms of each request).
 SMALL_SUBTREE = 100
+
+
+def _with_subtrees(roles_qs: QuerySet[JurisdictionRole]) -> QuerySet[JurisdictionRole]:
+    """The roles with their jurisdictions and, on PostgreSQL, the ids of each one's subtree (at most
+    ``SMALL_SUBTREE`` + 1 of them, ``subtree_below``) in the same query: a request's roles are one
+    query, not one more for the subtrees (other databases read them with :func:`_small_subtrees`)."""
+    roles_qs = roles_qs.select_related("jurisdiction")
+    if connection.vendor != "postgresql":
+        return roles_qs
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    below = (
+        Jurisdiction.objects.filter(path__startswith=OuterRef("jurisdiction__path"))
+        .order_by()
+        .values("pk")[: SMALL_SUBTREE + 1]
+    )
+    return roles_qs.annotate(subtree_below=ArraySubquery(below))
 
 
 def _small_subtrees(paths: tuple[str, ...]) -> dict[str, frozenset[int]]:

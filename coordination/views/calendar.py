@@ -39,6 +39,8 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     start = first - timedelta(days=first.weekday())
     end = following + timedelta(days=(7 - following.weekday()) % 7) - timedelta(days=1)
     grid = selectors.calendar_month(user, start, end, committee=committee)
+    # One ``reverse`` for the month's links, not one per meeting shown (a national scope shows 140).
+    link_start, link_end = reverse("coordination:meeting-detail", args=[0]).rsplit("0", 1)
     weeks = []
     day = start
     while day <= end:
@@ -48,6 +50,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
             for m in shown:  # formatted once here: a template filter per meeting costs more
                 local = timezone.localtime(m.starts_at)
                 m.local_time, m.local_iso = local.strftime("%H:%M"), local.isoformat()  # type: ignore[attr-defined]
+                m.url = f"{link_start}{m.pk}{link_end}"  # type: ignore[attr-defined]
             week.append(
                 {
                     "date": day,
@@ -66,6 +69,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     for m in day_meetings:
         local = timezone.localtime(m.starts_at)
         m.local_time, m.local_iso = local.strftime("%H:%M"), local.isoformat()  # type: ignore[attr-defined]
+        m.url = f"{link_start}{m.pk}{link_end}"  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "form": form,
         "month": first,

@@ -85,3 +85,35 @@ def test_export_query_budget(client_for, world, filled, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         response = c.get(reverse("stakeholders:person-export", args=["csv"]))
         assert b"".join(response.streaming_content)
+
+
+ROLE_LISTS = [
+    ("api", "/api/v1/organisations/"),
+    ("api", "/api/v1/people/"),
+    ("page", "stakeholders:organisation-list"),
+    ("page", "stakeholders:person-list"),
+]
+
+
+@pytest.mark.parametrize(("kind", "target"), ROLE_LISTS)
+@pytest.mark.parametrize("persona", ["alice", "bob", "mona"])
+def test_a_filtered_registry_list_reads_no_more_queries_than_the_platform_admins(
+    client_for, api_for, world, filled, kind, target, persona
+):
+    """A coordinator, a liaison and an organisation member wait for no query the platform admin does
+    not run: their roles come with their subtrees' ids in the one roles query (on PostgreSQL; other
+    databases read the subtrees in one more), and grants to committees are asked inside the grant
+    rule's own query, not by reading the user's committee seats first (ADR 0014)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(user):  # type: ignore[no-untyped-def]
+        c = api_for(user) if kind == "api" else client_for(user)
+        url = target if kind == "api" else reverse(target)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        return len(queries)
+
+    user = getattr(world, persona)
+    extra = 1 if connection.vendor != "postgresql" and persona in ("alice", "bob") else 0
+    assert count(user) <= count(world.admin) + extra
