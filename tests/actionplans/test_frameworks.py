@@ -243,6 +243,32 @@ def test_a_version_no_plan_follows_is_corrected_in_place(fw, client_for) -> None
         services.framework_update(actor=fw.nina, framework=revised, pillars=[("P1", "x")])
 
 
+def test_a_correction_saved_in_between_is_not_overwritten_by_the_page(fw, client_for, api_for) -> None:  # type: ignore[no-untyped-def]
+    revised = services.framework_revise(actor=fw.nina, framework=fw.framework)
+    url = reverse("actionplans:framework-edit", args=[revised.pk])
+    client = client_for(fw.nina)
+    form = client.get(url).context["form"]
+    etag = form.initial["etag"]
+    assert f'value="{etag}"' in client.get(url).content.decode()
+    # The admin corrects the version through the API meanwhile.
+    api_url = f"/api/v1/frameworks/{revised.pk}/"
+    assert f'"{etag}"' == api_for(fw.admin).get(api_url)["ETag"]
+    body = {"pillars": [{"code": "P1", "name": "Prevention"}, {"code": "P2", "name": "Recovery"}]}
+    assert api_for(fw.admin).patch(api_url, body, format="json", HTTP_IF_MATCH=f'"{etag}"').status_code == 200
+    data = {"etag": etag, "adopted_on": "2027-02-01", **_pillar_rows([("P1", "Mine"), ("P2", "Resilience")], initial=2)}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this while you were editing it. Nothing of yours was saved." in page
+    assert _pillars(revised) == [("P1", "Prevention"), ("P2", "Recovery")]
+    revised.refresh_from_db()
+    assert revised.adopted_on is None
+    # Read again, the correction goes through.
+    data["etag"] = client.get(url).context["form"].initial["etag"]
+    assert client.post(url, data).status_code == 302
+    assert _pillars(revised) == [("P1", "Mine"), ("P2", "Resilience")]
+
+
 # --- the detail page and the plan form --------------------------------------------------------------
 
 
