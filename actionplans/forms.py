@@ -495,6 +495,13 @@ class FrameworkVersionForm(StyledFormMixin, forms.Form):
     adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput)
 
 
+class FrameworkEditForm(FrameworkVersionForm):
+    """A correction of a version: ``etag`` is what the editor read (its date and pillars), so a
+    correction saved by someone else in between is not overwritten (the page answers 409)."""
+
+    etag = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
 class PillarForm(StyledFormMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)

@@ -9,6 +9,8 @@ the API, a conflict message on the page); adding evidence is not a conflict.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -229,6 +231,17 @@ def _require_manage_framework(actor: User, framework: Framework) -> None:
     require(allows(actor, framework, Perm.MANAGE), _("You may not change this framework."))
 
 
+def framework_etag(framework: Framework, pillars: Iterable[Pillar]) -> str:
+    """The validator of what a correction may change: the adoption date and the pillars (code, name,
+    order). ``Framework.version`` cannot serve: it numbers the strategy's versions, and a correction
+    leaves it as it is on purpose. A digest of the correctable state changes with every correction,
+    through the page or the API alike, and with nothing else; no counter column is needed."""
+    rows = sorted((p.order, p.code, p.name) for p in pillars)
+    state = [framework.adopted_on.isoformat() if framework.adopted_on else "-"]
+    state += [f"{order}\x1f{code}\x1f{name}" for order, code, name in rows]
+    return hashlib.sha256("\x1e".join(state).encode()).hexdigest()[:20]
+
+
 def framework_in_use(framework: Framework) -> bool:
     """Whether any plan follows this version (its pillars are then fixed: revise it instead)."""
     return ActionPlan.objects.filter(framework=framework).exists()
@@ -323,11 +336,16 @@ def framework_update(
     framework: Framework,
     adopted_on: date | None = None,
     pillars: list[tuple[str, str]] | None = None,
+    expected_etag: str | None = None,
 ) -> Framework:
     """Correct a version no plan follows yet (its adoption date, its pillars). Once a plan follows
-    it, the version is kept as it is: a change is a revision (:func:`framework_revise`)."""
+    it, the version is kept as it is: a change is a revision (:func:`framework_revise`). With
+    ``expected_etag`` (:func:`framework_etag` of what the caller read), a version corrected by
+    someone else in the meantime raises :class:`StaleVersion` and nothing is changed."""
     _require_manage_framework(actor, framework)
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if expected_etag is not None and expected_etag != framework_etag(framework, framework.pillars.all()):
+        raise StaleVersion(framework)
     if framework_in_use(framework):
         raise ValidationError(
             _("Plans follow this version, so it is kept as it is: revise the framework to make a new version.")

@@ -64,7 +64,7 @@ def conflict_for(form: forms.BaseForm, current: models.Model) -> dict[str, Any]:
     """Where the row as it is now differs from what the editor sent (label, now, theirs)."""
     changes = []
     for name, field in form.fields.items():
-        if name == "version" or name not in getattr(form, "cleaned_data", {}):
+        if isinstance(field.widget, forms.HiddenInput) or name not in getattr(form, "cleaned_data", {}):
             continue
         now, mine = _shown(getattr(current, name, None)), _shown(form.cleaned_data[name])
         if str(now) != str(mine):

@@ -165,10 +165,12 @@ def framework_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a version no plan follows yet; once one does, the page says to revise instead."""
+    """Correct a version no plan follows yet; once one does, the page says to revise instead. The
+    form carries the version's ETag as read, so a correction saved in between answers 409."""
     user = request_user(request)
     framework = _managed(request, pk)
-    form = f.FrameworkVersionForm(_post(request), initial={"adopted_on": framework.adopted_on})
+    etag = services.framework_etag(framework, framework.pillars.all())
+    form = f.FrameworkEditForm(_post(request), initial={"adopted_on": framework.adopted_on, "etag": etag})
     pillars = f.pillar_formset(_post(request), framework=framework)
     return _page(
         request,
@@ -179,6 +181,7 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
             framework=framework,
             adopted_on=form.cleaned_data.get("adopted_on"),
             pillars=f.pillars_from(pillars),
+            expected_etag=form.cleaned_data.get("etag") or None,
         ),
         context={
             "title": _("Edit version %(n)s") % {"n": framework.version},

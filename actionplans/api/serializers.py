@@ -290,3 +290,11 @@ class FrameworkReviseSerializer(serializers.Serializer):
 
     adopted_on = serializers.DateField(required=False, allow_null=True)
     pillars = PillarInSerializer(many=True, required=False)
+
+
+class FrameworkUpdateSerializer(serializers.Serializer):
+    """A correction of a version no plan follows yet: what is sent replaces what is there (the
+    pillars as a whole list, in order, matched by code); what is left out stays as it is."""
+
+    adopted_on = serializers.DateField(required=False, allow_null=True)
+    pillars = PillarInSerializer(many=True, required=False)

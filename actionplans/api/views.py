@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -30,6 +30,7 @@ from actionplans.api.serializers import (
     FrameworkCreateSerializer,
     FrameworkReviseSerializer,
     FrameworkSerializer,
+    FrameworkUpdateSerializer,
     GrantOutSerializer,
     IndicatorSerializer,
     PlanSerializer,
@@ -69,6 +70,11 @@ class PreconditionFailed(exceptions.APIException):
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def etag_of(framework: Framework) -> str:
+    """A framework version's ``ETag``: the digest of its adoption date and pillars (prefetched)."""
+    return f'"{services.framework_etag(framework, framework.pillars.all())}"'
 
 
 class VersionedMixin:
@@ -124,10 +130,19 @@ class FrameworkFilter(VisibleFilterSet):
 
 class FrameworkViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
     """Framework versions (every signed-in user reads them), each with its pillars in order.
-    Adopting one (POST) and ``revise`` (a new version of the current one, its pillars by default a
-    copy of the current pillars; the revised version is kept as it is) are for platform admins and
-    coordinators of the framework's jurisdiction subtree (403 otherwise); bad input is a 400 with
-    field messages."""
+    Adopting one (POST), ``revise`` (a new version of the current one, its pillars by default a
+    copy of the current pillars; the revised version is kept as it is) and PATCH (correcting a
+    version no plan follows yet) are for platform admins and coordinators of the framework's
+    jurisdiction subtree (403 otherwise); bad input is a 400 with field messages.
+
+    Concurrency: a framework's ``version`` is the strategy's version number, which a correction
+    leaves as it is, so it cannot be the ``ETag``. The ``ETag`` of a version (on GET of one, and on
+    every answer that returns one) is instead a digest of what a correction may change, its
+    adoption date and pillars (:func:`actionplans.services.framework_etag`); PATCH needs it in
+    ``If-Match`` (428 without, 412 when the version was corrected in the meantime), as the other
+    editable rows here do. Adopting and revising make a new row and need none (two revisions at
+    once are serialised by the service and the second is refused: only the current version is
+    revised)."""
 
     serializer_class = FrameworkSerializer
     filterset_class = FrameworkFilter
@@ -135,7 +150,7 @@ class FrameworkViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "version", "adopted_on"]
     ordering = ["name", "-version"]
     queryset = Framework.objects.none()
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Framework]:
         if getattr(self, "swagger_fake_view", False):
@@ -144,14 +159,21 @@ class FrameworkViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
             Prefetch("pillars", queryset=Pillar.objects.order_by("order", "code"))
         )
 
+    def _respond(self, framework: Framework, code: int = status.HTTP_200_OK) -> Response:
+        response = Response(FrameworkSerializer(framework, context=self.get_serializer_context()).data, status=code)
+        response["ETag"] = etag_of(framework)
+        return response
+
     def _out(self, framework: Framework, code: int) -> Response:
-        framework = self.get_queryset().get(pk=framework.pk)
-        return Response(FrameworkSerializer(framework, context=self.get_serializer_context()).data, status=code)
+        return self._respond(self.get_queryset().get(pk=framework.pk), code)
 
     @staticmethod
     def _pillars(data: dict[str, Any]) -> list[tuple[str, str]] | None:
         pillars = data.get("pillars")
         return None if pillars is None else [(p["code"], p["name"]) for p in pillars]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(self.get_object())
 
     @extend_schema(request=FrameworkCreateSerializer, responses={201: FrameworkSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -166,6 +188,57 @@ class FrameworkViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
             pillars=self._pillars(data),
         )
         return self._out(framework, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=FrameworkUpdateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="The ETag of the version as read (GET of the version).",
+            )
+        ],
+        responses={
+            200: FrameworkSerializer,
+            400: OpenApiResponse(
+                description="Field messages: no pillars, a code given twice, or plans follow this version "
+                "(revise it instead); nothing is changed."
+            ),
+            403: OpenApiResponse(description="The caller may read the framework but not manage it."),
+            404: OpenApiResponse(description="No such framework the caller may see."),
+            412: OpenApiResponse(
+                description="Corrected by someone else since it was read; the ETag is the current one."
+            ),
+            428: OpenApiResponse(description="If-Match is missing."),
+        },
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Correct a version no plan follows yet: its adoption date and its pillars (the whole list,
+        in order; a kept code keeps its pillar). What is left out stays as it is."""
+        framework = self.get_object()
+        require(allows(self.actor, framework, Perm.MANAGE), _("You may not change this framework."))
+        expected = self.request.headers.get("If-Match", "").strip()
+        if not expected:
+            raise PreconditionRequired()
+        body = FrameworkUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            services.framework_update(
+                actor=self.actor,
+                framework=framework,
+                adopted_on=data.get("adopted_on", framework.adopted_on),  # left out: left as it is
+                pillars=self._pillars(data),
+                expected_etag=expected.removeprefix("W/").strip('"'),
+            )
+        except services.StaleVersion:
+            current = self.get_queryset().get(pk=framework.pk)
+            response = Response({"detail": str(PreconditionFailed.default_detail)}, status=412)
+            response["ETag"] = etag_of(current)
+            return response
+        return self._out(framework, status.HTTP_200_OK)
 
     @extend_schema(request=FrameworkReviseSerializer, responses={201: FrameworkSerializer})
     @action(detail=True, methods=["post"])

@@ -243,6 +243,32 @@ def test_a_version_no_plan_follows_is_corrected_in_place(fw, client_for) -> None
         services.framework_update(actor=fw.nina, framework=revised, pillars=[("P1", "x")])
 
 
+def test_a_correction_saved_in_between_is_not_overwritten_by_the_page(fw, client_for, api_for) -> None:  # type: ignore[no-untyped-def]
+    revised = services.framework_revise(actor=fw.nina, framework=fw.framework)
+    url = reverse("actionplans:framework-edit", args=[revised.pk])
+    client = client_for(fw.nina)
+    form = client.get(url).context["form"]
+    etag = form.initial["etag"]
+    assert f'value="{etag}"' in client.get(url).content.decode()
+    # The admin corrects the version through the API meanwhile.
+    api_url = f"/api/v1/frameworks/{revised.pk}/"
+    assert f'"{etag}"' == api_for(fw.admin).get(api_url)["ETag"]
+    body = {"pillars": [{"code": "P1", "name": "Prevention"}, {"code": "P2", "name": "Recovery"}]}
+    assert api_for(fw.admin).patch(api_url, body, format="json", HTTP_IF_MATCH=f'"{etag}"').status_code == 200
+    data = {"etag": etag, "adopted_on": "2027-02-01", **_pillar_rows([("P1", "Mine"), ("P2", "Resilience")], initial=2)}
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this while you were editing it. Nothing of yours was saved." in page
+    assert _pillars(revised) == [("P1", "Prevention"), ("P2", "Recovery")]
+    revised.refresh_from_db()
+    assert revised.adopted_on is None
+    # Read again, the correction goes through.
+    data["etag"] = client.get(url).context["form"].initial["etag"]
+    assert client.post(url, data).status_code == 302
+    assert _pillars(revised) == [("P1", "Mine"), ("P2", "Resilience")]
+
+
 # --- the detail page and the plan form --------------------------------------------------------------
 
 
@@ -335,6 +361,130 @@ def test_api_bad_input_is_400_with_field_messages_and_nothing_saved(fw, api_for)
     assert (Framework.objects.count(), Pillar.objects.count()) == before
 
 
+def _unused_version(fw: Any) -> Framework:
+    """Version 2 of the national framework, which no plan follows yet (so it may be corrected)."""
+    return services.framework_revise(actor=fw.nina, framework=fw.framework, adopted_on=fw.today)
+
+
+def test_api_corrects_a_version_no_plan_follows_given_the_etag_read(fw, api_for) -> None:  # type: ignore[no-untyped-def]
+    revised = _unused_version(fw)
+    kept = revised.pillars.get(code="P1")
+    url = f"/api/v1/frameworks/{revised.pk}/"
+    api = api_for(fw.nina)
+    read = api.get(url)
+    assert read.status_code == 200 and read["ETag"]
+    body = {"pillars": [{"code": "P1", "name": "Prevention of violence"}, {"code": "P4", "name": "Research"}]}
+    assert api.patch(url, body, format="json").status_code == 428  # If-Match is needed
+    assert _pillars(revised) == [("P1", "Prevention"), ("P2", "Resilience")]
+    response = api.patch(url, body, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200, response.json()
+    assert [(p["code"], p["name"]) for p in response.json()["pillars"]] == [
+        ("P1", "Prevention of violence"),
+        ("P4", "Research"),
+    ]
+    assert response.json()["version"] == 2  # a correction, not a new version
+    assert response["ETag"] != read["ETag"] and api.get(url)["ETag"] == response["ETag"]
+    assert _pillars(revised) == [("P1", "Prevention of violence"), ("P4", "Research")]
+    assert revised.pillars.get(code="P1").pk == kept.pk  # a kept code keeps its pillar
+    revised.refresh_from_db()
+    assert revised.adopted_on == fw.today  # left out: left as it is
+    assert Framework.objects.filter(name=fw.framework.name).count() == 2
+    assert _pillars(fw.framework) == [("P1", "Prevention"), ("P2", "Resilience")]
+    assert AuditEvent.objects.filter(action="framework.update", target_id=str(revised.pk)).count() == 1
+    # The adoption date alone, then cleared; the pillars stay.
+    response = api.patch(url, {"adopted_on": "2027-02-01"}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert response.status_code == 200 and response.json()["adopted_on"] == "2027-02-01"
+    response = api.patch(url, {"adopted_on": None}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert response.status_code == 200 and response.json()["adopted_on"] is None
+    assert _pillars(revised) == [("P1", "Prevention of violence"), ("P4", "Research")]
+
+
+def test_api_correction_from_a_stale_read_is_refused_and_changes_nothing(fw, api_for, client_for) -> None:  # type: ignore[no-untyped-def]
+    revised = _unused_version(fw)
+    url = f"/api/v1/frameworks/{revised.pk}/"
+    api = api_for(fw.nina)
+    etag = api.get(url)["ETag"]
+    # The admin corrects the version on its page in the meantime.
+    edit = reverse("actionplans:framework-edit", args=[revised.pk])
+    page = {"adopted_on": "", **_pillar_rows([("P1", "Prevention"), ("P2", "Resilience and recovery")], initial=2)}
+    assert client_for(fw.admin).post(edit, page).status_code == 302
+    response = api.patch(url, {"pillars": [{"code": "P1", "name": "Mine"}]}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 412
+    assert response["ETag"] == api.get(url)["ETag"] != etag
+    assert _pillars(revised) == [("P1", "Prevention"), ("P2", "Resilience and recovery")]
+
+
+def test_api_correction_is_for_those_who_manage_and_404_for_no_such_version(fw, api_for) -> None:  # type: ignore[no-untyped-def]
+    revised = _unused_version(fw)
+    url = f"/api/v1/frameworks/{revised.pk}/"
+    etag = api_for(fw.admin).get(url)["ETag"]
+    body = {"pillars": [{"code": "X", "name": "Taken over"}]}
+    # The framework is national: the district's coordinator, a partner and the outsider read it only.
+    for persona in ("alice", "mona", "charlie"):
+        response = api_for(getattr(fw, persona)).patch(url, body, format="json", HTTP_IF_MATCH=etag)
+        assert response.status_code == 403, persona
+    missing = f"/api/v1/frameworks/{revised.pk + 1000}/"
+    assert api_for(fw.nina).patch(missing, body, format="json", HTTP_IF_MATCH=etag).status_code == 404
+    assert Client().patch(url, body, content_type="application/json", HTTP_IF_MATCH=etag).status_code == 401
+    assert api_for(fw.admin).put(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 405
+    assert _pillars(revised) == [("P1", "Prevention"), ("P2", "Resilience")]
+    assert not AuditEvent.objects.filter(action="framework.update").exists()
+    # The admin may.
+    response = api_for(fw.admin).patch(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200 and _pillars(revised) == [("X", "Taken over")]
+
+
+def test_api_correction_bad_input_is_400_with_field_messages_and_nothing_saved(fw, api_for) -> None:  # type: ignore[no-untyped-def]
+    revised = _unused_version(fw)
+    url = f"/api/v1/frameworks/{revised.pk}/"
+    api = api_for(fw.nina)
+    etag = api.get(url)["ETag"]
+    twice = {
+        "adopted_on": "2030-01-01",
+        "pillars": [{"code": "P1", "name": "A"}, {"code": "p1", "name": "B"}],
+    }
+    response = api.patch(url, twice, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400
+    assert response.json() == {"pillars": ["Each pillar needs its own code: “p1” is given more than once."]}
+    response = api.patch(url, {"adopted_on": "2030-01-01", "pillars": []}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and response.json() == {"pillars": ["Give the framework at least one pillar."]}
+    response = api.patch(url, {"adopted_on": "soon", "pillars": [{"code": "P1"}]}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400 and {"adopted_on", "pillars"} <= set(response.json())
+    revised.refresh_from_db()
+    assert revised.adopted_on == fw.today  # the date sent along was not kept either
+    assert _pillars(revised) == [("P1", "Prevention"), ("P2", "Resilience")]
+    assert api.get(url)["ETag"] == etag
+    assert not AuditEvent.objects.filter(action="framework.update").exists()
+
+
+def test_api_a_version_plans_follow_is_not_corrected_revise_it_instead(fw, api_for) -> None:  # type: ignore[no-untyped-def]
+    url = f"/api/v1/frameworks/{fw.framework.pk}/"  # the plans follow version 1
+    api = api_for(fw.nina)
+    etag = api.get(url)["ETag"]
+    body = {"adopted_on": "2030-01-01", "pillars": [{"code": "P1", "name": "Changed"}]}
+    response = api.patch(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": [
+            "Plans follow this version, so it is kept as it is: revise the framework to make a new version."
+        ]
+    }
+    fw.framework.refresh_from_db()
+    assert fw.framework.adopted_on is None and _pillars(fw.framework) == [("P1", "Prevention"), ("P2", "Resilience")]
+    assert not AuditEvent.objects.filter(action="framework.update").exists()
+
+
+def test_api_correction_is_in_the_schema(fw, api_for) -> None:  # type: ignore[no-untyped-def]
+    schema = api_for(fw.charlie).get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    operation = schema.json()["paths"]["/api/v1/frameworks/{id}/"]["patch"]
+    header = next(p for p in operation["parameters"] if p["name"] == "If-Match")
+    assert header["in"] == "header" and header["required"] is True
+    assert {"200", "400", "403", "404", "412", "428"} <= set(operation["responses"])
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/PatchedFrameworkUpdateRequest")
+
+
 # --- query budgets --------------------------------------------------------------------------------------------
 
 
@@ -363,11 +513,14 @@ def _grow(fw: Any, n: int) -> None:
         "/api/v1/frameworks/",
         "detail",
         "compare",
+        "api-detail",
     ],
 )
 def test_query_budgets_do_not_grow_with_frameworks_or_plans(fw, client_for, url) -> None:  # type: ignore[no-untyped-def]
     if url in ("detail", "compare"):
         url = reverse(f"actionplans:framework-{url}", args=[fw.framework.pk])
+    elif url == "api-detail":  # one version with its ETag (a digest of the pillars already fetched)
+        url = f"/api/v1/frameworks/{fw.framework.pk}/"
     counts = []
     for n in (1, 4):
         _grow(fw, n)

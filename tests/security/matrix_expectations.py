@@ -268,6 +268,8 @@ ROWS_BY_KEY: dict[tuple[str, str], dict[str, Outcome]] = {
     ("api:action-list", "GET"): api(200),
     ("api:action-list", "POST"): api(400),
     ("api:framework-detail", "GET"): api(200),
+    # Correcting a version: those who may not manage it get 403; the admin is asked for If-Match first.
+    ("api:framework-detail", "PATCH"): api(403, platform_admin=428),
     ("api:framework-list", "GET"): api(200),
     ("api:framework-list", "POST"): api(400),
     ("api:framework-revise", "POST"): api(403, platform_admin=201),
