@@ -240,20 +240,29 @@ def actions_visible_rule(user: User) -> Q | None:
     return q | Q(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT)))
 
 
+#: A subtree of at most this many jurisdictions (a county of a hundred districts) is read as the
+#: hashed set of its plans; a larger one (a country's) as a prefix match per row.
+PLAN_SET_SUBTREE = 500
+
+
 def _actions_in_subtrees_q(user: User, paths: tuple[str, ...]) -> Q:
     """Actions of the plans whose jurisdiction lies under ``paths`` (the rows ``_jurisdictions_q``
     selects), in the form the planner pages fastest (ADR 0014): a small subtree (its jurisdiction
-    ids read with the roles) as the hashed set of its plans, which few rows of a list pass; a large
-    one (a national reader's) as a prefix match on the plan's jurisdiction, probed for the rows the
-    page reads, which most pass, instead of hashing every plan of the country on each request."""
-    known = scopes_for(user).subtree_ids
+    ids read with the roles) or a middling one (a county's) as the hashed set of its plans, which
+    few rows of a list pass; a large one (a national reader's) as a prefix match on the plan's
+    jurisdiction, probed for the rows the page reads, which most pass, instead of hashing every
+    plan of the country on each request."""
+    scopes = scopes_for(user)
+    known = scopes.subtree_ids
     small = sorted({pk for path in paths if path in known for pk in known[path]})
-    large = [path for path in paths if path not in known]
     q = NOTHING
     if small:
         q |= Q(plan__in=ActionPlan.objects.filter(jurisdiction__in=small).values("pk"))
-    for path in large:
-        q |= Q(plan__jurisdiction__path__startswith=path)
+    for path in (path for path in paths if path not in known):
+        if scopes.subtree_sizes.get(path, PLAN_SET_SUBTREE + 1) <= PLAN_SET_SUBTREE:
+            q |= Q(plan__in=ActionPlan.objects.filter(jurisdiction__path__startswith=path).values("pk"))
+        else:
+            q |= Q(plan__jurisdiction__path__startswith=path)
     return q
 
 

@@ -312,7 +312,7 @@ def _linked_below(ids: list[int]) -> list[Indicator]:
     plan and code: one recursive query instead of one per level (a round trip each)."""
     table = Indicator._meta.db_table  # only the table's name and placeholders are spliced in; values are parameters
     marks = ", ".join(["%s"] * len(ids))
-    linked = RawSQL(  # noqa: S611
+    linked = RawSQL(  # noqa: S611  # nosec B611: values are parameters, only the model's table name is spliced
         f"WITH RECURSIVE linked (id, depth) AS (SELECT id, 1 FROM {table} WHERE parent_id IN ({marks}) "  # noqa: S608  # nosec B608
         f"UNION SELECT c.id, linked.depth + 1 FROM {table} c JOIN linked ON c.parent_id = linked.id "
         f"WHERE linked.depth < %s) SELECT id FROM linked",

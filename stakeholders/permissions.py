@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from core import grants, roles
@@ -83,6 +83,10 @@ class Scopes:
     #: The jurisdiction ids of each read path's subtree, when the subtree is small (ADR 0014): rules
     #: pass them as a literal ``IN (...)`` so the planner knows how few rows they select.
     subtree_ids: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
+    #: How many jurisdictions each read path's subtree holds, counted up to ``SIZE_CAP`` + 1 (on
+    #: PostgreSQL, with the roles; absent elsewhere): a rule over rows that are many per
+    #: jurisdiction (a plan's actions) picks its form by it.
+    subtree_sizes: dict[str, int] = field(default_factory=dict, compare=False)
     #: The rows themselves (with their jurisdiction or organisation), for pages that list the roles.
     jurisdiction_roles: tuple[JurisdictionRole, ...] = field(default=(), compare=False)
     memberships: tuple[OrganisationMembership, ...] = field(default=(), compare=False)
@@ -141,8 +145,14 @@ def _scopes(
         }
     else:
         subtree_ids = _small_subtrees(tuple(coordinator + liaison))
+    sizes = {
+        role.jurisdiction.path: size
+        for role in jurisdiction_roles
+        if (size := getattr(role, "subtree_size", None)) is not None
+    }
     return Scopes(
         subtree_ids=subtree_ids,
+        subtree_sizes=sizes,
         jurisdiction_roles=jurisdiction_roles,
         memberships=memberships,
         is_platform_admin=is_platform_admin(user),
@@ -157,6 +167,8 @@ def _scopes(
 #: more to build and plan, in every rule of every query of the page, than its estimate saves (a
 #: scope that wide sees most rows anyway; the national liaison's 211 cost 4 ms of each request).
 SMALL_SUBTREE = 100
+#: Subtree sizes are counted up to this (``Scopes.subtree_sizes``).
+SIZE_CAP = 1000
 
 
 def _with_subtrees(roles_qs: QuerySet[JurisdictionRole]) -> QuerySet[JurisdictionRole]:
@@ -168,12 +180,15 @@ def _with_subtrees(roles_qs: QuerySet[JurisdictionRole]) -> QuerySet[Jurisdictio
         return roles_qs
     from django.contrib.postgres.expressions import ArraySubquery
 
-    below = (
-        Jurisdiction.objects.filter(path__startswith=OuterRef("jurisdiction__path"))
-        .order_by()
-        .values("pk")[: SMALL_SUBTREE + 1]
+    def under(limit: int) -> Any:
+        return (
+            Jurisdiction.objects.filter(path__startswith=OuterRef("jurisdiction__path")).order_by().values("pk")[:limit]
+        )
+
+    return roles_qs.annotate(
+        subtree_below=ArraySubquery(under(SMALL_SUBTREE + 1)),
+        subtree_size=Func(ArraySubquery(under(SIZE_CAP + 1)), function="cardinality", output_field=IntegerField()),
     )
-    return roles_qs.annotate(subtree_below=ArraySubquery(below))
 
 
 def _small_subtrees(paths: tuple[str, ...]) -> dict[str, frozenset[int]]:
