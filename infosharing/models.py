@@ -328,6 +328,8 @@ class InformationItem(models.Model):
         verbose_name_plural = _("information items")
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="infosharing_item_newest"),
+            # An agreement's access page lists its items newest first, by keyset.
+            models.Index(fields=["agreement", "-created_at", "-id"], name="infosharing_item_agr_page"),
             models.Index(fields=["retention_until"], name="infosharing_item_retention", condition=Q(erased_at=None)),
         ]
 
