@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from actionplans.models import Action, ActionPartner, ActionPlan, EvaluationCheckpoint, ProgressUpdate
 from actionplans.selectors import quarter_start
+from coordination.notifications import chairs_of
 from core.models import Delivery, User
 from core.notifications import Content, Due, escalate_after, notify, register_kind, reminder
 from core.notifications.delivery import absolute
@@ -158,22 +159,6 @@ def _coordinators_of(jurisdiction_paths: set[str]) -> dict[str, list[User]]:
     return {path: [u for jid in ids for u in by_jurisdiction.get(jid, [])] for path, ids in ancestors.items()}
 
 
-def _chairs_of(committee_ids: set[int]) -> dict[int, list[User]]:
-    from coordination.models import CommitteeMembership
-    from coordination.permissions import current_memberships_q
-
-    out: dict[int, list[User]] = defaultdict(list)
-    for m in CommitteeMembership.objects.filter(
-        current_memberships_q(),
-        committee_id__in=committee_ids,
-        role__in=CommitteeMembership.CHAIR_ROLES,
-        person__user__isnull=False,
-    ).select_related("person__user"):
-        assert m.person.user is not None
-        out[m.committee_id].append(m.person.user)
-    return out
-
-
 @reminder(
     kind="actionplans.report_escalation",
     label=gettext_lazy("Progress reports overdue (escalated to coordinators and chairs)"),
@@ -189,7 +174,7 @@ def reports_escalated(now: datetime) -> Iterator[Due]:
         return
     actions = _reports_missing(end, start)
     coordinators = _coordinators_of({a.plan.jurisdiction.path for a in actions})
-    chairs = _chairs_of({a.plan.owning_committee_id for a in actions if a.plan.owning_committee_id})
+    chairs = chairs_of({a.plan.owning_committee_id for a in actions if a.plan.owning_committee_id})
     for a in actions:
         recipients = {u.pk: u for u in coordinators.get(a.plan.jurisdiction.path, [])}
         for u in chairs.get(a.plan.owning_committee_id or 0, []):
@@ -230,7 +215,7 @@ def evaluations_due(now: datetime) -> Iterator[Due]:
         .order_by("id")[:5000]
     )
     coordinators = _coordinators_of({c.plan.jurisdiction.path for c in checkpoints})
-    chairs = _chairs_of({c.plan.owning_committee_id for c in checkpoints if c.plan.owning_committee_id})
+    chairs = chairs_of({c.plan.owning_committee_id for c in checkpoints if c.plan.owning_committee_id})
     for c in checkpoints:
         recipients = {u.pk: u for u in coordinators.get(c.plan.jurisdiction.path, [])}
         for u in chairs.get(c.plan.owning_committee_id or 0, []):

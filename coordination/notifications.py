@@ -54,7 +54,9 @@ def local_when(meeting: Meeting) -> str:
 # --- who to tell (batched) ----------------------------------------------------------------------
 
 
-def _managers(committee_ids: Iterable[int], roles: Iterable[str]) -> dict[int, list[User]]:
+def members_in_roles(committee_ids: Iterable[int], roles: Iterable[str]) -> dict[int, list[User]]:
+    """Each committee's current members in ``roles`` who have a login, in one query (the recipient
+    lookup every app's reminders share)."""
     out: dict[int, list[User]] = defaultdict(list)
     memberships = CommitteeMembership.objects.filter(
         permissions.current_memberships_q(),
@@ -66,6 +68,11 @@ def _managers(committee_ids: Iterable[int], roles: Iterable[str]) -> dict[int, l
         assert m.person.user is not None
         out[m.committee_id].append(m.person.user)
     return out
+
+
+def chairs_of(committee_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Each committee's current chair and co-chairs who have a login."""
+    return members_in_roles(committee_ids, CommitteeMembership.CHAIR_ROLES)
 
 
 def _coordinators(committees: Iterable[Committee]) -> dict[int, list[User]]:
@@ -177,7 +184,7 @@ def mandate_reviews_due(now: datetime) -> Iterator[Due]:
     """The chair, co-chairs and secretary, 30 days before the review date (or once overdue)."""
     today = timezone.localdate(now)
     committees = list(_open_committees().filter(mandate_review_date__lte=today + MANDATE_REVIEW_NOTICE))
-    managers = _managers([c.pk for c in committees], CommitteeMembership.MANAGING_ROLES)
+    managers = members_in_roles([c.pk for c in committees], CommitteeMembership.MANAGING_ROLES)
     for c in committees:
         assert c.mandate_review_date is not None
         yield Due(subject=c, recipients=managers.get(c.pk, []), due_key=c.mandate_review_date.isoformat())
@@ -234,7 +241,7 @@ def minutes_not_written(now: datetime) -> Iterator[Due]:
             ends_at__gt=now - timedelta(days=90),
         )
     )
-    managers = _managers({m.committee_id for m in meetings}, CommitteeMembership.MANAGING_ROLES)
+    managers = members_in_roles({m.committee_id for m in meetings}, CommitteeMembership.MANAGING_ROLES)
     for m in meetings:
         yield Due(subject=m, recipients=managers.get(m.committee_id, []), due_key=m.ends_at.date().isoformat())
 
@@ -257,7 +264,7 @@ def minutes_awaiting_approval(now: datetime) -> Iterator[Due]:
             ends_at__gt=now - timedelta(days=180),
         )
     )
-    chairs = _managers({m.committee_id for m in meetings}, CommitteeMembership.CHAIR_ROLES)
+    chairs = members_in_roles({m.committee_id for m in meetings}, CommitteeMembership.CHAIR_ROLES)
     for m in meetings:
         yield Due(subject=m, recipients=chairs.get(m.committee_id, []), due_key=m.ends_at.date().isoformat())
 
@@ -318,7 +325,7 @@ def decisions_overdue(now: datetime) -> Iterator[Due]:
 def decisions_escalated(now: datetime) -> Iterator[Due]:
     """Overdue by ``NOTIFY_ESCALATE_AFTER_DAYS``: the committee's chair and co-chairs hear of it."""
     decisions = _undone_overdue(timezone.localdate(now) - escalate_after())
-    chairs = _managers({d.committee_id for d in decisions}, CommitteeMembership.CHAIR_ROLES)
+    chairs = members_in_roles({d.committee_id for d in decisions}, CommitteeMembership.CHAIR_ROLES)
     for d in decisions:
         assert d.due_date is not None
         yield Due(subject=d, recipients=chairs.get(d.committee_id, []), due_key=d.due_date.isoformat())

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.models import CommitteeMembership
+from coordination.notifications import chairs_of
 from coordination.permissions import current_memberships_q
 from core.models import Delivery, GranteeKind, User
 from core.notifications import Content, Due, escalate_after, notify, register_kind, reminder, who_may_view
@@ -127,19 +128,6 @@ def _agreement_escalation_content(agreement: SharingAgreement, user: User, row: 
     return Content(title=title, body=body, url=agreement.get_absolute_url())
 
 
-def _chairs_of(committee_ids: set[int]) -> dict[int, list[User]]:
-    out: dict[int, list[User]] = defaultdict(list)
-    for m in CommitteeMembership.objects.filter(
-        current_memberships_q(),
-        committee_id__in=committee_ids,
-        role__in=CommitteeMembership.CHAIR_ROLES,
-        person__user__isnull=False,
-    ).select_related("person__user"):
-        assert m.person.user is not None
-        out[m.committee_id].append(m.person.user)
-    return out
-
-
 @reminder(
     kind=AGREEMENT_ESCALATION,
     label=gettext_lazy("Sharing agreement reviews overdue (escalated to client committee chairs and platform admins)"),
@@ -164,7 +152,7 @@ def agreement_reviews_escalated(now: datetime) -> Iterator[Due]:
         sharingagreement_id__in=[a.pk for a in agreements]
     ).values_list("sharingagreement_id", "committee_id"):
         clients[agreement_id].add(committee_id)
-    chairs = _chairs_of({c for ids in clients.values() for c in ids})
+    chairs = chairs_of({c for ids in clients.values() for c in ids})
     admins = list(User.objects.filter(is_superuser=True, is_active=True).order_by("id"))
     candidates: dict[int, dict[int, User]] = {}
     for a in agreements:
