@@ -1240,7 +1240,10 @@ def grant_revoke(*, actor: User, grant: ItemGrant, reason: str) -> ItemGrant:
             _("Only the originator and the organisation's sharing admins revoke access."),
         )
         grant = ItemGrant.objects.select_for_update().get(pk=grant.pk)
+        already = grant.revoked_at is not None
         core_grants.grant_revoke(actor=actor, grant=grant, reason=reason)
+        if already:  # a form sent twice: nothing changes, so nothing more is logged
+            return grant
         log_event(
             event=E.REVOKE,
             actor=actor,

@@ -236,6 +236,16 @@ def test_revoke_takes_effect_on_the_next_request(sw):
     assert AccessLog.objects.filter(event="revoke", actor=sw.sana).exists()
 
 
+def test_revoking_twice_changes_and_logs_nothing_more(sw):
+    grant = ItemGrant.objects.get(target=sw.items[TLP.AMBER], grantee_id=sw.world.org.pk)
+    services.grant_revoke(actor=sw.sana, grant=grant, reason="no longer needed")
+    revoked_at = ItemGrant.objects.get(pk=grant.pk).revoked_at
+    services.grant_revoke(actor=sw.sana, grant=grant, reason="sent again")
+    again = ItemGrant.objects.get(pk=grant.pk)
+    assert again.revoked_at == revoked_at and again.revoke_reason == "no longer needed"
+    assert AccessLog.objects.filter(event="revoke", item=sw.items[TLP.AMBER]).count() == 1
+
+
 def test_grant_expiry_takes_effect_before_any_job(sw):
     grant = share(sw, TLP.GREEN, GranteeKind.USER, sw.pete.pk, expires_at=timezone.now() + timedelta(hours=1))
     forget(sw.pete)
