@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from actionplans.models import Action, ActionPartner, ActionPlan, EvaluationCheckpoint, ProgressUpdate
 from actionplans.selectors import quarter_start
-from coordination.notifications import chairs_of
+from coordination.notifications import chairs_of, coordinators_of
 from core.models import Delivery, User
 from core.notifications import Content, Due, escalate_after, notify, register_kind, reminder
 from core.notifications.delivery import absolute
-from stakeholders.models import JurisdictionRole, OrganisationMembership
+from stakeholders.models import OrganisationMembership
 
 
 def _members_of(org_ids: set[int]) -> dict[int, list[User]]:
@@ -148,17 +148,6 @@ def _escalation_content(action: Action, user: User, row: Delivery) -> Content:
     return Content(title=title, body=body, url=action.get_absolute_url())
 
 
-def _coordinators_of(jurisdiction_paths: set[str]) -> dict[str, list[User]]:
-    """Coordinators of each path's jurisdiction or one above it (one query)."""
-    ancestors = {path: {int(p) for p in path.strip("/").split("/") if p.isdigit()} for path in jurisdiction_paths}
-    by_jurisdiction: dict[int, list[User]] = defaultdict(list)
-    for role in JurisdictionRole.objects.filter(
-        role=JurisdictionRole.Role.COORDINATOR, jurisdiction_id__in={i for ids in ancestors.values() for i in ids}
-    ).select_related("user"):
-        by_jurisdiction[role.jurisdiction_id].append(role.user)
-    return {path: [u for jid in ids for u in by_jurisdiction.get(jid, [])] for path, ids in ancestors.items()}
-
-
 @reminder(
     kind="actionplans.report_escalation",
     label=gettext_lazy("Progress reports overdue (escalated to coordinators and chairs)"),
@@ -173,7 +162,7 @@ def reports_escalated(now: datetime) -> Iterator[Due]:
     if timezone.localdate(now) - end <= escalate_after():
         return
     actions = _reports_missing(end, start)
-    coordinators = _coordinators_of({a.plan.jurisdiction.path for a in actions})
+    coordinators = coordinators_of({a.plan.jurisdiction.path for a in actions})
     chairs = chairs_of({a.plan.owning_committee_id for a in actions if a.plan.owning_committee_id})
     for a in actions:
         recipients = {u.pk: u for u in coordinators.get(a.plan.jurisdiction.path, [])}
@@ -214,7 +203,7 @@ def evaluations_due(now: datetime) -> Iterator[Due]:
         .select_related("plan__jurisdiction")
         .order_by("id")[:5000]
     )
-    coordinators = _coordinators_of({c.plan.jurisdiction.path for c in checkpoints})
+    coordinators = coordinators_of({c.plan.jurisdiction.path for c in checkpoints})
     chairs = chairs_of({c.plan.owning_committee_id for c in checkpoints if c.plan.owning_committee_id})
     for c in checkpoints:
         recipients = {u.pk: u for u in coordinators.get(c.plan.jurisdiction.path, [])}
@@ -263,7 +252,7 @@ register_kind(
 
 def report_submitted(*, update: ProgressUpdate) -> None:
     """The plan's coordinators (its jurisdiction or above) are told, once per submission."""
-    reviewers = _coordinators_of({update.plan.jurisdiction.path}).get(update.plan.jurisdiction.path, [])
+    reviewers = coordinators_of({update.plan.jurisdiction.path}).get(update.plan.jurisdiction.path, [])
     notify(kind=REPORT_SUBMITTED, subject=update, recipients=reviewers, due_key=f"v{update.version}")
 
 

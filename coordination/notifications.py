@@ -75,17 +75,23 @@ def chairs_of(committee_ids: Iterable[int]) -> dict[int, list[User]]:
     return members_in_roles(committee_ids, CommitteeMembership.CHAIR_ROLES)
 
 
+def coordinators_of(jurisdiction_paths: Iterable[str]) -> dict[str, list[User]]:
+    """The coordinators of each path's jurisdiction or of one above it, in one query (the recipient
+    lookup every app's escalations share)."""
+    ancestors = {path: {int(p) for p in path.strip("/").split("/") if p.isdigit()} for path in set(jurisdiction_paths)}
+    by_jurisdiction: dict[int, list[User]] = defaultdict(list)
+    for role in JurisdictionRole.objects.filter(
+        role=JurisdictionRole.Role.COORDINATOR, jurisdiction_id__in={i for ids in ancestors.values() for i in ids}
+    ).select_related("user"):
+        by_jurisdiction[role.jurisdiction_id].append(role.user)
+    return {path: [u for jid in ids for u in by_jurisdiction.get(jid, [])] for path, ids in ancestors.items()}
+
+
 def _coordinators(committees: Iterable[Committee]) -> dict[int, list[User]]:
     """Coordinators of each committee's jurisdiction or of one above it."""
     committees = list(committees)
-    ancestors = {c.pk: {int(p) for p in c.jurisdiction.path.strip("/").split("/") if p.isdigit()} for c in committees}
-    roles = JurisdictionRole.objects.filter(
-        role=JurisdictionRole.Role.COORDINATOR, jurisdiction_id__in={i for ids in ancestors.values() for i in ids}
-    ).select_related("user")
-    by_jurisdiction: dict[int, list[User]] = defaultdict(list)
-    for role in roles:
-        by_jurisdiction[role.jurisdiction_id].append(role.user)
-    return {cid: [u for jid in ids for u in by_jurisdiction.get(jid, [])] for cid, ids in ancestors.items()}
+    by_path = coordinators_of(c.jurisdiction.path for c in committees)
+    return {c.pk: by_path[c.jurisdiction.path] for c in committees}
 
 
 def _link(path: str) -> str:
