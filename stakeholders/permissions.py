@@ -71,6 +71,10 @@ PERSON_CONTACT_POINT = "stakeholders.person_contact"
 # --- Roles: the registry's part of the role resolver -------------------------------------------
 
 
+#: An organisation membership as the roles read it: (organisation id, role, organisation name).
+MembershipRow = tuple[int, str, str]
+
+
 @dataclass(frozen=True)
 class Scopes:
     """The user's registry roles, read once per request (``core.roles.of(user, "stakeholders")``)."""
@@ -87,9 +91,11 @@ class Scopes:
     #: PostgreSQL, with the roles; absent elsewhere): a rule over rows that are many per
     #: jurisdiction (a plan's actions) picks its form by it.
     subtree_sizes: dict[str, int] = field(default_factory=dict, compare=False)
-    #: The rows themselves (with their jurisdiction or organisation), for pages that list the roles.
+    #: The roles themselves, for pages that list them: the jurisdiction roles with their
+    #: jurisdictions, and each organisation membership as ``(organisation id, role, organisation
+    #: name)``, a tuple, not a model row (an umbrella's 200 memberships are read on every request).
     jurisdiction_roles: tuple[JurisdictionRole, ...] = field(default=(), compare=False)
-    memberships: tuple[OrganisationMembership, ...] = field(default=(), compare=False)
+    memberships: tuple[MembershipRow, ...] = field(default=(), compare=False)
 
     @property
     def read_paths(self) -> tuple[str, ...]:
@@ -111,26 +117,31 @@ def stakeholder_scopes(user: User) -> Scopes:
     return _scopes(user, jurisdiction_roles, memberships)
 
 
-def _memberships(qs: QuerySet[OrganisationMembership]) -> QuerySet[OrganisationMembership]:
-    """Memberships with only what the roles and the dashboard's role list use: a member of an
-    umbrella of 200 organisations reads 200 short rows on each request, not 200 whole organisations."""
-    return qs.select_related("organisation").only("role", "user", "organisation", "organisation__name")
+def _memberships(qs: QuerySet[OrganisationMembership]) -> QuerySet[Any]:
+    """Memberships as ``(user id, organisation id, role, organisation name)`` tuples, what the roles
+    and the dashboard's role list use: a member of an umbrella of 200 organisations reads 200 short
+    tuples on each request, not 400 model instances (3 ms of Python, ADR 0010)."""
+    return qs.order_by("organisation__name", "organisation_id").values_list(
+        "organisation_id", "role", "organisation__name"
+    )
 
 
 @roles.bulk_provider("stakeholders")
 def stakeholder_scopes_of_many(users: list[User]) -> dict[int, Scopes]:
     """The same for many users in two queries (a batch of notifications checks its recipients)."""
     ids = [u.pk for u in users]
-    by_user: dict[int, tuple[list[JurisdictionRole], list[OrganisationMembership]]] = {pk: ([], []) for pk in ids}
+    by_user: dict[int, tuple[list[JurisdictionRole], list[MembershipRow]]] = {pk: ([], []) for pk in ids}
     for role in _with_subtrees(JurisdictionRole.objects.filter(user_id__in=ids)):
         by_user[role.user_id][0].append(role)
-    for membership in _memberships(OrganisationMembership.objects.filter(user_id__in=ids)):
-        by_user[membership.user_id][1].append(membership)
+    for user_id, *row in _memberships(OrganisationMembership.objects.filter(user_id__in=ids)).values_list(
+        "user_id", "organisation_id", "role", "organisation__name"
+    ):
+        by_user[user_id][1].append((row[0], row[1], row[2]))
     return {u.pk: _scopes(u, tuple(by_user[u.pk][0]), tuple(by_user[u.pk][1])) for u in users}
 
 
 def _scopes(
-    user: User, jurisdiction_roles: tuple[JurisdictionRole, ...], memberships: tuple[OrganisationMembership, ...]
+    user: User, jurisdiction_roles: tuple[JurisdictionRole, ...], memberships: tuple[MembershipRow, ...]
 ) -> Scopes:
     coordinator: list[str] = []
     liaison: list[str] = []
@@ -138,10 +149,8 @@ def _scopes(
         (coordinator if role.role == JurisdictionRole.Role.COORDINATOR else liaison).append(role.jurisdiction.path)
     admin_ids: set[int] = set()
     member_ids: set[int] = set()
-    for membership in memberships:
-        (admin_ids if membership.role == OrganisationMembership.Role.ADMIN else member_ids).add(
-            membership.organisation_id
-        )
+    for organisation_id, role_name, _name in memberships:
+        (admin_ids if role_name == OrganisationMembership.Role.ADMIN else member_ids).add(organisation_id)
     below: list[list[int] | None] = [getattr(role, "subtree_below", None) for role in jurisdiction_roles]
     if all(ids is not None for ids in below):
         subtree_ids = {

@@ -148,7 +148,11 @@ def organisation_members_for_user(user: AnyUser, organisation: Organisation) -> 
 def roles_for_user(user: AnyUser) -> dict[str, Any]:
     """The user's own roles (for the dashboard and profile), as the role resolver read them."""
     scopes = permissions.scopes_for(user)
-    return {"jurisdiction_roles": list(scopes.jurisdiction_roles), "memberships": list(scopes.memberships)}
+    memberships = [
+        OrganisationMembership(organisation=Organisation(pk=organisation_id, name=name), role=role)
+        for organisation_id, role, name in scopes.memberships
+    ]
+    return {"jurisdiction_roles": list(scopes.jurisdiction_roles), "memberships": memberships}
 
 
 # --- Full-text search ---------------------------------------------------------------------------
