@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,7 @@ def grantees_visible(actor: AnyUser, kind: str) -> QuerySet[Any]:
     return visible(actor, grantee_model(kind), "grantee")
 
 
-def active_q(prefix: str = "", now: datetime | None = None) -> Q:
+def active_q(prefix: str = "", now: datetime | Now | None = None) -> Q:
     now = now or timezone.now()
     return Q(**{f"{prefix}revoked_at__isnull": True}) & (
         Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
@@ -73,7 +74,9 @@ def grants_held(user: AnyUser, grant_model: type[G], permission: str | tuple[str
     """The active grants of ``permission`` held by the user or an organisation or committee they are
     currently a member of."""
     perms = (permission,) if isinstance(permission, str) else permission
-    return grant_model._default_manager.filter(active_q(), roles.principal_q(user), permission__in=perms)
+    # Compared with the database's clock, not a moment written into the query: the rules built on
+    # this hold no time of their own and are shared across requests (ADR 0015).
+    return grant_model._default_manager.filter(active_q(now=Now()), roles.principal_q(user), permission__in=perms)
 
 
 def granted_q(user: AnyUser, grant_model: type[G], permission: str | tuple[str, ...], field: str = "pk") -> Q:

@@ -27,15 +27,28 @@ Everything else derives from that one statement (see docs/adr/0009-permission-re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+import dataclasses
+import itertools
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, is_dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import EmptyResultSet, ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import BooleanField, Case, Exists, F, Lookup, OuterRef, Q, QuerySet, Value, When
+from django.core.exceptions import (
+    EmptyResultSet,
+    FullResultSet,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import connection, models
+from django.db.models import BooleanField, Case, Exists, Expression, F, Lookup, OuterRef, Q, QuerySet, Value, When, sql
+from django.db.models.sql.where import WhereNode
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,18 +129,42 @@ class PermissionRegistry:
 
     def answer(self, user: User, rule: Rule) -> RuleResult:
         """``rule.func(user)``, built once per user object and reused for :data:`RULE_REUSE` (dropped
-        with the roles by :func:`forget`). A ``QuerySet`` answer is handed out as a fresh copy, so no
-        caller sees rows another one fetched."""
+        with the roles by :func:`forget`), and shared across requests while the roles it read are
+        unchanged (:class:`SharedAnswers`). A ``QuerySet`` answer is handed out as a fresh copy, so
+        no caller sees rows another one fetched."""
         cache = _request_cache(user)
         key = ("rule", rule.label, rule.action)
         now = timezone.now()
         built = cache.get(key)
         if built is not None and built[0] <= now < built[0] + RULE_REUSE:
-            result = built[1]
+            result, build = built[1], built[2]
         else:
-            result = rule.func(user)
-            cache[key] = (now, result)
+            result, build, entry = shared_answers.answer(user, rule)
+            cache[key] = (now, result, build, entry)
+        _builds.note(build)
         return result.all() if isinstance(result, QuerySet) else result
+
+    def _compiled(self, user: User, rule: Rule, result: RuleResult) -> Q | RuleResult:
+        """The answer as a :class:`RuleCondition` over the model's own rows when it has a compiled
+        form (a shared answer over the model's own columns and subqueries), else the answer."""
+        if not isinstance(result, Q):
+            return result
+        entry = _request_cache(user)[("rule", rule.label, rule.action)][3]
+        fragment = entry.fragment(rule.model) if entry is not None else None
+        return Q(RuleCondition(fragment)) if fragment is not None else result
+
+    def condition(self, user: AnyUser | None, model: type[models.Model], action: str = "view") -> Q | None:
+        """:meth:`q` for filtering or flagging ``model``'s own rows (``annotate``, ``when_allowed``):
+        the shared answer's compiled SQL where it has one, so a page does not resolve and compile
+        the rule's ``Q`` tree again on every request (ADR 0015)."""
+        rule = self.rule(model, action)
+        if not is_active_user(user):
+            return NOTHING
+        assert isinstance(user, User)
+        result = self.answer(user, rule)
+        if isinstance(result, QuerySet):
+            return Q(pk__in=result.order_by().values("pk"))
+        return self._compiled(user, rule, result)  # type: ignore[return-value]
 
     def q(self, user: AnyUser | None, model: type[models.Model], action: str = "view") -> Q | None:
         """The rule as a ``Q`` over ``model`` (``None``: every row)."""
@@ -152,11 +189,11 @@ class PermissionRegistry:
             return manager.all()
         if isinstance(result, QuerySet):
             return result
-        return manager.filter(result)
+        return manager.filter(self._compiled(user, rule, result))
 
     def restrict(self, queryset: QuerySet[M], user: AnyUser | None, action: str = "view") -> QuerySet[M]:
         """``queryset`` narrowed to the rows the user may <action> (NetBox's ``restrict``)."""
-        q = self.q(user, queryset.model, action)
+        q = self.condition(user, queryset.model, action)
         return queryset if q is None else queryset.filter(q)
 
     def allows(self, user: AnyUser | None, obj: models.Model, action: str = "view") -> bool:
@@ -175,7 +212,7 @@ class PermissionRegistry:
     ) -> QuerySet[M]:
         """Each row with a boolean ``name`` (default ``can_<action>``): whether the user may <action>."""
         name = name or f"can_{action}"
-        q = self.q(user, queryset.model, action)
+        q = self.condition(user, queryset.model, action)
         if q is None:
             annotated: QuerySet[M] = queryset.annotate(**{name: Value(True, output_field=BooleanField())})
             return annotated
@@ -192,6 +229,303 @@ class PermissionRegistry:
             else self.visible(user, model_or_queryset, action)
         )
         return get_visible_or_404(qs, **lookup)
+
+
+# --- answers shared across requests (ADR 0015) -------------------------------------------------
+
+
+@dataclass
+class Build:
+    """What building one answer depended on: the role values it read (``core.roles``, by key, as
+    :func:`fingerprint`) and whether it may be shared (it holds no moment in time, ran no query of its own)."""
+
+    reads: dict[str, Any] = dataclasses.field(default_factory=dict)
+    shareable: bool = True
+
+    def absorb(self, other: Build) -> None:
+        self.reads.update(other.reads)
+        self.shareable = self.shareable and other.shareable
+
+
+class _Builds(threading.local):
+    """The answers being built on this thread, innermost last: a rule built on another rule depends
+    on what that one read (whether built now, kept for the request or shared)."""
+
+    def __init__(self) -> None:
+        self.stack: list[Build] = []
+        self.in_provider = 0
+
+    def note(self, build: Build) -> None:
+        for outer in self.stack:
+            outer.absorb(build)
+
+    def read(self, key: str, fp: Any) -> None:
+        for outer in self.stack:
+            outer.reads[key] = fp
+
+    def unshareable(self) -> None:
+        for outer in self.stack:
+            outer.shareable = False
+
+    @contextmanager
+    def building(self) -> Iterator[Build]:
+        build = Build()
+        self.stack.append(build)
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            if self.in_provider == 0:  # a query of the rule's own: its answer holds what it read
+                self.unshareable()
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(count):
+                yield build
+        finally:
+            self.stack.pop()
+
+    @contextmanager
+    def providing(self) -> Iterator[None]:
+        """A role provider's queries (``core.roles``): what they read is a role value, noted as such."""
+        self.in_provider += 1
+        try:
+            yield
+        finally:
+            self.in_provider -= 1
+
+
+_builds = _Builds()
+
+
+def building() -> bool:
+    """Whether an answer is being built on this thread (``core.roles`` then notes what it reads)."""
+    return bool(_builds.stack)
+
+
+def role_read(key: str, fp: Any) -> None:
+    """``core.roles`` tells the answers being built that they read role ``key`` (its fingerprint)."""
+    _builds.read(key, fp)
+
+
+def providing() -> Any:
+    return _builds.providing()
+
+
+def holds_a_time(value: Any, _depth: int = 0) -> bool:
+    """Whether an answer holds a moment in time as a value (``expires_at > <now>``), anywhere in its
+    ``Q`` tree, its querysets and their subqueries: such an answer is right only for now, so it is
+    kept for the request (:data:`RULE_REUSE`) and never shared. Rules compare with the database's
+    clock (``Now()``) where they can; a day (``today``) is part of the shared answers' key."""
+    if _depth > 50:
+        return True  # deeper than any rule: do not share what was not looked through
+    deeper = _depth + 1
+    if isinstance(value, datetime):
+        return True
+    if isinstance(value, Q):
+        return any(holds_a_time(child, deeper) for child in value.children)
+    if isinstance(value, tuple):
+        return any(holds_a_time(v, deeper) for v in value)
+    if isinstance(value, (list, set, frozenset)):
+        return any(isinstance(v, datetime) for v in value)
+    if isinstance(value, QuerySet):
+        return holds_a_time(value.query, deeper)
+    query = getattr(value, "query", None)  # Subquery, Exists
+    if query is not None and not isinstance(value, sql.Query):
+        return holds_a_time(query, deeper)
+    if isinstance(value, sql.Query):
+        parts = [value.where, *value.annotations.values(), *value.combined_queries]
+        return any(holds_a_time(part, deeper) for part in parts)
+    if isinstance(value, WhereNode):
+        return any(holds_a_time(child, deeper) for child in value.children)
+    if isinstance(value, Lookup):
+        return holds_a_time(value.lhs, deeper) or holds_a_time(value.rhs, deeper)
+    if hasattr(value, "get_source_expressions"):
+        if isinstance(getattr(value, "value", None), datetime):  # Value(<a moment>)
+            return True
+        return any(holds_a_time(e, deeper) for e in value.get_source_expressions() if e is not None)
+    return False
+
+
+def fingerprint(value: Any) -> Any:
+    """A hashable value that changes whenever ``value`` does, field by field (a model row by every
+    column, a dataclass by every field, including those left out of its ``==``)."""
+    if isinstance(value, models.Model):
+        return (type(value), tuple(getattr(value, f.attname) for f in value._meta.concrete_fields))
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value), tuple(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, dict):
+        return frozenset((k, fingerprint(v)) for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return frozenset(fingerprint(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return tuple(fingerprint(v) for v in value)
+    return value
+
+
+class SharedAnswers:
+    """Rule answers kept per process across requests: a page's rules cost their Python once per
+    user and set of roles, not on every request (ADR 0015).
+
+    The key is the rule, the user (id and flags), the day (``today`` in the active time zone) and
+    which roles the request had read before asking (a rule asked before the seats were read names
+    them by subquery, after by ids); the entry holds every role value its build read, and is used
+    only while each still reads the same (the request reads them as the build would have: the same
+    queries). An answer that holds a moment in time (:func:`holds_a_time`) or whose build ran a query of its
+    own is not shared: what it holds could change without a role changing. Everything else an answer holds
+    is a subquery the database evaluates at run time (grants, positions, seats by subquery), so a
+    grant, a revoke or an expiry (compared with the database's ``Now()``) takes effect at once."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], SharedAnswer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.builds = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _key(self, user: User, rule: Rule) -> tuple[Any, ...]:
+        from core import roles
+
+        return (
+            rule.label,
+            user.pk,
+            user.is_active,
+            user.is_superuser,
+            user.is_staff,
+            timezone.localdate(),
+            connection.alias,
+            roles.read_keys(user),
+        )
+
+    def answer(self, user: User, rule: Rule) -> tuple[RuleResult, Build, SharedAnswer | None]:
+        """The rule's answer for ``user``, what it read, and its shared entry (``None``: kept for
+        the request only)."""
+        from core import roles
+
+        key = self._key(user, rule)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if entry is not None and all(roles.fingerprint_of(user, name) == fp for name, fp in entry.build.reads.items()):
+            self.hits += 1
+            return entry.result, entry.build, entry
+        with _builds.building() as build:
+            result = rule.func(user)
+        self.builds += 1
+        if build.shareable and holds_a_time(result):
+            build.shareable = False
+        if not build.shareable or self.size <= 0:
+            return result, build, None
+        entry = SharedAnswer(result, build)
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return result, build, entry
+
+
+#: A table alias Django gives a subquery's tables (``U0``, ``V1``, ``AA2``): renamed in a compiled
+#: answer (``R7_U0``, a number per answer) so that none can stand for an alias of the query it is
+#: put in, nor of another compiled answer inside or around it.
+_SUBQUERY_ALIAS = re.compile(r'(?<![\w"])([A-Z]{1,3}[0-9]+)(?![\w"])')
+_fragment_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True, eq=False)
+class Fragment:
+    """A rule's answer over ``table``'s own rows compiled to SQL once: its column references name
+    ``table`` (quoted) and its subqueries' aliases are its own (``R7_U0``)."""
+
+    table: str
+    sql: str
+    params: tuple[Any, ...]
+
+
+class SharedAnswer:
+    """An answer kept across requests, with its SQL compiled the first time a page asks for it."""
+
+    _UNSET: Any = object()
+
+    def __init__(self, result: RuleResult, build: Build) -> None:
+        self.result = result
+        self.build = build
+        self._fragment: Fragment | None = self._UNSET
+
+    def fragment(self, model: type[models.Model]) -> Fragment | None:
+        if self._fragment is self._UNSET:
+            self._fragment = compile_fragment(model, self.result)
+        return self._fragment
+
+
+def compile_fragment(model: type[models.Model], result: RuleResult) -> Fragment | None:
+    """``result`` (a ``Q`` over ``model``) as SQL over the model's own table, or ``None`` when it has
+    no such form: it joins other tables at the top (the ``Q`` is kept and resolved as before), or
+    it selects every row or none."""
+    if not isinstance(result, Q):
+        return None
+    query = model._default_manager.filter(result).query
+    if sum(1 for alias in query.alias_map if query.alias_refcount.get(alias)) != 1:
+        return None  # joins left after trimming (those trimmed stay in the map, unreferenced)
+    try:
+        sql_text, params = query.get_compiler(connection=connection).compile(query.where)
+    except (EmptyResultSet, FullResultSet):
+        return None
+    if not sql_text:
+        return None
+    return Fragment(
+        table=connection.ops.quote_name(model._meta.db_table),
+        sql=_SUBQUERY_ALIAS.sub(rf"R{next(_fragment_numbers)}_\1", sql_text),
+        params=tuple(params),
+    )
+
+
+class RuleCondition(Expression):
+    """A compiled answer (:class:`Fragment`) as a boolean condition on the rows of the query it is
+    put in: its column references are re-pointed at that query's alias for the table (the table's
+    name at the top, ``U0`` when the query becomes a subquery), which ``relabeled_clone`` follows."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, fragment: Fragment, alias: str | None = None) -> None:
+        super().__init__(output_field=BooleanField())
+        self.fragment = fragment
+        self.alias = alias
+
+    def __repr__(self) -> str:
+        return f"RuleCondition({self.fragment.table} AS {self.alias})"
+
+    def resolve_expression(
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: Any = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> RuleCondition:
+        clone = RuleCondition(self.fragment, self.alias)
+        if query is not None:
+            clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> RuleCondition:
+        return RuleCondition(self.fragment, change_map.get(self.alias, self.alias) if self.alias else None)
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        fragment = self.fragment
+        alias = compiler.quote_name_unless_alias(self.alias) if self.alias else fragment.table
+        text = fragment.sql if alias == fragment.table else fragment.sql.replace(f"{fragment.table}.", f"{alias}.")
+        return f"({text})", list(fragment.params)
+
+
+shared_answers = SharedAnswers()
 
 
 def _request_cache(user: AnyUser | None) -> dict[tuple[str, str, Any], Any]:
@@ -217,6 +551,7 @@ allows = rules.allows
 annotate = rules.annotate
 get_or_404 = rules.get_or_404
 rule_q = rules.q
+condition = rules.condition
 
 
 # --- foreign keys: what a caller may name ------------------------------------------------------

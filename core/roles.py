@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from core import permissions as _perm
 from core.models import GranteeKind, User
 from core.permissions import AnyUser, ids_in, is_active_user
 
@@ -124,7 +125,10 @@ def of(user: AnyUser | None, name: str, default: Any = None) -> Any:
             func = _providers[name]
         except KeyError:
             raise LookupError(f"No role provider named {name!r}") from None
-        cache[key] = func(user)
+        with _perm.providing():
+            cache[key] = func(user)
+    if _perm.building():
+        _perm.role_read(key, _fingerprint(cache, key))
     return cache[key]
 
 
@@ -139,9 +143,35 @@ def principals(user: AnyUser | None, kind: str) -> frozenset[int]:
     key = f"principals:{kind}"
     if key not in cache:
         func = _principal_providers.get(kind)
-        cache[key] = func(user) if func is not None else frozenset()
+        with _perm.providing():
+            cache[key] = func(user) if func is not None else frozenset()
+    if _perm.building():
+        _perm.role_read(key, _fingerprint(cache, key))
     result: frozenset[int] = cache[key]
     return result
+
+
+def read_keys(user: User) -> frozenset[str]:
+    """The roles and principals read so far for this user object (the request)."""
+    return frozenset(k for k in _cache(user) if not k.startswith("fp:"))
+
+
+def fingerprint_of(user: User, key: str) -> Any:
+    """The fingerprint of role ``key`` (``roles:<name>`` or ``principals:<kind>``), reading it as
+    :func:`of` or :func:`principals` would if the request has not yet."""
+    kind, _, name = key.partition(":")
+    if kind == "roles":
+        of(user, name)
+    else:
+        principals(user, name)
+    return _fingerprint(_cache(user), key)
+
+
+def _fingerprint(cache: dict[str, Any], key: str) -> Any:
+    fp_key = f"fp:{key}"
+    if fp_key not in cache:
+        cache[fp_key] = _perm.fingerprint(cache[key])
+    return cache[fp_key]
 
 
 def principal_q(user: AnyUser | None, kind_field: str = "grantee_kind", id_field: str = "grantee_id") -> Q:

@@ -39,6 +39,7 @@ from core.permissions import (
     NOTHING,
     AnyUser,
     allowed,
+    condition,
     in_force_q,
     is_platform_admin,
     register,
@@ -664,7 +665,7 @@ def organisations_visible(user: AnyUser) -> QuerySet[Organisation]:
 
 def organisations_changeable_q(user: AnyUser) -> Q | None:
     """The change rule as a ``Q`` (``None`` means every organisation), for lists and checks alike."""
-    return rule_q(user, Organisation, "change")
+    return condition(user, Organisation, "change")
 
 
 def organisations_changeable(user: AnyUser) -> QuerySet[Organisation]:
@@ -698,7 +699,7 @@ def person_contact_fellow_members_q(user: AnyUser) -> Q:
 
 
 def person_contact_visible_q(user: AnyUser) -> Q | None:
-    return rule_q(user, Person, "contact")
+    return condition(user, Person, "contact")
 
 
 def people_contact_visible(user: AnyUser) -> QuerySet[Person]:
@@ -711,7 +712,7 @@ def can_see_person_contact(user: AnyUser, person: Person) -> bool:
 
 
 def people_changeable_q(user: AnyUser) -> Q | None:
-    return rule_q(user, Person, "change")
+    return condition(user, Person, "change")
 
 
 def people_changeable(user: AnyUser) -> QuerySet[Person]:
@@ -747,7 +748,7 @@ def can_manage_position_in(user: AnyUser, organisation: Organisation) -> bool:
 def positions_manageable_q(user: AnyUser) -> Q | None:
     """The Position "manage" rule as a ``Q`` (``None``: every position): per-row probes of the
     position's own organisation and person, so it can flag the rows of a list as a column."""
-    return rule_q(user, Position, "manage")
+    return condition(user, Position, "manage")
 
 
 def can_manage_position(user: AnyUser, position: Position) -> bool:
@@ -800,7 +801,7 @@ def offers_visible(user: AnyUser) -> QuerySet[ResourceOffer]:
 
 
 def offers_changeable_q(user: AnyUser) -> Q | None:
-    return rule_q(user, ResourceOffer, "change")
+    return condition(user, ResourceOffer, "change")
 
 
 def offers_changeable(user: AnyUser) -> QuerySet[ResourceOffer]:
