@@ -40,7 +40,17 @@ from coordination.models import (
 )
 from core import grants, roles
 from core.models import GranteeKind, User
-from core.permissions import AnyUser, allows, in_force_q, is_active_user, register, rule_q, subtree_q, visible
+from core.permissions import (
+    AnyUser,
+    allows,
+    condition,
+    in_force_q,
+    is_active_user,
+    register,
+    rule_q,
+    subtree_q,
+    visible,
+)
 from stakeholders.models import Jurisdiction
 from stakeholders.permissions import jurisdictions_manageable, scopes_for, subtree_ids_q
 
@@ -201,7 +211,7 @@ def committee_change_rule(user: User) -> Q | None:
 
 def committees_visible_q(user: AnyUser) -> Q | None:
     """``None`` means every committee."""
-    return rule_q(user, Committee, "view")
+    return condition(user, Committee, "view")
 
 
 def committees_visible(user: AnyUser) -> QuerySet[Committee]:
@@ -209,7 +219,7 @@ def committees_visible(user: AnyUser) -> QuerySet[Committee]:
 
 
 def committees_manageable_q(user: AnyUser) -> Q | None:
-    return rule_q(user, Committee, "manage")
+    return condition(user, Committee, "manage")
 
 
 def committees_manageable(user: AnyUser) -> QuerySet[Committee]:
@@ -305,7 +315,7 @@ def meetings_visible(user: AnyUser) -> QuerySet[Meeting]:
 
 
 def meetings_manageable_q(user: AnyUser) -> Q | None:
-    return rule_q(user, Meeting, "manage")
+    return condition(user, Meeting, "manage")
 
 
 def meetings_manageable(user: AnyUser) -> QuerySet[Meeting]:

@@ -147,7 +147,7 @@ class PermissionRegistry:
     def _compiled(self, user: User, rule: Rule, result: RuleResult) -> Q | RuleResult:
         """The answer as a :class:`RuleCondition` over the model's own rows when it has a compiled
         form (a shared answer over the model's own columns and subqueries), else the answer."""
-        if not isinstance(result, Q):
+        if result is None:
             return result
         entry = _request_cache(user)[("rule", rule.label, rule.action)][3]
         fragment = entry.fragment(rule.model) if entry is not None else None
@@ -161,10 +161,10 @@ class PermissionRegistry:
         if not is_active_user(user):
             return NOTHING
         assert isinstance(user, User)
-        result = self.answer(user, rule)
+        result = self._compiled(user, rule, self.answer(user, rule))
         if isinstance(result, QuerySet):
             return Q(pk__in=result.order_by().values("pk"))
-        return self._compiled(user, rule, result)  # type: ignore[return-value]
+        return result
 
     def q(self, user: AnyUser | None, model: type[models.Model], action: str = "view") -> Q | None:
         """The rule as a ``Q`` over ``model`` (``None``: every row)."""
@@ -187,9 +187,10 @@ class PermissionRegistry:
         result = self.answer(user, rule)
         if result is None:
             return manager.all()
-        if isinstance(result, QuerySet):
-            return result
-        return manager.filter(self._compiled(user, rule, result))
+        compiled = self._compiled(user, rule, result)
+        if isinstance(compiled, QuerySet):
+            return compiled
+        return manager.filter(compiled)
 
     def restrict(self, queryset: QuerySet[M], user: AnyUser | None, action: str = "view") -> QuerySet[M]:
         """``queryset`` narrowed to the rows the user may <action> (NetBox's ``restrict``)."""
@@ -465,9 +466,14 @@ def compile_fragment(model: type[models.Model], result: RuleResult) -> Fragment 
     """``result`` (a ``Q`` over ``model``) as SQL over the model's own table, or ``None`` when it has
     no such form: it joins other tables at the top (the ``Q`` is kept and resolved as before), or
     it selects every row or none."""
-    if not isinstance(result, Q):
+    if isinstance(result, QuerySet):
+        query = result.query
+        if query.combinator or query.annotations or query.distinct or query.is_sliced or query.extra:
+            return None
+    elif isinstance(result, Q):
+        query = model._default_manager.filter(result).query
+    else:
         return None
-    query = model._default_manager.filter(result).query
     if sum(1 for alias in query.alias_map if query.alias_refcount.get(alias)) != 1:
         return None  # joins left after trimming (those trimmed stay in the map, unreferenced)
     try:
