@@ -42,12 +42,14 @@ from core import grants, roles
 from core.models import GranteeKind, User
 from core.permissions import (
     AnyUser,
+    Rule,
     allows,
     condition,
     in_force_q,
     is_active_user,
     register,
     rule_q,
+    rules,
     subtree_q,
     visible,
 )
@@ -397,6 +399,17 @@ def minutes_readable_q(user: AnyUser, prefix: str = "") -> Q:
     granted = grants.grants_held(user, MeetingGrant, MeetingGrant.READ_MINUTES).values("target_id")
     entitled |= Q(**{f"{prefix}pk__in": granted})
     return (not_confidential & entitled) | attended
+
+
+#: ``minutes_readable_q`` as a shared, compiled condition for the rows of a meeting list (which are
+#: visible already): not a registered rule, since alone it does not narrow to visible meetings.
+_MINUTES_READABLE = Rule(Meeting, "minutes_readable_on_visible", lambda user: minutes_readable_q(user))
+
+
+def minutes_readable_condition(user: AnyUser) -> Q | None:
+    """On a meeting the user can see: whether its minutes are readable (:func:`minutes_readable_q`,
+    compiled once per user and roles)."""
+    return rules.condition_of(user, _MINUTES_READABLE)
 
 
 @register(Meeting, "read_minutes")

@@ -274,7 +274,7 @@ def meeting_list_visible_to(
         qs = qs.filter(status=status)
     return qs.annotate(
         can_manage=_flag(permissions.meetings_manageable_q(user)),
-        can_read_minutes=_flag(permissions.minutes_readable_q(user)),
+        can_read_minutes=_flag(permissions.minutes_readable_condition(user)),
     ).order_by("starts_at", "id")
 
 
@@ -590,7 +590,7 @@ def minutes_to_do(user: AnyUser, *, limit: int = 10) -> list[Meeting]:
     now = timezone.now()
     return list(
         permissions.meetings_manageable(user)
-        .filter(permissions.minutes_readable_q(user))
+        .filter(permissions.minutes_readable_condition(user))
         .filter(
             Q(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_DRAFTED])
             | Q(status=Meeting.Status.PLANNED, ends_at__lt=now)

@@ -157,7 +157,12 @@ class PermissionRegistry:
         """:meth:`q` for filtering or flagging ``model``'s own rows (``annotate``, ``when_allowed``):
         the shared answer's compiled SQL where it has one, so a page does not resolve and compile
         the rule's ``Q`` tree again on every request (ADR 0015)."""
-        rule = self.rule(model, action)
+        return self.condition_of(user, self.rule(model, action))
+
+    def condition_of(self, user: AnyUser | None, rule: Rule) -> Q | None:
+        """:meth:`condition` for a rule that is not registered: a part of rules a list flags its rows
+        with (a meeting's minutes readable, once the meeting is visible), shared and compiled the
+        same way. Never a rule of its own: asking it alone would not narrow to the visible rows."""
         if not is_active_user(user):
             return NOTHING
         assert isinstance(user, User)
