@@ -274,7 +274,7 @@ def framework_create(
     framework.full_clean()
     framework.save()
     # The manage rule decides on the row as it would stand (a refusal rolls the whole adoption back).
-    require(allows(actor, framework, Perm.MANAGE), _("You may not adopt a framework in this jurisdiction."))
+    require(allows(actor, framework, Perm.MANAGE, fresh=True), _("You may not adopt a framework in this jurisdiction."))
     _set_pillars(framework, rows)
     audit_record(
         actor=actor,

@@ -202,15 +202,21 @@ class PermissionRegistry:
         q = self.condition(user, queryset.model, action)
         return queryset if q is None else queryset.filter(q)
 
-    def allows(self, user: AnyUser | None, obj: models.Model, action: str = "view") -> bool:
-        """Whether the user may <action> on ``obj``; asked of the same rule, cached on the user."""
+    def allows(self, user: AnyUser | None, obj: models.Model, action: str = "view", *, fresh: bool = False) -> bool:
+        """Whether the user may <action> on ``obj``; asked of the same rule, cached on the user.
+        ``fresh``: for a row written in the transaction being checked (a service asking the rule of
+        a row as it would stand): the answer is neither read from nor kept in the cache, since a
+        rollback can give the row's id to another row later (SQLite reuses it)."""
         if obj.pk is None or not is_active_user(user):
             return False
         cache = _request_cache(user)
         key = (obj._meta.label, action, obj.pk)
-        if key not in cache:
-            q = self.q(user, type(obj), action)
-            cache[key] = True if q is None else type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+        if fresh or key not in cache:
+            q = self.condition(user, type(obj), action)
+            answer = True if q is None else type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+            if fresh:
+                return answer
+            cache[key] = answer
         return bool(cache[key])
 
     def annotate(
