@@ -35,7 +35,7 @@ from actionplans.models import (
 )
 from actionplans.permissions import Perm, organisation_ids
 from core.models import User
-from core.permissions import annotate, get_or_404, restrict, visible
+from core.permissions import annotate, get_or_404, in_array_of, restrict, visible
 
 MAX_DEPTH = 6
 
@@ -131,7 +131,7 @@ def _mine(user: User) -> QuerySet[Action]:
     # only the actions they own are narrowed by the rule: one union of index reads, not the union
     # and then the whole rule (which holds the union again) over its rows.
     owned = restrict(Action.objects.filter(owner__user_id=user.pk), user).order_by().values_list("pk", flat=True)
-    return Action.objects.filter(pk__in=_partner_action_ids(user, (Perm.VIEW, Perm.REPORT), owned))
+    return Action.objects.filter(in_array_of("pk", _partner_action_ids(user, (Perm.VIEW, Perm.REPORT), owned)))
 
 
 def _open_by_due_date(actions: QuerySet[Action]) -> QuerySet[Action]:
