@@ -357,9 +357,20 @@ def holds_a_time(value: Any, _depth: int = 0) -> bool:
     return False
 
 
+_PLAIN = (int, str, bool, float, type(None), date, datetime)
+
+
+def _plain(value: Any) -> bool:
+    """A scalar, or a tuple of scalars: its own fingerprint (an umbrella's 200 memberships as
+    ``(organisation, role, name)`` tuples, a set of ids)."""
+    return type(value) in _PLAIN or (type(value) is tuple and all(type(v) in _PLAIN for v in value))
+
+
 def fingerprint(value: Any) -> Any:
     """A hashable value that changes whenever ``value`` does, field by field (a model row by every
     column, a dataclass by every field, including those left out of its ``==``)."""
+    if type(value) in (tuple, frozenset) and all(_plain(v) for v in value):
+        return value
     if isinstance(value, models.Model):
         return (type(value), tuple(getattr(value, f.attname) for f in value._meta.concrete_fields))
     if is_dataclass(value) and not isinstance(value, type):

@@ -161,3 +161,30 @@ def test_lists_are_filtered_by_the_compiled_answer(world) -> None:  # type: igno
         qs = visible(fresh(world.alice), Organisation)
         assert "RuleCondition" in repr(qs.query.where)
         assert set(qs) == set(Organisation.objects.filter(plain))
+
+
+def test_joining_or_leaving_an_organisation_changes_the_answer(world) -> None:  # type: ignore[no-untyped-def]
+    """Organisation memberships reach the answers as (organisation, role, name) tuples: a new one,
+    one taken away or one whose role changes is a new set of roles."""
+    from stakeholders.models import OrganisationMembership, Person
+    from tests.factories import OrganisationMembershipFactory, PersonFactory, PositionFactory
+
+    shared_answers.clear()
+    former = PersonFactory(full_name="Former Officer")
+    PositionFactory(
+        person=former,
+        organisation=world.other_org,
+        start_date=timezone.localdate() - timedelta(days=400),
+        end_date=timezone.localdate() - timedelta(days=30),
+    )
+
+    def people(user: User) -> set[int]:
+        return set(visible(fresh(user), Person).values_list("pk", flat=True))
+
+    assert former.pk not in people(world.charlie)
+    membership = OrganisationMembershipFactory(
+        user=world.charlie, organisation=world.other_org, role=OrganisationMembership.Role.MEMBER
+    )
+    assert former.pk in people(world.charlie)
+    membership.delete()
+    assert former.pk not in people(world.charlie)
