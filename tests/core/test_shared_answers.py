@@ -46,7 +46,8 @@ def counted(monkeypatch):  # type: ignore[no-untyped-def]
         return original.func(user)
 
     monkeypatch.setitem(rules._rules, key, Rule(Organisation, "view", func))
-    return calls
+    yield calls
+    shared_answers.clear()  # nothing built by the stand-in outlives the test
 
 
 def test_an_answer_is_built_once_for_the_same_roles(world, counted) -> None:  # type: ignore[no-untyped-def]
@@ -115,6 +116,13 @@ def test_reusing_an_answer_reads_the_roles_the_build_read(world, counted) -> Non
     assert queries() == built and len(counted) == 1
 
 
+@pytest.fixture
+def _forget_shared():  # type: ignore[no-untyped-def]
+    yield
+    shared_answers.clear()
+
+
+@pytest.mark.usefixtures("_forget_shared")
 def test_an_answer_holding_a_moment_is_kept_for_the_request_only(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     moment = timezone.now()
     assert perms.holds_a_time(Q(expires_at__gt=moment))
@@ -136,6 +144,7 @@ def test_an_answer_holding_a_moment_is_kept_for_the_request_only(world, monkeypa
     assert len(calls) == 2
 
 
+@pytest.mark.usefixtures("_forget_shared")
 def test_an_answer_whose_build_ran_a_query_is_not_shared(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     key = (Organisation, "view")
     calls = []
