@@ -221,7 +221,7 @@ def person_list_visible_to(
             # The people of the page are visible already: the prefetch does not filter them again.
             # ``can_manage`` is the rule's own per-row probes as a column (the rule reads only the
             # position's organisation and person), not an ``EXISTS`` over positions around them.
-            queryset=Position.objects.filter(permissions.positions_of_visible_people_q(user))
+            queryset=Position.objects.filter(permissions.positions_of_visible_people_condition(user))
             .select_related("organisation", "organisation__jurisdiction")
             .annotate(can_manage=when_allowed(permissions.positions_manageable_q(user)))
             .order_by("-start_date", "id"),
