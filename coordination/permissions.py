@@ -171,7 +171,7 @@ def committee_view_rule(user: User) -> Q | None:
     if scopes.is_platform_admin:
         return None
     seats = _seat_committee_ids(user)
-    if not all(path in scopes.subtree_ids for path in scopes.read_paths):  # a wide scope sees most
+    if not scopes.reads_small_subtrees:  # a wide scope sees most
         return (
             _in_subtrees(scopes.read_paths, user)
             | Q(pk__in=seats)
@@ -289,13 +289,14 @@ def meeting_view_rule(user: User) -> QuerySet[Meeting] | None:
         return None
     invited = _invited_meeting_ids(user).order_by()
     granted = grants.grants_held(user, MeetingGrant, MeetingGrant.PERMISSIONS).order_by().values("target_id")
-    if not scopes_for(user).read_paths:
+    scopes = scopes_for(user)
+    if not scopes.read_paths:
         # Members and invitees see a few meetings: one IN over a union of index reads (the seats'
         # committees as literal ids read once for the request, committees granted, invitations,
         # meetings granted) lets the planner fetch them by index, where an OR of subqueries made it
         # expect 75,000 meetings and read all 100,000 for a member's first page. (For a
         # coordinator's subtree the union is right too, but PostgreSQL then hash-joins it with
-        # every meeting instead of walking the date index: the OR stays there.)
+        # every meeting: a small subtree's sets are arrays below, a wide one keeps the OR.)
         def meetings_of(committees: Any) -> QuerySet[Any]:
             return Meeting.objects.filter(committee__in=committees).order_by().values("pk")
 
@@ -304,8 +305,7 @@ def meeting_view_rule(user: User) -> QuerySet[Meeting] | None:
             grants.grants_held(user, CommitteeGrant, CommitteeGrant.VIEW).values("target_id")
         )
         return Meeting.objects.filter(pk__in=seats.union(granted_committees, invited, granted))
-    scopes = scopes_for(user)
-    if all(path in scopes.subtree_ids for path in scopes.read_paths):
+    if scopes.reads_small_subtrees:
         # A coordinator or liaison of a small subtree (a district's 25 committees of 5,000): the
         # three id sets as arrays read once, so PostgreSQL reads their meetings by index and sorts
         # them (a bitmap OR), instead of walking every meeting in date order to find theirs (8,300

@@ -401,8 +401,6 @@ class SharedAnswers:
         self.size = size
         self._entries: OrderedDict[tuple[Any, ...], SharedAnswer] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.builds = 0
 
     def clear(self) -> None:
         with self._lock:
@@ -433,11 +431,9 @@ class SharedAnswers:
             if entry is not None:
                 self._entries.move_to_end(key)
         if entry is not None and all(roles.fingerprint_of(user, name) == fp for name, fp in entry.build.reads.items()):
-            self.hits += 1
             return entry.result, entry.build, entry
         with _builds.building() as build:
             result = rule.func(user)
-        self.builds += 1
         if build.shareable and holds_a_time(result):
             build.shareable = False
         if not build.shareable or self.size <= 0:

@@ -109,6 +109,12 @@ class Scopes:
     def organisation_ids(self) -> frozenset[int]:
         return self.admin_organisation_ids | self.member_organisation_ids
 
+    @property
+    def reads_small_subtrees(self) -> bool:
+        """Every subtree the user reads is small (its jurisdiction ids came with the roles), or the
+        user reads none: rules may then name the scope's rows as literal sets (ADR 0014)."""
+        return all(path in self.subtree_ids for path in self.read_paths)
+
 
 NO_SCOPES = Scopes()
 
