@@ -12,5 +12,7 @@ class ActionplansConfig(AppConfig):
             permissions,  # noqa: F401 - registers the rules
         )
         from actionplans.audit import register
+        from actionplans.duelist import connect_signals
 
         register()
+        connect_signals()  # each organisation's due list follows actions and partners (ADR 0010)

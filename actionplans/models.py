@@ -418,6 +418,32 @@ class ActionPartner(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
+class DueListEntry(models.Model):
+    """An open action on the due list of an organisation that leads or partners it: what "my
+    actions" reads, in due order, from one index (``actionplans.duelist``, ADR 0010). Derived
+    data, kept in step with actions and partners by model signals; never edited by hand."""
+
+    # Both looked up through the indexes below (the organisation's due order, the action's rows).
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+", db_index=False)
+    planned_end = models.DateField()
+
+    class Meta:
+        verbose_name = _("due list entry")
+        verbose_name_plural = _("due list entries")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "organisation"], name="actionplans_duelist_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "planned_end", "action"], name="actionplans_duelist_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.action_id} ({self.planned_end})"
+
+
 class ActionGrant(ObjectGrant):
     """An action explicitly shared with a grantee (an organisation, a committee, a person)."""
 

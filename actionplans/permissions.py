@@ -125,15 +125,19 @@ def _plan_level_q(user: User, prefix: str, *, local_field: str | None = None) ->
     return q
 
 
+def shared_action_ids(user: User, permissions: tuple[str, ...]) -> QuerySet[Any]:
+    """Ids of the actions shared with the user or one of their organisations (``permissions``), by a
+    grant in force."""
+    from core.grants import grants_held
+
+    return grants_held(user, ActionGrant, permissions).order_by().values_list("target_id", flat=True)
+
+
 def _partner_action_ids(user: User, permissions: tuple[str, ...], *more: QuerySet[Any]) -> QuerySet[Any]:
     """Ids of the actions led by, or partnered with, one of the user's organisations, or shared with
     the user (``permissions``), as one union of indexed id sets: the planner computes it once and
     probes it, instead of scanning every action to test each branch of an OR."""
-    from core.grants import grants_held
-
-    parts: list[QuerySet[Any]] = [
-        grants_held(user, ActionGrant, permissions).order_by().values_list("target_id", flat=True)
-    ]
+    parts: list[QuerySet[Any]] = [shared_action_ids(user, permissions)]
     orgs = sorted(organisation_ids(user))
     if orgs:
         # One array parameter each, not a lookup over every id (an umbrella's 200 organisations).

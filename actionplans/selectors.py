@@ -21,6 +21,7 @@ from actionplans import rollup
 from actionplans.models import (
     Action,
     ActionPlan,
+    DueListEntry,
     EvaluationCheckpoint,
     Evidence,
     Framework,
@@ -35,7 +36,8 @@ from actionplans.models import (
 )
 from actionplans.permissions import Perm, organisation_ids
 from core.models import User
-from core.permissions import annotate, get_or_404, in_array_of, restrict, visible
+from core.pagination import Source, union_first
+from core.permissions import annotate, get_or_404, ids_in, in_array_of, restrict, visible
 
 MAX_DEPTH = 6
 
@@ -121,23 +123,32 @@ def quarter_start(on: date) -> date:
     return date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
 
 
-def _mine(user: User) -> QuerySet[Action]:
-    """Actions led by or partnered with one of the user's organisations, shared with them, or
-    owned by them, that they may see."""
-    from actionplans.permissions import _partner_action_ids
+#: The order of "my actions" (soonest due first), over the actions.
+MY_ACTIONS_ORDER = ("planned_end", "id")
 
-    # The view rule lets every user see the actions of their organisations and those shared with
-    # them (each branch of ``actions_visible_rule`` ends with this same ``_partner_action_ids``), so
-    # only the actions they own are narrowed by the rule: one union of index reads, not the union
-    # and then the whole rule (which holds the union again) over its rows.
+
+def my_actions_sources(user: User) -> list[Source]:
+    """Where the user's open actions are read from, each in due order by its own index: the due
+    lists of their organisations (the actions they lead or partner), and the actions shared with
+    them or owned by them. Every branch of the actions' view rule lets a user see their
+    organisations' and shared actions (each ends with ``_partner_action_ids``), so only the actions
+    they own are narrowed by the rule (an owner may have been moved out of the plan's reach)."""
+    from actionplans.permissions import shared_action_ids
+
+    sources = []
+    orgs = sorted(organisation_ids(user))
+    if orgs:
+        # One array parameter, not a lookup over each id (an umbrella's 200 organisations).
+        due = DueListEntry.objects.filter(ids_in("organisation_id", orgs))
+        sources.append(Source(due, {"id": "action_id"}))
     owned = restrict(Action.objects.filter(owner__user_id=user.pk), user).order_by().values_list("pk", flat=True)
-    return Action.objects.filter(in_array_of("pk", _partner_action_ids(user, (Perm.VIEW, Perm.REPORT), owned)))
+    shared_or_owned = shared_action_ids(user, (Perm.VIEW, Perm.REPORT)).union(owned)
+    sources.append(Source(Action.objects.filter(in_array_of("pk", shared_or_owned), status__in=Action.OPEN)))
+    return sources
 
 
-def _open_by_due_date(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """The open actions of ``actions``, soonest due first: action rows alone (no join), so the
-    planner walks the filter and the order and stops at the page."""
-    return actions.filter(status__in=Action.OPEN).order_by("planned_end", "id")
+def my_actions_order() -> QuerySet[Action]:
+    return Action.objects.order_by(*MY_ACTIONS_ORDER)
 
 
 def _with_last_report(ids: Any) -> list[Action]:
@@ -162,23 +173,18 @@ def _with_last_report(ids: Any) -> list[Action]:
     )
 
 
-def my_actions_queryset(user: User) -> QuerySet[Action]:
-    """The user's open actions (:func:`_mine`), soonest due first, as keys to page by keyset: page
-    it, then :func:`my_actions_rows` loads that page's rows."""
-    return _open_by_due_date(_mine(user)).only("pk", "planned_end")
-
-
-def my_actions_rows(keys: list[Action], *, on: date | None = None) -> list[Action]:
-    """A page of :func:`my_actions_queryset` with its rows, ``rag`` and ``report_due``."""
-    return with_report_due(_with_last_report([k.pk for k in keys]), on=on)
+def my_actions_rows(ids: list[int], *, on: date | None = None) -> list[Action]:
+    """The actions ``ids`` (a page of "my actions") with their rows, ``rag`` and ``report_due``."""
+    return with_report_due(_with_last_report(ids), on=on)
 
 
 def open_actions_page(actions: QuerySet[Action], *, on: date | None = None, limit: int = 200) -> list[Action]:
     """The first ``limit`` open actions of ``actions`` by due date, each with ``rag`` and
-    ``report_due`` ("my actions" without its filter is the benchmark's baseline). The page's ids
-    first (the filter and the order over action rows alone), then only those rows with their
-    relations: one query, which joins ``limit`` rows, not every row the filter lets through."""
-    return with_report_due(_with_last_report(_open_by_due_date(actions).values("pk")[:limit]), on=on)
+    ``report_due``. The page's ids first (the filter and the order over action rows alone), then only
+    those rows with their relations: one query, which joins ``limit`` rows, not every row the filter
+    lets through."""
+    ids = actions.filter(status__in=Action.OPEN).order_by(*MY_ACTIONS_ORDER).values("pk")[:limit]
+    return with_report_due(_with_last_report(ids), on=on)
 
 
 def with_report_due(actions: list[Action], *, on: date | None = None) -> list[Action]:
@@ -193,8 +199,10 @@ def with_report_due(actions: list[Action], *, on: date | None = None) -> list[Ac
 
 
 def my_actions(user: User, *, on: date | None = None, limit: int = 200) -> list[Action]:
-    """The user's first ``limit`` open actions, soonest due first, with ``rag`` and ``report_due``."""
-    return open_actions_page(_mine(user), on=on, limit=limit)
+    """The user's first ``limit`` open actions (:func:`my_actions_sources`), soonest due first, with
+    ``rag`` and ``report_due``."""
+    keys = union_first(my_actions_order(), my_actions_sources(user), limit)
+    return my_actions_rows([k["id"] for k in keys], on=on)
 
 
 def updates_to_review(user: User) -> QuerySet[ProgressUpdate]:

@@ -20,7 +20,7 @@ from actionplans.models import ActionPlan, ProgressUpdate
 from actionplans.permissions import Perm
 from core.forms import apply_service_errors
 from core.http import request_user
-from core.pagination import keyset_page, query_without
+from core.pagination import keyset_page, keyset_union_page, query_without
 from core.permissions import allows
 from core.selectors import audit_list_for
 
@@ -369,8 +369,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def my_actions(request: HttpRequest) -> HttpResponse:
     """Three keyset lists on one page, each with its own cursor (the others' cursors stay put)."""
     user = request_user(request)
-    actions = keyset_page(request, selectors.my_actions_queryset(user), page_size=50, count=False)
-    actions.object_list = selectors.my_actions_rows(actions.object_list)
+    actions = keyset_union_page(request, selectors.my_actions_order(), selectors.my_actions_sources(user), page_size=50)
+    actions.object_list = selectors.my_actions_rows([k["id"] for k in actions.object_list])
     returned = keyset_page(
         request, selectors.my_returned_updates(user), page_size=20, cursor_param="returned", count=False
     )

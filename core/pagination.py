@@ -8,6 +8,9 @@ at, so ties on the first field are passed by comparing the next ones, never by s
 an ``OFFSET``. A nullable sort field sorts its empty values last going up and first going down (as
 PostgreSQL's indexes do). A foreign key in the order sorts by its id. Where a page shows a total it
 is a capped count (:func:`capped_count`: "more than 1,000"), never a scan of every visible row.
+A list whose rows are reached through several tables ("my actions": the due lists of a member's
+organisations, and the actions shared with them) pages each :class:`Source` by its own index and
+merges the pages (:func:`keyset_union_page`).
 See docs/adr/0014-keyset-pages-and-denormalised-directory.md.
 """
 
@@ -18,10 +21,12 @@ import binascii
 import copy
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from functools import cmp_to_key
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -34,6 +39,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 #: A page's total is counted up to this many rows; beyond, it says "more than" this.
 COUNT_CAP = 1000
+
+_P = TypeVar("_P", bound="KeysetPagination")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -267,6 +275,86 @@ class KeysetPagination(CursorPagination):
         return response
 
 
+@dataclass(frozen=True)
+class Source:
+    """One part of a list read from several tables (:func:`keyset_union_page`): a queryset whose
+    rows carry the list's sort key, under the names ``fields`` maps the list's names to. The
+    sources' pages are merged in Python, so the key must compare there as in the database: numbers,
+    dates and times, not text under a locale's collation."""
+
+    queryset: QuerySet[Any]
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def keys(self, keys: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
+        return tuple(SortKey(self.fields.get(k.path, k.path), k.descending, k.nullable, k.field) for k in keys)
+
+
+def _compare(keys: tuple[SortKey, ...]) -> Any:
+    """A sort key over rows (dicts by the keys' paths) in the order of ``keys``, empty values last
+    going up and first going down (as :class:`SortKey` orders them in SQL)."""
+
+    def compare(a: dict[str, Any], b: dict[str, Any]) -> int:
+        for key in keys:
+            x, y = a[key.path], b[key.path]
+            if x == y:
+                continue
+            if x is None or y is None:
+                later = x is None
+            else:
+                later = x > y
+            return (-1 if later else 1) if key.descending else (1 if later else -1)
+        return 0
+
+    return cmp_to_key(compare)
+
+
+def _union_rows(sources: list[Source], keys: tuple[SortKey, ...], after: list[Any] | None, limit: int) -> list[Any]:
+    """The first ``limit`` rows of the union of ``sources`` in the order of ``keys`` (after the
+    values ``after``, if any): the first ``limit`` of each source, merged."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for source in sources:
+        own = source.keys(keys)
+        queryset = source.queryset.order_by(*(k.order_by() for k in own))
+        if after is not None:
+            queryset = queryset.filter(_after(own, after))
+        # DISTINCT: a row reached twice within a source (an action on two of a member's due lists)
+        # counts once towards the limit.
+        for row in queryset.values_list(*(k.path for k in own)).distinct()[:limit]:
+            merged.setdefault(tuple(row), dict(zip((k.path for k in keys), row, strict=True)))
+    return sorted(merged.values(), key=_compare(keys))[:limit]
+
+
+def union_first(queryset: QuerySet[Any], sources: list[Source], limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` rows of ``sources`` in the order of ``queryset`` (:func:`keyset_union_page`
+    without a cursor): dicts of the sort key's values."""
+    ordering = tuple(queryset.query.order_by or queryset.model._meta.ordering or ("-pk",))
+    return _union_rows(sources, _sort_keys(ordering, queryset), None, limit)
+
+
+class UnionKeysetPagination(KeysetPagination):
+    """:class:`KeysetPagination` over the union of :class:`Source`s (rows in several tables, or the
+    same rows reached two ways): each source is read as its own keyset page, by its own index,
+    and the pages are merged. A row reached through several sources is listed once (by its whole
+    sort key, which ends with its primary key). Rows are dicts of the sort key's values."""
+
+    def paginate_sources(self, sources: list[Source], model_queryset: QuerySet[Any], request: Request) -> list[Any]:
+        self.request = request
+        self.base_url = self.url = request.build_absolute_uri()
+        self.keys = _sort_keys(tuple(self.ordering), model_queryset)
+        reverse, values = self._decode(request)
+        keys = _flipped(self.keys) if reverse else self.keys
+        rows = _union_rows(sources, keys, values, self.page_size + 1)
+        more = len(rows) > self.page_size
+        page = rows[: self.page_size]
+        if reverse:
+            page.reverse()
+            self.has_previous, self.has_next = more, True
+        else:
+            self.has_previous, self.has_next = values is not None, more
+        self.page = page
+        return page
+
+
 def capped_count(queryset: QuerySet[Any], cap: int) -> int:
     """The number of rows, counted up to ``cap + 1`` (``SELECT count(*) FROM (... LIMIT cap + 1)``):
     a caller shows "more than ``cap``" when the answer exceeds ``cap``."""
@@ -338,20 +426,8 @@ def keyset_page(
     link that went stale is not an error). A fixed number of queries: the page and, unless
     ``count=False`` (a list that shows no total), a capped count."""
     ordering = tuple(queryset.query.order_by or queryset.model._meta.ordering or ("-pk",))
-    paginator = KeysetPagination()
-    paginator.ordering = ordering
-    paginator.page_size = page_size
-    paginator.page_size_query_param = None  # type: ignore[assignment]
-    paginator.cursor_query_param = cursor_param
-    drf_request = Request(request)
-    try:
-        rows = paginator.paginate_queryset(queryset, drf_request)
-    except NotFound:  # a malformed cursor: start again at the first page
-        fresh = copy.copy(request)
-        query = request.GET.copy()
-        query.pop(cursor_param, None)
-        fresh.GET = query  # type: ignore[assignment]
-        rows = paginator.paginate_queryset(queryset, Request(fresh))
+    paginator = _paginator(KeysetPagination(), ordering, page_size, cursor_param)
+    rows = _at_cursor(request, cursor_param, lambda r: paginator.paginate_queryset(queryset, r))
     limit = COUNT_CAP if cap is None else cap
     return KeysetPage(
         object_list=list(rows or []),
@@ -360,3 +436,45 @@ def keyset_page(
         count=capped_count(queryset, limit) if count else 0,
         cap=limit,
     )
+
+
+def keyset_union_page(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    sources: list[Source],
+    *,
+    page_size: int = 25,
+    cursor_param: str = "cursor",
+) -> KeysetPage:
+    """A keyset page of the rows of ``sources`` in the order of ``queryset`` (of the list's model,
+    which names the sort key): the rows are dicts of the sort key's values, each listed once. One
+    query per source, each a keyset page read by its own index; no total."""
+    ordering = tuple(queryset.query.order_by or queryset.model._meta.ordering or ("-pk",))
+    paginator = _paginator(UnionKeysetPagination(), ordering, page_size, cursor_param)
+    rows = _at_cursor(request, cursor_param, lambda r: paginator.paginate_sources(sources, queryset, r))
+    return KeysetPage(
+        object_list=list(rows),
+        next_cursor=_cursor_of(paginator.get_next_link(), cursor_param),
+        previous_cursor=_cursor_of(paginator.get_previous_link(), cursor_param),
+        count=0,
+    )
+
+
+def _paginator(paginator: _P, ordering: tuple[Any, ...], page_size: int, cursor_param: str) -> _P:
+    paginator.ordering = ordering
+    paginator.page_size = page_size
+    paginator.page_size_query_param = None  # type: ignore[assignment]
+    paginator.cursor_query_param = cursor_param
+    return paginator
+
+
+def _at_cursor(request: HttpRequest, cursor_param: str, read: Callable[[Request], _R]) -> _R:
+    """``read`` at the request's cursor; a malformed one gives the first page (a stale link)."""
+    try:
+        return read(Request(request))
+    except NotFound:
+        fresh = copy.copy(request)
+        query = request.GET.copy()
+        query.pop(cursor_param, None)
+        fresh.GET = query  # type: ignore[assignment]
+        return read(Request(fresh))

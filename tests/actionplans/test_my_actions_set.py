@@ -1,45 +1,27 @@
 """'My actions' holds exactly the open actions of the user's organisations (as lead or partner),
 those shared with them, and those they own, that the action rule lets them see: the selector reads
-the first three as one union and narrows only the owned ones by the rule (ADR 0010)."""
+the first from the organisations' due lists and narrows only the owned ones by the rule (ADR 0010)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from actionplans import selectors, services
-from actionplans.models import Action, ActionGrant, ActionPartner
+from actionplans.models import Action, ActionPartner
 from core.permissions import allows, forget
+from tests.actionplans.expected import my_actions_by_definition
 from tests.factories import JurisdictionFactory, OrganisationFactory, PersonFactory
 
 PERSONAS = ("admin", "alice", "olga", "mona", "pete", "mike", "bob", "nora", "charlie")
 
 
 def _expected(user) -> set[int]:  # type: ignore[no-untyped-def]
-    """The definition, row by row: involvement first, then the rule's own answer for each row."""
-    forget(user)
-    orgs = set(user.organisation_memberships.values_list("organisation_id", flat=True))
-    shared = set(
-        ActionGrant.objects.filter(
-            grantee_kind="user", grantee_id=user.pk, permission__in=["view", "report"], revoked_at__isnull=True
-        ).values_list("target_id", flat=True)
-    )
-    found = set()
-    for action in Action.objects.filter(status__in=Action.OPEN).select_related("owner"):
-        partners = set(ActionPartner.objects.filter(action=action).values_list("organisation_id", flat=True))
-        involved = (
-            action.lead_organisation_id in orgs
-            or partners & orgs
-            or action.pk in shared
-            or (action.owner is not None and action.owner.user_id == user.pk)
-        )
-        if involved and allows(user, action):
-            found.add(action.pk)
-    return found
+    return set(my_actions_by_definition(user))
 
 
 def _mine(user) -> set[int]:  # type: ignore[no-untyped-def]
     forget(user)
-    return set(selectors.my_actions_queryset(user).values_list("pk", flat=True))
+    return {a.pk for a in selectors.my_actions(user, limit=1000)}
 
 
 def test_my_actions_is_the_users_involvement_within_the_rule(pw) -> None:  # type: ignore[no-untyped-def]
