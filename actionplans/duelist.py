@@ -4,7 +4,8 @@ however many organisations they belong to (docs/adr/0010-action-plans.md).
 
 Kept in step with what it stands for by model signals, so the services, the admin and the demo
 all keep it: an action saved (its status, due date or lead organisation) or a partner added or
-removed refreshes that action's entries, writing only what differs. Deleting an action or an
+removed refreshes that action's entries, writing only what differs (once, at the end, for an
+action saved with its partners by the services: :func:`refreshed_once`). Deleting an action or an
 organisation removes its entries by cascade. Rows written by raw SQL or ``QuerySet.update`` (or
 loaded as fixtures) are brought in step with :func:`due_list_refresh` over their actions, or over
 every action with no argument.
@@ -12,7 +13,9 @@ every action with no argument.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -57,6 +60,36 @@ def due_list_refresh(action_ids: Iterable[int] | None = None) -> int:
     return len(gone) + len(new)
 
 
+#: The actions written inside :func:`refreshed_once` so far (``None`` outside it).
+_pending: ContextVar[set[int] | None] = ContextVar("duelist_pending", default=None)
+
+
+@contextmanager
+def refreshed_once() -> Iterator[None]:
+    """Within it, the entries of every action written are refreshed once, at the end, instead of
+    on each save: an action saved with its partners replaced refreshes once, not once per partner
+    removed and added. Nested uses refresh at the outermost end; nothing is refreshed when the
+    block raises (its transaction is rolled back)."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        ids = _pending.get() or set()
+    finally:
+        _pending.reset(token)
+    due_list_refresh(ids)
+
+
+def _refresh(action_id: int) -> None:
+    pending = _pending.get()
+    if pending is None:
+        due_list_refresh([action_id])
+    else:
+        pending.add(action_id)
+
+
 #: The fields of an action its entries depend on (a save that names none of them leaves them be).
 _FIELDS = frozenset({"status", "planned_end", "lead_organisation", "lead_organisation_id"})
 
@@ -65,13 +98,13 @@ def _action_saved(sender: type[Action], instance: Action, **kwargs: Any) -> None
     update_fields = kwargs.get("update_fields")
     if kwargs.get("raw") or (update_fields is not None and not _FIELDS & set(update_fields)):
         return
-    due_list_refresh([instance.pk])
+    _refresh(instance.pk)
 
 
 def _partner_saved(sender: type[ActionPartner], instance: ActionPartner, **kwargs: object) -> None:
     if kwargs.get("raw"):
         return
-    due_list_refresh([instance.action_id])
+    _refresh(instance.action_id)
 
 
 def _partner_deleted(sender: type[ActionPartner], instance: ActionPartner, **kwargs: object) -> None:
@@ -80,7 +113,7 @@ def _partner_deleted(sender: type[ActionPartner], instance: ActionPartner, **kwa
     # an entry for it again.
     origin = kwargs.get("origin")
     if getattr(origin, "model", type(origin)) is ActionPartner:
-        due_list_refresh([instance.action_id])
+        _refresh(instance.action_id)
 
 
 def connect_signals() -> None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplans import evidence as evidence_check
+from actionplans.duelist import refreshed_once
 from actionplans.models import (
     Action,
     ActionGrant,
@@ -620,9 +621,10 @@ def action_create(
     action = Action(plan=plan, created_by=actor)
     assign_fields(action, data, (*ACTION_FIELDS, "decision"))  # the decision only when created
     action.full_clean()
-    action.save()
-    if partners:
-        _set_partners(actor, action, partners)
+    with refreshed_once():  # the due lists, once for the action and its partners
+        action.save()
+        if partners:
+            _set_partners(actor, action, partners)
     audit_record(actor=actor, action="action.create", target=action)
     return action
 
@@ -668,12 +670,14 @@ def action_update(
     if action.status == Action.Status.COMPLETED and action.actual_end is None:
         action.actual_end = timezone.localdate()
     action.full_clean()
-    if partners is not None:
-        _set_partners(actor, action, partners)
-        changes["partners"] = [None, ", ".join(f"{o.pk}:{r}" for o, r in partners)]
+    with refreshed_once():  # the due lists, once for the action and its partners
+        if partners is not None:
+            _set_partners(actor, action, partners)
+            changes["partners"] = [None, ", ".join(f"{o.pk}:{r}" for o, r in partners)]
+        if changes:
+            _bump(action)
+            action.save()
     if changes:
-        _bump(action)
-        action.save()
         audit_record(
             actor=actor,
             action="action.update",

@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -199,3 +200,17 @@ def test_the_page_lists_the_first_of_the_definition(pw, client_for, who) -> None
     page = client_for(user).get(reverse("actionplans:my-actions"))
     assert page.status_code == 200
     assert [a.pk for a in page.context["actions"]] == my_actions_by_definition(user)[:50]
+
+
+def test_an_action_saved_with_its_partners_refreshes_its_lists_once(pw) -> None:  # type: ignore[no-untyped-def]
+    def due_list_reads(partners: int) -> int:
+        orgs = [OrganisationFactory(jurisdiction=pw.city) for _ in range(partners)]
+        with CaptureQueriesContext(connection) as ctx:
+            services.action_update(
+                actor=pw.alice, action=pw.a1, partners=[(o, ActionPartner.Role.FUNDING) for o in orgs]
+            )
+        _in_step()
+        table = DueListEntry._meta.db_table
+        return sum(q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"] for q in ctx.captured_queries)
+
+    assert due_list_reads(1) == due_list_reads(5) == 1  # one read of the action's entries
