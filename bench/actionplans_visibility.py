@@ -8,7 +8,8 @@ permission registry (ADR 0010).
 Builds the data once (idempotent: skipped when the bench root exists; ``--actions`` etc. apply to
 the first build): one national plan, 47 county plans, the rest district plans (5,000 plans in all),
 200,000 organisations, 20,000 users each a member of one organisation, ``--actions`` actions spread
-over the district plans with a lead organisation and one partner each, and for the roll-up one
+over the district plans with a lead organisation and one partner each (and the organisations' due
+lists, as the model signals keep them), and for the roll-up one
 national indicator, 47 linked county indicators and three linked district indicators per county,
 each with four accepted quarterly values; then ``VACUUM ANALYZE``. Then runs, in interleaved rounds
 (each round every scenario once, the order rotated), and prints wall p50/p95, the time waiting for
@@ -499,7 +500,7 @@ def main() -> None:
     national_plan = ActionPlan.objects.get(title="National bench plan")
     api_group = "API /api/v1/actions/ first page (50, newest first), end to end"
     page_group = "'my actions' page /plans/mine/ (200 open actions by due date), end to end"
-    sel_group = "'my actions' selector alone (in process)"
+    sel_group = "'my actions' selector alone (in process; no target: not a page, its baseline reads no roles)"
     roll_group = "national roll-up over 47 county plans (+141 linked districts), liaison"
     scenarios = [
         Scenario(api_group, "platform admin (no filter: baseline)", page(admin, "/api/v1/actions/", "results"), True),
