@@ -216,17 +216,22 @@ class KeysetPagination(CursorPagination):
         queryset = queryset.order_by(*(k.order_by() for k in keys))
         if values is not None:
             queryset = queryset.filter(_after(keys, values))
-        rows = list(queryset[: self.page_size + 1])
+        page = self._settle(list(queryset[: self.page_size + 1]), reverse, values is not None)
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return page
+
+    def _settle(self, rows: list[Any], reverse: bool, after_cursor: bool) -> list[Any]:
+        """The page of ``rows`` (read in the walk's direction, one more than a page to tell whether
+        another follows), in the list's order, with the adjacent pages known."""
         more = len(rows) > self.page_size
         page = rows[: self.page_size]
         if reverse:
             page.reverse()
             self.has_previous, self.has_next = more, True
         else:
-            self.has_previous, self.has_next = values is not None, more
+            self.has_previous, self.has_next = after_cursor, more
         self.page = page
-        if (self.has_previous or self.has_next) and self.template is not None:
-            self.display_page_controls = True
         return page
 
     def _decode(self, request: Request) -> tuple[bool, list[Any] | None]:
@@ -343,16 +348,7 @@ class UnionKeysetPagination(KeysetPagination):
         self.keys = _sort_keys(tuple(self.ordering), model_queryset)
         reverse, values = self._decode(request)
         keys = _flipped(self.keys) if reverse else self.keys
-        rows = _union_rows(sources, keys, values, self.page_size + 1)
-        more = len(rows) > self.page_size
-        page = rows[: self.page_size]
-        if reverse:
-            page.reverse()
-            self.has_previous, self.has_next = more, True
-        else:
-            self.has_previous, self.has_next = values is not None, more
-        self.page = page
-        return page
+        return self._settle(_union_rows(sources, keys, values, self.page_size + 1), reverse, values is not None)
 
 
 def capped_count(queryset: QuerySet[Any], cap: int) -> int:
