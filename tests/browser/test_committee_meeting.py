@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from coordination.models import Committee, Decision, Meeting
+from coordination.models import Committee, CommitteeMembership, Decision, Meeting
 from tests.browser.conftest import pick
 from tests.factories import PersonFactory, PositionFactory, UserFactory
 
@@ -80,10 +80,12 @@ def test_committee_meeting_end_to_end(live_server, page: Page, world, login, axe
     # 5. record attendance
     meeting = committee.meetings.order_by("starts_at").first()
     assert meeting is not None
-    # the first meeting takes place (its minutes can be approved only once it has started)
+    # the first meeting takes place (its minutes can be approved only once it has started); the
+    # members were seated before it, even when two hours ago was yesterday
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(minutes=5)
     )
+    CommitteeMembership.objects.filter(committee=committee).update(start_date=timezone.localdate() - timedelta(days=30))
     page.goto(f"{live_server.url}/coordination/meetings/{meeting.pk}/attendance/")
     page.get_by_label("Attendance of Carol Chair").select_option("present")
     page.get_by_label("Attendance of Mike Member").select_option("present")
