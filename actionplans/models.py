@@ -14,7 +14,6 @@ without it, and exports for publication (IATI) leave it out.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ObjectGrant
@@ -775,7 +775,7 @@ class ProgressUpdate(models.Model):
 
 
 def _evidence_path(instance: Evidence, filename: str) -> str:
-    today = date.today()
+    today = timezone.localdate()
     return f"{today:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
 
 
