@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -172,7 +173,9 @@ class Notification(models.Model):
     kind = models.CharField(max_length=100, blank=True)
     title = models.CharField(max_length=255)
     url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The notifications job stamps it with its own clock (the ``now`` it runs for), like the
+    # delivery's ``sent_at``, so a digest's window and the bell agree on when it arrived.
+    created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     delivery = models.OneToOneField(
         "Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"

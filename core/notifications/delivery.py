@@ -328,6 +328,7 @@ def _claim(ids: list[int], now: datetime) -> list[tuple[Delivery, Content]]:
                         title=content.title[:255],
                         url=content.url[:500],
                         delivery=row,
+                        created_at=now,
                         digest_frequency=(
                             digest_prefs.get((user.pk, row.kind), Frequency.DAILY)
                             if row.channel == Channel.DIGEST

@@ -3,7 +3,7 @@ neutral about confidential meetings, isolated per recipient, and visible when it
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -134,15 +134,12 @@ def test_a_daily_digest_arrives_once_at_the_recipients_local_morning(cw):
     cw.mike.save()
     NotificationPreference.objects.create(user=cw.mike, kind="coordination.decision_overdue", frequency=Frequency.DAILY)
     _decision(cw)
-    # 19:00 in Dhaka on the latest day whose 07:00 there (01:00 UTC) has passed: the run stamps the
-    # notification with the real clock, which must fall after that day's digest time at any hour.
-    day = (timezone.now() - timedelta(hours=1)).astimezone(UTC).date()
-    evening = datetime(day.year, day.month, day.day, 13, tzinfo=UTC)
+    evening = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)  # 19:00 in Dhaka
     run(now=evening)
     assert mail.outbox == []  # no e-mail yet: it waits for the digest
     bell = Notification.objects.get(recipient=cw.mike)
     assert bell.digest_frequency == "daily" and bell.digest is None
-    Notification.objects.filter(pk=bell.pk).update(created_at=evening)
+    assert bell.created_at == evening  # the job's clock, not the wall clock it happened to run at
     run(now=evening + timedelta(hours=6))  # 01:00 Dhaka: not yet 07:00
     assert mail.outbox == []
     morning = evening + timedelta(hours=12, minutes=5)  # 07:05 in Dhaka the next day
