@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages chromium migrate demo worker lint typecheck check lock clean bench
+.PHONY: run test test-clock install messages chromium migrate demo worker lint typecheck check lock clean bench
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,22 @@ chromium:
 ## The whole test suite. Uses DATABASE_URL / REDIS_URL when set (CI: PostgreSQL and Redis).
 test: install chromium
 	$(VENV)/bin/pytest
+
+## The suite's dated tests again at the day's and the year's edges: just after midnight UTC (when
+## "two hours ago" is yesterday) and in the year's last minutes. A faked clock (Debian's faketime)
+## fakes SQLite's and Chromium's clocks too, so these run on the embedded database; the tests that
+## start their own Redis and workers are left out (a faked clock stops redis-server).
+CLOCK_AT ?= $(shell date -u +%Y-%m-%d) 00:20:00|$(shell date -u +%Y)-12-31 23:50:00
+test-clock: install chromium
+	@command -v faketime >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	  else echo "test-clock needs faketime: 'sudo apt-get install faketime'."; exit 1; fi; }
+	@IFS='|'; for at in $$(printf '%s' '$(CLOCK_AT)'); do \
+	  echo "== the clock at $$at UTC"; \
+	  env -u DATABASE_URL -u REDIS_URL TZ=UTC faketime "$$at" $(VENV)/bin/pytest -q \
+	    --ignore=tests/notifications/test_faults.py || exit 1; \
+	done
 
 worker: install
 	$(VENV)/bin/celery -A config worker -B --concurrency=1 --loglevel=INFO
