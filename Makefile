@@ -53,11 +53,15 @@ chromium:
 test: install chromium
 	$(VENV)/bin/pytest
 
-## The suite's dated tests again at the day's and the year's edges: just after midnight UTC (when
-## "two hours ago" is yesterday) and in the year's last minutes. A faked clock (Debian's faketime)
-## fakes SQLite's and Chromium's clocks too, so these run on the embedded database; the tests that
-## start their own Redis and workers are left out (a faked clock stops redis-server).
-CLOCK_AT ?= $(shell date -u +%Y-%m-%d) 00:20:00|$(shell date -u +%Y)-12-31 23:50:00
+## The suite's dated tests again at the day's, the month's and the year's edges: just after midnight
+## UTC (when "two hours ago" is yesterday), ten minutes before Europe's clocks change on the last
+## Sunday of March (when "next week" is next month), and in the year's last minutes. A faked clock
+## (Debian's faketime) fakes SQLite's and Chromium's clocks too, so these run on the embedded
+## database; the tests that start their own Redis and workers are left out (a faked clock stops
+## redis-server).
+YEAR := $(shell date -u +%Y)
+MARCH_LAST_SUNDAY := $(shell echo $$((31 - $$(date -u -d $(YEAR)-03-31 +%u) % 7)))
+CLOCK_AT ?= $(shell date -u +%Y-%m-%d) 00:20:00|$(YEAR)-03-$(MARCH_LAST_SUNDAY) 00:50:00|$(YEAR)-12-31 23:50:00
 test-clock: install chromium
 	@command -v faketime >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -4,7 +4,7 @@ keyboard; printed agendas show the content only. Pages are grouped per persona (
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -149,6 +149,12 @@ def harbour(world) -> SimpleNamespace:  # type: ignore[no-untyped-def]
         committee=committee, title="Harbour TLCC", starts_at=soon, ends_at=soon + timedelta(hours=2)
     )
     AgendaItemFactory(meeting=planned, title="Partnership review", presenter="Carol Chair")
+    # On a day of another month that a month's grid shows (31 December in January 2027's first week),
+    # whatever the date the test runs on.
+    year_end = datetime(2026, 12, 31, 10, tzinfo=UTC)
+    MeetingFactory(
+        committee=committee, title="Year-end review", starts_at=year_end, ends_at=year_end + timedelta(hours=2)
+    )
     for person in (carol_person, pat):
         InvitationFactory(meeting=planned, person=person)
     return SimpleNamespace(
@@ -194,6 +200,7 @@ def test_coordinator_pages(live_server, page: Page, harbour, login, axe):
             f"/coordination/meetings/{w.held.pk}/print/",
             f"/coordination/meetings/{w.planned.pk}/edit/",
             "/coordination/calendar/",
+            "/coordination/calendar/?month=2027-01",
             "/profile/",
             "/accounts/2fa/",
             "/accounts/password/change/",
