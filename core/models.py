@@ -175,7 +175,7 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True)
     # The notifications job stamps it with its own clock (the ``now`` it runs for), like the
     # delivery's ``sent_at``, so a digest's window and the bell agree on when it arrived.
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
     delivery = models.OneToOneField(
         "Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
